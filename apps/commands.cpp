@@ -1,0 +1,182 @@
+#include "apps/commands.h"
+
+#include <csignal>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/engine.h"
+#include "core/error.h"
+#include "io/config.h"
+#include "io/config_table.h"
+#include "io/csv.h"
+#include "io/results_writer.h"
+#include "io/summary.h"
+#include "models/economy/calibrate.h"
+#include "models/pension_model.h"
+#include "models/simulation.h"
+
+namespace pfsim::app {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) { g_stop = true; }
+
+void check_output_paths(const RunConfig& cfg, const PensionModel& model) {
+  for (const auto& name : cfg.run.full_paths) {
+    bool found = false;
+    std::set<std::string> names;
+    for (const auto& m : model.year_metrics()) {
+      names.insert(m.name);
+      found = found || m.name == name;
+    }
+    if (!found)
+      throw InputError({cfg.source, 0, 0}, "output.paths",
+                       fmt::format("'{}' is not a year metric; did you mean '{}'? (see docs/results-format.md)", name,
+                                   nearest_key(name, names)));
+  }
+}
+
+int report_input_error(const InputError& e) {
+  std::cerr << e.what() << "\n";
+  return kBadInput;
+}
+
+}  // namespace
+
+int validate(const std::string& config, const std::vector<std::string>& overrides) {
+  try {
+    const auto cfg = load_config(config, overrides);
+    const PensionModel model(cfg.model);
+    check_output_paths(cfg, model);
+    std::cout << fmt::format("{}: valid ({} years {}-{}, {} paths, {} economy variables, seed {}{})\n", config,
+                             cfg.model.years(), cfg.model.start_year, cfg.model.end_year, cfg.run.paths,
+                             cfg.model.economy.variables.size(), cfg.run.seed,
+                             cfg.run.seed_is_default ? " (default)" : "");
+    return kOk;
+  } catch (const InputError& e) {
+    return report_input_error(e);
+  }
+}
+
+int run(const RunOptions& o) {
+  RunConfig cfg;
+  try {
+    cfg = load_config(o.config, o.overrides);
+  } catch (const InputError& e) {
+    return report_input_error(e);
+  }
+  if (o.paths) {
+    if (*o.paths == 0) {
+      std::cerr << "--paths: must be at least 1\n";
+      return kBadInput;
+    }
+    cfg.run.paths = *o.paths;
+  }
+  if (o.seed) {
+    cfg.run.seed = *o.seed;
+    cfg.run.seed_is_default = false;
+  }
+  if (o.block_size) cfg.run.block_size = std::max<std::uint64_t>(1, *o.block_size);
+  std::string output = o.output.empty() ? cfg.run.output_file : o.output;
+  if (output.empty()) output = "results/" + cfg.run.name + ".h5";
+
+  try {
+    const auto t0 = std::chrono::steady_clock::now();
+    const PensionModel model(cfg.model);
+    check_output_paths(cfg, model);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    EngineOptions eo;
+    eo.threads = o.threads;
+    eo.block_size = cfg.run.block_size;
+    eo.progress = !o.quiet;
+    eo.stop = &g_stop;
+    if (!o.quiet)
+      std::cerr << fmt::format("pfsim: {} paths x {} years, seed {}{}, {} thread(s)\n", cfg.run.paths,
+                               cfg.model.years(), cfg.run.seed, cfg.run.seed_is_default ? " (default)" : "",
+                               o.threads > 0 ? std::to_string(o.threads) : "all");
+    const auto sample = simulate_paths(model, cfg.run.seed, 0, cfg.run.paths, eo);
+    const auto t1 = std::chrono::steady_clock::now();
+    const auto summary_data = summarize_run(model, sample, cfg, o.threads);
+    write_results(output, cfg, model, sample, summary_data);
+    const auto t2 = std::chrono::steady_clock::now();
+    const double sim = std::chrono::duration<double>(t1 - t0).count();
+    const double post = std::chrono::duration<double>(t2 - t1).count();
+    if (!o.quiet) {
+      std::cerr << fmt::format("pfsim: simulated in {:.2f} s ({:.0f} path-years/s), statistics and output {:.2f} s\n",
+                               sim, static_cast<double>(cfg.run.paths) * cfg.model.years() / sim, post);
+      std::cerr << fmt::format("pfsim: wrote {}\n", output);
+    }
+    if (!o.quiet && !o.no_summary) print_summary(output, cfg.run.summary_years, std::cout);
+    return kOk;
+  } catch (const InputError& e) {
+    return report_input_error(e);
+  } catch (const Interrupted&) {
+    std::cerr << "\npfsim: interrupted; no results file was written\n";
+    return kInterrupted;
+  } catch (const SimulationError& e) {
+    std::cerr << "pfsim: simulation stopped: " << e.what() << "\n";
+    return kFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "pfsim: error: " << e.what() << "\n";
+    return kFailure;
+  }
+}
+
+int summary(const std::string& file, const std::vector<int>& years) {
+  try {
+    print_summary(file, years, std::cout);
+    return kOk;
+  } catch (const std::exception& e) {
+    std::cerr << "pfsim: " << e.what() << "\n";
+    return kFailure;
+  }
+}
+
+int calibrate(const std::string& csv_path, const std::string& output, const std::string& year_column) {
+  try {
+    const auto csv = CsvTable::read(csv_path);
+    const auto yc = csv.column(year_column);
+    std::vector<std::string> names;
+    std::vector<std::size_t> cols;
+    for (std::size_t c = 0; c < csv.header().size(); ++c)
+      if (c != yc) {
+        names.push_back(csv.header()[c]);
+        cols.push_back(c);
+      }
+    Eigen::MatrixXd data(static_cast<Eigen::Index>(csv.rows()), static_cast<Eigen::Index>(cols.size()));
+    for (std::size_t r = 0; r < csv.rows(); ++r) {
+      if (r > 0 && csv.number(r, yc) != csv.number(r - 1, yc) + 1)
+        throw InputError({csv_path, csv.line(r), 0}, year_column, "years must be consecutive (annual rows)");
+      for (std::size_t k = 0; k < cols.size(); ++k)
+        data(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(k)) = csv.number(r, cols[k]);
+    }
+    Var1Estimate est;
+    try {
+      est = estimate_var1(data, names);
+    } catch (const std::invalid_argument& e) {
+      throw InputError({csv_path, 0, 0}, "", e.what());
+    }
+    std::cout << var1_report(est);
+    if (!output.empty()) {
+      std::ofstream out(output);
+      if (!out) throw std::runtime_error("cannot write " + output);
+      out << var1_to_toml(est, csv_path);
+      std::cout << fmt::format("wrote {} (add it to a config with include = [\"{}\"])\n", output, output);
+    }
+    return kOk;
+  } catch (const InputError& e) {
+    return report_input_error(e);
+  } catch (const std::exception& e) {
+    std::cerr << "pfsim: error: " << e.what() << "\n";
+    return kFailure;
+  }
+}
+
+}  // namespace pfsim::app

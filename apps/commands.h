@@ -1,0 +1,29 @@
+#pragma once
+// The pfsim subcommands; each returns the process exit status.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pfsim::app {
+
+enum ExitCode : int { kOk = 0, kFailure = 1, kBadInput = 2, kInterrupted = 130 };
+
+struct RunOptions {
+  std::string config;
+  std::vector<std::string> overrides;
+  std::optional<std::uint64_t> paths;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::uint64_t> block_size;
+  int threads = 0;
+  std::string output;
+  bool quiet = false;
+  bool no_summary = false;
+};
+
+int run(const RunOptions& o);
+int validate(const std::string& config, const std::vector<std::string>& overrides);
+int summary(const std::string& file, const std::vector<int>& years);
+int calibrate(const std::string& csv, const std::string& output, const std::string& year_column);
+
+}  // namespace pfsim::app

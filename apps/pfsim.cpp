@@ -1,0 +1,49 @@
+// pfsim: stochastic Monte Carlo simulation of pension fund investment and solvency.
+#include <CLI/CLI.hpp>
+
+#include "apps/commands.h"
+#include "pfsim/version.h"
+
+int main(int argc, char** argv) {
+  using namespace pfsim::app;
+  CLI::App cli{"pfsim: Monte Carlo simulation of pension fund investment and solvency"};
+  cli.set_version_flag("--version", std::string(pfsim::kVersion) + " (" + pfsim::kGitSha + ")");
+  cli.require_subcommand(1);
+
+  RunOptions ro;
+  auto* run = cli.add_subcommand("run", "simulate a config and write its results (HDF5)");
+  run->add_option("config", ro.config, "config file (TOML)")->required()->check(CLI::ExistingFile);
+  run->add_option("--paths,-n", ro.paths, "number of paths (overrides run.paths)");
+  run->add_option("--seed,-s", ro.seed, "random seed (overrides run.seed)");
+  run->add_option("--threads,-t", ro.threads, "worker threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  run->add_option("--block-size", ro.block_size, "paths per parallel task (never changes results)");
+  run->add_option("--output,-o", ro.output, "results file (overrides output.file)");
+  run->add_option("--set", ro.overrides, "override a config key: key.path=value (repeatable)");
+  run->add_flag("--quiet,-q", ro.quiet, "no progress bar, no summary");
+  run->add_flag("--no-summary", ro.no_summary, "do not print the summary table");
+
+  std::string vconfig;
+  std::vector<std::string> voverrides;
+  auto* val = cli.add_subcommand("validate", "check a config without simulating");
+  val->add_option("config", vconfig, "config file (TOML)")->required()->check(CLI::ExistingFile);
+  val->add_option("--set", voverrides, "override a config key: key.path=value (repeatable)");
+
+  std::string sfile;
+  std::vector<int> syears;
+  auto* sum = cli.add_subcommand("summary", "print the summary table of a results file");
+  sum->add_option("file", sfile, "results file (HDF5)")->required()->check(CLI::ExistingFile);
+  sum->add_option("--years", syears, "years to show")->delimiter(',');
+
+  std::string ccsv, cout_file, cyear = "year";
+  auto* cal = cli.add_subcommand("calibrate", "estimate a VAR(1) from an annual CSV and write a config fragment");
+  cal->add_option("data", ccsv, "CSV with a year column and one column per economy variable")->required()->check(CLI::ExistingFile);
+  cal->add_option("--output,-o", cout_file, "TOML fragment to write (for `include = [...]`)");
+  cal->add_option("--year-column", cyear, "name of the year column");
+
+  CLI11_PARSE(cli, argc, argv);
+  if (*run) return pfsim::app::run(ro);
+  if (*val) return validate(vconfig, voverrides);
+  if (*sum) return summary(sfile, syears);
+  if (*cal) return calibrate(ccsv, cout_file, cyear);
+  return kFailure;
+}

@@ -1,0 +1,106 @@
+#include "core/distribution.h"
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <cmath>
+#include <limits>
+
+#include "core/statistics.h"
+
+namespace pfsim {
+
+namespace {
+Distribution make(std::size_t columns, std::span<const double> probabilities) {
+  Distribution d;
+  d.columns = columns;
+  d.probabilities.assign(probabilities.begin(), probabilities.end());
+  d.mean.assign(columns, 0.0);
+  d.sd.assign(columns, 0.0);
+  d.se.assign(columns, 0.0);
+  d.finite.assign(columns, 0);
+  d.quantile.assign(columns * probabilities.size(), 0.0);
+  d.lower = d.quantile;
+  d.upper = d.quantile;
+  return d;
+}
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
+
+void summarize_column(std::span<double> values, std::span<const double> probabilities, double confidence,
+                      Distribution& out, std::size_t column) {
+  // Moments over the finite values, in path order.
+  std::vector<double> finite;
+  finite.reserve(values.size());
+  for (double v : values)
+    if (std::isfinite(v)) finite.push_back(v);
+  out.finite[column] = finite.size();
+  if (finite.size() >= 2) {
+    const auto m = stats::moments(finite);
+    out.mean[column] = m.mean;
+    out.sd[column] = m.sd;
+    out.se[column] = m.se;
+  } else {
+    out.mean[column] = finite.size() == 1 ? finite[0] : kNaN;
+    out.sd[column] = kNaN;
+    out.se[column] = kNaN;
+  }
+  // Infinite values are +inf ("never"): order them above every finite value
+  // with a finite stand-in, so interpolation never meets inf - inf.
+  double top = 0;
+  bool has_inf = false;
+  for (double v : values) {
+    if (std::isfinite(v)) top = std::max(top, std::abs(v));
+    else has_inf = true;
+  }
+  const double stand_in = 2 * top + 1;
+  if (has_inf)
+    for (double& v : values)
+      if (!std::isfinite(v)) v = stand_in;
+  const auto q = stats::quantiles_with_ci(values, probabilities, confidence);
+  const auto back = [&](double v) { return has_inf && v > top ? std::numeric_limits<double>::infinity() : v; };
+  for (std::size_t p = 0; p < probabilities.size(); ++p) {
+    const std::size_t i = p * out.columns + column;
+    out.quantile[i] = back(q[p].value);
+    out.lower[i] = back(q[p].lower);
+    out.upper[i] = back(q[p].upper);
+  }
+}
+
+std::vector<Distribution> summarize_year_metrics(const PathSample& sample, std::span<const double> probabilities,
+                                                 double confidence, int threads) {
+  const int years = sample.years();
+  std::vector<Distribution> out;
+  for (std::size_t m = 0; m < sample.year_metrics(); ++m)
+    out.push_back(make(static_cast<std::size_t>(years), probabilities));
+  const std::size_t jobs = sample.year_metrics() * static_cast<std::size_t>(years);
+  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, jobs, [&](std::size_t j) {
+      const std::size_t m = j / static_cast<std::size_t>(years);
+      const int t = static_cast<int>(j % static_cast<std::size_t>(years));
+      const auto col = sample.year_column(m, t);
+      std::vector<double> values(col.begin(), col.end());
+      summarize_column(values, probabilities, confidence, out[m], static_cast<std::size_t>(t));
+    });
+  });
+  return out;
+}
+
+std::vector<Distribution> summarize_scalars(const PathSample& sample, std::span<const double> probabilities,
+                                            double confidence, int threads) {
+  std::vector<Distribution> out;
+  for (std::size_t s = 0; s < sample.scalars(); ++s) out.push_back(make(1, probabilities));
+  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, sample.scalars(), [&](std::size_t s) {
+      const auto col = sample.scalar_column(s);
+      std::vector<double> values(col.begin(), col.end());
+      summarize_column(values, probabilities, confidence, out[s], 0);
+    });
+  });
+  return out;
+}
+
+}  // namespace pfsim

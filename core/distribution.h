@@ -1,0 +1,34 @@
+#pragma once
+// Distributions over paths of every reported value: mean, sd, Monte Carlo
+// standard error, exact type-7 quantiles with distribution-free confidence
+// intervals. Each (metric, year) column is summarised on its own from the
+// whole sample, so results do not depend on how paths were scheduled, and
+// columns are summarised in parallel.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/path_sample.h"
+
+namespace pfsim {
+
+struct Distribution {
+  std::size_t columns = 0;                // years, or 1 for a per-path scalar
+  std::vector<double> probabilities;
+  std::vector<double> mean, sd, se;       // [column], over the finite values
+  std::vector<std::uint64_t> finite;      // [column]: how many values were finite
+  std::vector<double> quantile, lower, upper;  // [p * columns + column]
+};
+
+// threads: 0 = all. Infinite values (a depletion year of "never") are ordered
+// above every finite value and reported as +inf where a quantile falls on them.
+std::vector<Distribution> summarize_year_metrics(const PathSample& sample, std::span<const double> probabilities,
+                                                 double confidence, int threads);
+std::vector<Distribution> summarize_scalars(const PathSample& sample, std::span<const double> probabilities,
+                                            double confidence, int threads);
+
+// One column: exposed for tests and the risk report.
+void summarize_column(std::span<double> values, std::span<const double> probabilities, double confidence,
+                      Distribution& out, std::size_t column);
+
+}  // namespace pfsim

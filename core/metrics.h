@@ -1,0 +1,25 @@
+#pragma once
+// Names, units and descriptions of what a path reports. The registry is
+// built once per run by the model; the engine and the results writer use it
+// without knowing what the metrics mean.
+#include <string>
+#include <vector>
+
+namespace pfsim {
+
+struct MetricSpec {
+  std::string name;
+  std::string unit;
+  std::string description;
+};
+
+// One path's output: year metrics [metric][year] and per-path scalars.
+struct PathRecord {
+  std::vector<double> year_values;  // metric * years + t
+  std::vector<double> scalars;
+  int years = 0;
+  double& at(std::size_t metric, int t) { return year_values[metric * static_cast<std::size_t>(years) + static_cast<std::size_t>(t)]; }
+  double at(std::size_t metric, int t) const { return year_values[metric * static_cast<std::size_t>(years) + static_cast<std::size_t>(t)]; }
+};
+
+}  // namespace pfsim

@@ -1,0 +1,126 @@
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "io/config_sections.h"
+#include "io/csv.h"
+
+namespace pfsim {
+
+namespace {
+constexpr int kMinYear = 1900;
+constexpr int kMaxYear = 2500;
+
+TimePath points_path(ConfigTable& t, std::string_view key, const toml::array& a, Range values,
+                     Interpolation how) {
+  std::vector<std::pair<int, double>> pts;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto& item = *a.get(i);
+    const auto* pair = item.as_array();
+    const std::string where = fmt::format("{}[{}]", t.key_path(key), i);
+    if (!pair || pair->size() != 2)
+      throw InputError(location_of(item), where, "expected a [year, value] pair");
+    const auto* y = pair->get(0)->as_integer();
+    const auto v = as_number(*pair->get(1));
+    if (!y) throw InputError(location_of(item), where, "the year must be an integer");
+    if (!v) throw InputError(location_of(item), where, "the value must be a number");
+    const auto year = y->get();
+    if (year < kMinYear || year > kMaxYear)
+      throw InputError(location_of(item), where, fmt::format("year {} is out of range; allowed: {} to {}", year, kMinYear, kMaxYear));
+    if (!pts.empty() && year <= pts.back().first)
+      throw InputError(location_of(item), where, fmt::format("years must increase strictly ({} follows {})", year, pts.back().first));
+    if (!values.contains(*v))
+      throw InputError(location_of(item), where, fmt::format("{} is out of range; allowed: {}", *v, values.describe()));
+    pts.emplace_back(static_cast<int>(year), *v);
+  }
+  if (pts.empty()) t.fail(key, "a path needs at least one [year, value] point");
+  return TimePath(std::move(pts), how);
+}
+}  // namespace
+
+TimePath read_time_path(ConfigTable& t, std::string_view key, Range values, Interpolation default_how,
+                        std::optional<TimePath> fallback) {
+  const auto* n = t.node(key);
+  if (!n) {
+    if (fallback) return *fallback;
+    throw InputError(t.where(), t.key_path(key),
+                     "required value is missing (a number, or a path [[year, value], ...])");
+  }
+  if (auto v = as_number(*n)) {
+    if (!values.contains(*v)) t.fail(key, fmt::format("{} is out of range; allowed: {}", *v, values.describe()));
+    return TimePath(*v);
+  }
+  if (const auto* a = n->as_array()) return points_path(t, key, *a, values, default_how);
+  if (n->is_table()) {
+    auto sub = *t.table(key);
+    const auto how_s = sub.string("interpolation", {"linear", "step"},
+                                  default_how == Interpolation::step ? "step" : "linear");
+    const auto how = how_s == "step" ? Interpolation::step : Interpolation::linear;
+    if (sub.has("points")) {
+      if (sub.has("file")) sub.fail("file", "give either points or file, not both");
+      const auto* a = sub.node("points")->as_array();
+      if (!a) sub.fail("points", "expected an array of [year, value] pairs");
+      return points_path(sub, "points", *a, values, how);
+    }
+    const auto file = sub.file_path("file", sub.string("file"));
+    const auto column = sub.string("column");
+    const auto year_col = sub.string("year_column", {}, "year");
+    const double scale = sub.number("scale", Range::any(), 1.0);
+    const auto csv = CsvTable::read(file);
+    const auto yc = csv.column(year_col);
+    const auto vc = csv.column(column);
+    std::vector<std::pair<int, double>> pts;
+    for (std::size_t r = 0; r < csv.rows(); ++r) {
+      const double y = csv.number(r, yc);
+      const double v = csv.number(r, vc) * scale;
+      if (!pts.empty() && static_cast<int>(y) <= pts.back().first)
+        throw InputError({file, csv.line(r), 0}, column, "years must increase strictly");
+      if (!values.contains(v))
+        throw InputError({file, csv.line(r), 0}, column, fmt::format("{} is out of range; allowed: {}", v, values.describe()));
+      pts.emplace_back(static_cast<int>(y), v);
+    }
+    if (pts.empty()) throw InputError({file, 0, 0}, column, "the file has no rows");
+    return TimePath(std::move(pts), how);
+  }
+  t.fail(key, fmt::format("expected a number, a path [[year, value], ...] or a table, found {}", type_name(*n)));
+}
+
+void read_run(ConfigTable& top, RunConfig& cfg) {
+  auto run = top.table("run", true);
+  auto& r = cfg.run;
+  r.name = run->string("name", {}, "pfsim");
+  r.currency = run->string("currency", {}, "CNY");
+  cfg.model.start_year = static_cast<int>(run->integer("start_year", kMinYear, kMaxYear));
+  cfg.model.end_year = static_cast<int>(run->integer("end_year", cfg.model.start_year, cfg.model.start_year + 300));
+  r.paths = static_cast<std::uint64_t>(run->integer("paths", 1, 1'000'000'000, 1000));
+  if (run->has("seed")) {
+    r.seed = static_cast<std::uint64_t>(run->integer("seed", 0, std::numeric_limits<long long>::max()));
+    r.seed_is_default = false;
+  }
+  r.quantiles = run->numbers("quantiles", Range::between(0, 1), r.quantiles);
+  if (r.quantiles.empty()) run->fail("quantiles", "at least one probability is required");
+  if (!std::is_sorted(r.quantiles.begin(), r.quantiles.end()) ||
+      std::adjacent_find(r.quantiles.begin(), r.quantiles.end()) != r.quantiles.end())
+    run->fail("quantiles", "probabilities must increase strictly");
+  r.confidence = run->number("confidence", {0, 1, true, true}, 0.95);
+  r.block_size = static_cast<std::uint64_t>(run->integer("block_size", 1, 1'000'000, 64));
+  const auto horizons = run->numbers("return_horizons", Range::at_least(1), std::vector<double>{1, 5, 10, 20});
+  cfg.model.return_horizons.clear();
+  for (double h : horizons) {
+    if (h != std::floor(h)) run->fail("return_horizons", "horizons are whole years");
+    cfg.model.return_horizons.push_back(static_cast<int>(h));
+  }
+  cfg.model.risk_levels = run->numbers("risk_levels", {0, 1, true, true}, std::vector<double>{0.01, 0.05});
+  const auto years = run->numbers("summary_years", Range::between(kMinYear, kMaxYear), std::vector<double>{});
+  for (double y : years) r.summary_years.push_back(static_cast<int>(y));
+}
+
+void read_output(ConfigTable& top, RunConfig& cfg) {
+  auto out = top.table("output");
+  if (!out) return;
+  if (out->has("file")) cfg.run.output_file = out->string("file");
+  cfg.run.full_paths = out->strings("paths", std::vector<std::string>{});
+}
+
+}  // namespace pfsim

@@ -1,0 +1,218 @@
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "io/config_sections.h"
+#include "io/csv.h"
+#include "models/demography/fertility_pattern.h"
+#include "models/demography/lee_carter.h"
+
+namespace pfsim {
+
+namespace {
+
+// age,male,female with ages 0..omega consecutive (the last the open group).
+std::array<std::vector<double>, 2> read_age_sex(const std::string& file, bool positive) {
+  const auto csv = CsvTable::read(file);
+  const auto ca = csv.column("age"), cm = csv.column("male"), cf = csv.column("female");
+  std::array<std::vector<double>, 2> out;
+  for (std::size_t r = 0; r < csv.rows(); ++r) {
+    const double age = csv.number(r, ca);
+    if (age != static_cast<double>(r))
+      throw InputError({file, csv.line(r), 0}, "age", fmt::format("ages must run 0, 1, 2, ... without gaps; found {} in row {}", age, r + 1));
+    for (int s = 0; s < 2; ++s) {
+      const double v = csv.number(r, s == 0 ? cm : cf);
+      if (!(v >= 0) || (positive && !(v > 0)))
+        throw InputError({file, csv.line(r), 0}, s == 0 ? "male" : "female",
+                         fmt::format("{} is out of range; allowed: {}", v, positive ? "x > 0" : "x >= 0"));
+      out[s].push_back(v);
+    }
+  }
+  if (out[0].size() < 61) throw InputError({file, 0, 0}, "age", "the table must cover ages 0 to at least 60");
+  return out;
+}
+
+std::array<double, 2> read_by_sex(ConfigTable& t, std::string_view key, Range range, std::array<double, 2> fallback) {
+  const auto* n = t.node(key);
+  if (!n) return fallback;
+  if (auto v = as_number(*n)) {
+    if (!range.contains(*v)) t.fail(key, fmt::format("{} is out of range; allowed: {}", *v, range.describe()));
+    return {*v, *v};
+  }
+  auto sub = *t.table(key);
+  return {sub.number("male", range), sub.number("female", range)};
+}
+
+void read_mortality(ConfigTable& d, ModelParams& m, int omega) {
+  auto& p = m.demography;
+  auto mt = *d.table("mortality", true);
+  const auto model = mt.string("model", {"lee_carter", "improvement"});
+  p.jump_off_mx = read_age_sex(mt.file_path("jump_off", mt.string("jump_off")), true);
+  if (static_cast<int>(p.jump_off_mx[0].size()) != omega + 1)
+    mt.fail("jump_off", fmt::format("the table has ages 0..{}, the base population 0..{}", p.jump_off_mx[0].size() - 1, omega));
+  p.jump_off_year = static_cast<int>(mt.integer("jump_off_year", 1900, m.start_year - 1, m.start_year - 1));
+  if (model == "improvement") {
+    p.mortality = MortalityModel::improvement;
+    const auto imp = read_by_sex(mt, "improvement", Range::between(-0.1, 0.1), {0.0, 0.0});
+    for (int s = 0; s < 2; ++s) p.improvement[s].assign(static_cast<std::size_t>(omega + 1), imp[s]);
+    return;
+  }
+  p.mortality = MortalityModel::lee_carter;
+  const auto file = mt.file_path("history", mt.string("history"));
+  const auto years = mt.numbers("fit_years", Range::between(1800, 2500));
+  if (years.size() != 2 || years[0] >= years[1]) mt.fail("fit_years", "expected [first, last] with first < last");
+  const double period = mt.number("period_length", Range::above(0), 5.0);
+  const auto csv = CsvTable::read(file);
+  const auto cy = csv.column("year"), cs = csv.column("sex"), ca = csv.column("age"), cm = csv.column("mx");
+  std::array<std::map<int, std::vector<double>>, 2> cols;
+  for (std::size_t r = 0; r < csv.rows(); ++r) {
+    const int y = static_cast<int>(csv.number(r, cy));
+    if (y < years[0] || y > years[1]) continue;
+    const auto& sx = csv.text(r, cs);
+    if (sx != "male" && sx != "female")
+      throw InputError({file, csv.line(r), 0}, "sex", fmt::format("\"{}\" is not allowed; allowed: male, female", sx));
+    const int s = sx == "male" ? 0 : 1;
+    const int age = static_cast<int>(csv.number(r, ca));
+    const double mx = csv.number(r, cm);
+    if (!(mx > 0)) throw InputError({file, csv.line(r), 0}, "mx", fmt::format("{} is out of range; allowed: mx > 0", mx));
+    auto& col = cols[s][y];
+    if (age != static_cast<int>(col.size()))
+      throw InputError({file, csv.line(r), 0}, "age", "ages of each year and sex must run 0, 1, 2, ... in order");
+    col.push_back(std::log(mx));
+  }
+  std::array<LeeCarterFit, 2> fit;
+  for (int s = 0; s < 2; ++s) {
+    if (cols[s].size() < 2) mt.fail("fit_years", fmt::format("fewer than two history years of {} rates in that range", s ? "female" : "male"));
+    Eigen::MatrixXd lm(omega + 1, static_cast<Eigen::Index>(cols[s].size()));
+    std::vector<int> ys;
+    Eigen::Index j = 0;
+    for (const auto& [y, v] : cols[s]) {
+      if (static_cast<int>(v.size()) != omega + 1)
+        throw InputError({file, 0, 0}, "age", fmt::format("year {} has ages 0..{}, the base population 0..{}", y, v.size() - 1, omega));
+      for (int a = 0; a <= omega; ++a) lm(a, j) = v[static_cast<std::size_t>(a)];
+      ys.push_back(y);
+      ++j;
+    }
+    try {
+      fit[s] = fit_lee_carter(lm, ys, period);
+    } catch (const std::invalid_argument& e) {
+      mt.fail("history", fmt::format("{}: {}", file, e.what()));
+    }
+    p.lc_beta[s].assign(fit[s].beta.data(), fit[s].beta.data() + fit[s].beta.size());
+    p.lc_drift[s] = fit[s].drift;
+    p.lc_sigma[s] = fit[s].sigma;
+  }
+  p.lc_rho = kappa_correlation(fit[0], fit[1]);
+  p.lc_drift = read_by_sex(mt, "drift", Range::between(-100, 100), p.lc_drift);
+  p.lc_sigma = read_by_sex(mt, "sigma", Range::between(0, 100), p.lc_sigma);
+  p.lc_rho = mt.number("correlation", Range::between(-1, 1), p.lc_rho);
+}
+
+void read_fertility(ConfigTable& d, ModelParams& m) {
+  auto& p = m.demography;
+  auto ft = *d.table("fertility", true);
+  p.target_tfr = read_time_path(ft, "target_tfr", Range::between(0.05, 10), Interpolation::linear);
+  p.initial_tfr = ft.number("initial_tfr", Range::between(0.05, 10), p.target_tfr.at(m.start_year - 1));
+  p.tfr_persistence = ft.number("persistence", {0, 1, false, true}, 0.0);
+  p.tfr_volatility = ft.number("volatility", Range::between(0, 2), 0.0);
+  p.sex_ratio_at_birth = read_time_path(ft, "sex_ratio_at_birth", Range::between(0.8, 1.5), Interpolation::linear);
+
+  auto pat = *ft.table("age_pattern", true);
+  const auto format = pat.string("format", {"five_year", "single_age"});
+  const auto file = pat.file_path("file", pat.string("file"));
+  const auto csv = CsvTable::read(file);
+  const auto n_ages = static_cast<std::size_t>(p.omega + 1);
+  const int first = m.start_year - 1;
+  if (format == "single_age") {
+    const auto ca = csv.column("age");
+    const auto cp = csv.column(pat.string("column", {}, "proportion"));
+    std::vector<double> h(n_ages, 0.0);
+    double sum = 0;
+    for (std::size_t r = 0; r < csv.rows(); ++r) {
+      const int a = static_cast<int>(csv.number(r, ca));
+      const double v = csv.number(r, cp);
+      if (a < 15 || a > 49) throw InputError({file, csv.line(r), 0}, "age", "fertility ages are 15 to 49");
+      if (!(v >= 0)) throw InputError({file, csv.line(r), 0}, "proportion", "shares must be >= 0");
+      h[static_cast<std::size_t>(a)] = v;
+      sum += v;
+    }
+    if (std::abs(sum - 1) > 1e-6) pat.fail("file", fmt::format("{}: the shares sum to {}, not 1", file, sum));
+    p.fertility_pattern.assign(static_cast<std::size_t>(m.end_year - first + 1), h);
+    return;
+  }
+  // Five-year groups by year (WPP's pasfr, percent), 15-19 .. 45-49 kept and
+  // renormalised, split to single ages; years beyond the data use the nearest year.
+  const auto cy = csv.column("year"), cg = csv.column("age_group"), cp = csv.column(pat.string("column", {}, "pasfr_percent"));
+  std::map<int, std::vector<double>> groups;
+  for (std::size_t r = 0; r < csv.rows(); ++r) {
+    const int y = static_cast<int>(csv.number(r, cy));
+    const auto& g = csv.text(r, cg);
+    const int lo = std::atoi(g.c_str());
+    if (lo < 15 || lo > 45) continue;
+    auto& v = groups[y];
+    v.resize(7, 0.0);
+    v[static_cast<std::size_t>((lo - 15) / 5)] = csv.number(r, cp);
+  }
+  if (groups.empty()) pat.fail("file", fmt::format("{}: no rows with age groups 15-19 to 45-49", file));
+  for (int y = first; y <= m.end_year; ++y) {
+    auto it = groups.lower_bound(y);
+    if (it == groups.end()) it = std::prev(groups.end());
+    const auto single = split_five_year_shares(it->second);
+    std::vector<double> h(n_ages, 0.0);
+    for (std::size_t a = 0; a < single.size() && 15 + a < n_ages; ++a) h[15 + a] = single[a];
+    p.fertility_pattern.push_back(h);
+  }
+}
+
+void read_migration(ConfigTable& d, ModelParams& m) {
+  auto& p = m.demography;
+  auto mt = *d.table("migration", true);
+  p.net_migration = read_time_path(mt, "total", Range::between(-1e9, 1e9), Interpolation::linear);
+  auto prof = *mt.table("profile", true);
+  const auto file = prof.file_path("file", prof.string("file"));
+  const int year = static_cast<int>(prof.integer("year", 1900, 2500));
+  const auto csv = CsvTable::read(file);
+  const auto cy = csv.column("year"), ca = csv.column("age"), cm = csv.column("male"), cf = csv.column("female");
+  for (int s = 0; s < 2; ++s) p.migration_profile[s].assign(static_cast<std::size_t>(p.omega + 1), 0.0);
+  double sum = 0;
+  for (std::size_t r = 0; r < csv.rows(); ++r) {
+    if (static_cast<int>(csv.number(r, cy)) != year) continue;
+    const int a = static_cast<int>(csv.number(r, ca));
+    if (a < 0 || a > p.omega) throw InputError({file, csv.line(r), 0}, "age", fmt::format("age {} is outside 0..{}", a, p.omega));
+    p.migration_profile[0][static_cast<std::size_t>(a)] = csv.number(r, cm);
+    p.migration_profile[1][static_cast<std::size_t>(a)] = csv.number(r, cf);
+    sum += csv.number(r, cm) + csv.number(r, cf);
+  }
+  if (sum == 0) prof.fail("year", fmt::format("{} has no non-zero rows for year {}", file, year));
+  for (int s = 0; s < 2; ++s)
+    for (auto& v : p.migration_profile[s]) v /= sum;
+}
+
+}  // namespace
+
+void read_demography(ConfigTable& top, ModelParams& m) {
+  auto d = *top.table("demography", true);
+  auto& p = m.demography;
+  auto base = *d.table("base_population", true);
+  p.base_population = read_age_sex(base.file_path("file", base.string("file")), false);
+  p.omega = static_cast<int>(p.base_population[0].size()) - 1;
+  if (d.has("open_age") && d.integer("open_age", 60, 130) != p.omega)
+    d.fail("open_age", fmt::format("the base population's last age (the open group) is {}", p.omega));
+  std::string date;
+  if (const auto* n = base.node("date"); n && n->is_date()) {
+    const auto dt = n->as_date()->get();
+    date = fmt::format("{:04}-{:02}-{:02}", dt.year, dt.month, dt.day);
+  } else {
+    date = base.string("date");
+  }
+  const std::string mid = fmt::format("{}-07-01", m.start_year - 1), jan = fmt::format("{}-01-01", m.start_year);
+  if (date == mid) p.base_is_mid_year = true;
+  else if (date == jan) p.base_is_mid_year = false;
+  else base.fail("date", fmt::format("\"{}\" is not supported; allowed: \"{}\" (advanced half a year) or \"{}\"", date, mid, jan));
+  read_mortality(d, m, p.omega);
+  read_fertility(d, m);
+  read_migration(d, m);
+}
+
+}  // namespace pfsim

@@ -1,0 +1,196 @@
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "io/config_sections.h"
+#include "io/csv.h"
+
+namespace pfsim {
+
+namespace {
+
+RetirementRule read_rule(ConfigTable& r, std::string_view key, double* share) {
+  auto t = *r.table(key, true);
+  RetirementRule rule;
+  const auto old_age = t.number("old_age", Range::between(40, 80));
+  rule.old_age_months = static_cast<int>(std::lround(old_age * 12));
+  const auto cap = t.number("cap", Range::between(old_age, 80), old_age);
+  rule.cap_months = static_cast<int>(std::lround(cap * 12));
+  rule.months_per_step = static_cast<int>(t.integer("months_per_step", 0, 120, 0));
+  if (rule.months_per_step > 0 || t.has("first_birth")) {
+    const auto fb = t.string("first_birth");
+    int y = 0, mo = 0;
+    if (std::sscanf(fb.c_str(), "%d-%d", &y, &mo) != 2 || mo < 1 || mo > 12 || y < 1900 || y > 2100)
+      t.fail("first_birth", fmt::format("\"{}\" is not a birth month; expected \"YYYY-MM\"", fb));
+    rule.first_birth_year = y;
+    rule.first_birth_month = mo;
+  }
+  if (share) *share = t.number("share", Range::between(0, 1));
+  return rule;
+}
+
+void read_weights(ConfigTable& f, std::string_view key, const ModelParams& m, Strategy& s, const std::string& fund) {
+  auto w = *f.table(key, true);
+  const auto& e = m.economy;
+  for (const auto& k : w.keys()) {
+    if (!e.is_asset(k)) {
+      std::vector<std::string> assets;
+      for (int i : e.assets) assets.push_back(e.variables[static_cast<std::size_t>(i)]);
+      std::string all;
+      for (const auto& a : assets) all += (all.empty() ? "" : ", ") + a;
+      w.fail(k, fmt::format("'{}' is not an asset class of the economy; did you mean '{}'? (asset classes: {})", k,
+                            nearest_key(k, {assets.begin(), assets.end()}), all));
+    }
+    s.assets.push_back(e.index_of(k));
+    s.weights.push_back(read_time_path(w, k, Range::between(0, 1), Interpolation::linear));
+  }
+  if (s.assets.empty()) w.fail_here(fmt::format("fund '{}' needs at least one weight", fund));
+  for (int y = m.start_year; y <= m.end_year; ++y) {
+    double sum = 0;
+    for (const auto& p : s.weights) sum += p.at(y);
+    if (std::abs(sum - 1) > 1e-9)
+      w.fail_here(fmt::format("fund '{}': the weights sum to {:.10g} in {}, not 1", fund, sum, y));
+  }
+}
+
+}  // namespace
+
+void read_scheme(ConfigTable& top, ModelParams& m) {
+  auto s = *top.table("scheme", true);
+  auto& p = m.scheme;
+  p.average_wage_base = s.number("average_wage", Range::above(0));
+  p.compliance = s.number("compliance", {0, 2, true, false});
+  p.coverage = read_time_path(s, "coverage", Range::between(0, 10), Interpolation::linear, TimePath(1.0));
+  p.pensioner_mortality_multiplier = s.number("pensioner_mortality_multiplier", Range::between(0.1, 3), 1.0);
+
+  auto cal = *s.table("calibration", true);
+  p.calib_contributors = cal.number("contributors", Range::above(0));
+  p.calib_pensioners = cal.number("pensioners", Range::above(0));
+  p.calib_average_pension = cal.number("average_pension", Range::above(0));
+
+  if (auto mem = s.table("members")) {
+    p.member_zero_below = static_cast<int>(mem->integer("zero_below", 0, 60, 16));
+    p.member_plateau_from = static_cast<int>(mem->integer("plateau_from", p.member_zero_below, 70, 25));
+  }
+
+  auto rates = *s.table("contribution_rate", true);
+  p.pooling_rate = read_time_path(rates, "pooling", Range::between(0, 1), Interpolation::step);
+  p.account_rate = read_time_path(rates, "account", Range::between(0, 1), Interpolation::step);
+
+  auto ret = *s.table("retirement", true);
+  p.male = read_rule(ret, "male", nullptr);
+  double share_cadre = 0, share_worker = 0;
+  p.female_cadre = read_rule(ret, "female_cadre", &share_cadre);
+  p.female_worker = read_rule(ret, "female_worker", &share_worker);
+  if (std::abs(share_cadre + share_worker - 1) > 1e-9)
+    ret.fail("female_worker", fmt::format("the shares of women cadres ({}) and workers ({}) must sum to 1", share_cadre, share_worker));
+  p.female_cadre_share = share_cadre;
+  p.min_contribution_years = read_time_path(ret, "min_contribution_years", Range::between(0, 50), Interpolation::step, TimePath(15.0));
+  p.reference_age_male_months = p.male.old_age_months;
+  p.reference_age_female_months = static_cast<int>(std::lround(share_cadre * p.female_cadre.old_age_months +
+                                                               share_worker * p.female_worker.old_age_months));
+
+  auto ben = *s.table("benefit", true);
+  p.indexed_wage_ratio = ben.number("indexed_wage_ratio", Range::between(0.1, 5));
+  auto cy = *ben.table("contribution_years", true);
+  p.contribution_years_mean = cy.number("mean", Range::between(0, 60));
+  p.contribution_years_sd = cy.number("sd", Range::between(0, 30), 0.0);
+  if (auto tr = ben.table("transitional")) {
+    p.transitional_rate = tr->number("rate", Range::between(0, 0.1));
+    p.transitional_share = read_time_path(*tr, "share", Range::between(0, 1), Interpolation::linear);
+  }
+  {
+    const auto file = ben.file_path("account_divisors", ben.string("account_divisors"));
+    const auto csv = CsvTable::read(file);
+    const auto ca = csv.column("age"), cm = csv.column("months");
+    for (std::size_t r = 0; r < csv.rows(); ++r) {
+      const double months = csv.number(r, cm);
+      if (!(months > 0)) throw InputError({file, csv.line(r), 0}, "months", "divisors must be > 0");
+      p.divisors[static_cast<int>(csv.number(r, ca))] = months;
+    }
+    if (p.divisors.size() < 2) ben.fail("account_divisors", "the divisor table needs at least two ages");
+  }
+
+  auto idx = *s.table("indexation", true);
+  if (idx.has("history")) {
+    p.indexation_history = read_time_path(idx, "history", Range::between(-0.5, 0.5), Interpolation::step);
+    p.indexation_history_last = p.indexation_history.points().back().first;
+  } else {
+    p.indexation_history_last = m.start_year - 1;
+  }
+  auto rule = *idx.table("rule", true);
+  p.index_wage = rule.number("wage", Range::between(-2, 2), 0.0);
+  p.index_price = rule.number("price", Range::between(-2, 2), 0.0);
+  p.index_constant = rule.number("constant", Range::between(-0.5, 0.5), 0.0);
+  p.index_floor = rule.number("floor", Range::between(-1, 1), -1.0);
+  p.index_cap = rule.number("cap", Range::between(p.index_floor, 1), 1.0);
+
+  auto acc = *s.table("accounts", true);
+  const auto funding = acc.string("funding", {"notional"}, "notional");
+  p.funding = AccountFunding::notional;
+  (void)funding;
+  auto cr = *acc.table("crediting", true);
+  const auto rule_s = cr.string("rule", {"wage_growth", "fixed", "fund_return"});
+  p.crediting = rule_s == "fixed" ? CreditingRule::fixed : rule_s == "fund_return" ? CreditingRule::fund_return : CreditingRule::wage_growth;
+  if (p.crediting == CreditingRule::fixed) p.crediting_fixed = cr.number("rate", Range::between(-0.5, 0.5));
+  else p.crediting_floor = cr.number("floor", Range::between(-1, 1), -1.0);
+  auto hist = *acc.table("history", true);
+  p.history_account_rate = read_time_path(hist, "rates", Range::between(0, 1), Interpolation::step);
+  p.history_crediting = read_time_path(hist, "crediting", Range::between(-0.5, 0.5), Interpolation::step);
+  p.history_wage_growth = read_time_path(hist, "wage_growth", Range::between(-0.5, 0.5), Interpolation::step);
+  p.history_density = hist.number("density", Range::between(0, 1), 1.0);
+
+  auto sub = *s.table("subsidy", true);
+  const auto sr = sub.string("rule", {"none", "wage_indexed", "expenditure_share"});
+  if (sr == "wage_indexed") {
+    p.subsidy = SubsidyRule::wage_indexed;
+    p.subsidy_amount = sub.number("amount", Range::at_least(0));
+  } else if (sr == "expenditure_share") {
+    p.subsidy = SubsidyRule::expenditure_share;
+    p.subsidy_share = sub.number("share", Range::between(0, 1));
+  } else {
+    p.subsidy = SubsidyRule::none;
+  }
+  p.backstop = sub.boolean("backstop", false);
+  p.backstop_floor_months = sub.number("backstop_floor_months", Range::between(0, 600), 0.0);
+  p.admin_cost_share = sub.number("admin_cost_share", Range::between(0, 0.5), 0.0);
+}
+
+void read_funds(ConfigTable& top, ModelParams& m) {
+  auto funds = *top.table("funds", true);
+  auto basic = *funds.table("basic", true);
+  auto& f = m.basic_fund;
+  f.name = "basic";
+  f.initial_balance = basic.number("initial_balance", Range::any());
+  read_weights(basic, "weights", m, f.strategy, "basic");
+  f.strategy.fee = basic.number("fee", Range::between(0, 0.1), 0.0);
+  if (auto lim = basic.table("limits")) {
+    for (const auto& k : lim->keys()) {
+      const double cap = lim->number(k, Range::between(0, 1));
+      const int var = m.economy.index_of(k);
+      const auto it = std::find(f.strategy.assets.begin(), f.strategy.assets.end(), var);
+      if (var < 0 || !m.economy.is_asset(k)) lim->fail(k, fmt::format("'{}' is not an asset class of the economy", k));
+      if (it == f.strategy.assets.end()) continue;  // not held: the limit holds trivially
+      const auto& path = f.strategy.weights[static_cast<std::size_t>(it - f.strategy.assets.begin())];
+      for (int y = m.start_year; y <= m.end_year; ++y)
+        if (path.at(y) > cap + 1e-12)
+          lim->fail(k, fmt::format("fund 'basic' holds {:.4g} of {} in {}, above its limit {:.4g}", path.at(y), k, y, cap));
+    }
+  }
+  if (basic.has("benchmark")) {
+    read_weights(basic, "benchmark", m, f.benchmark, "basic (benchmark)");
+    f.benchmark.fee = 0;
+  }
+  const auto& e = m.economy;
+  if (basic.has("debt_rate")) {
+    const auto v = basic.string("debt_rate", e.variables);
+    f.debt_rate_variable = e.index_of(v);
+  } else if (e.index_of("short_rate") >= 0) {
+    f.debt_rate_variable = e.index_of("short_rate");
+  } else if (e.index_of("deposit") >= 0) {
+    f.debt_rate_variable = e.index_of("deposit");
+  }
+}
+
+}  // namespace pfsim

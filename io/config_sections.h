@@ -1,0 +1,21 @@
+#pragma once
+// Readers of the config's top-level tables, one per model; each validates
+// everything it reads (docs/config.md is the reference).
+#include "io/config.h"
+#include "io/config_table.h"
+
+namespace pfsim {
+
+void read_run(ConfigTable& top, RunConfig& cfg);
+void read_economy(ConfigTable& top, ModelParams& m);
+void read_demography(ConfigTable& top, ModelParams& m);
+void read_scheme(ConfigTable& top, ModelParams& m);
+void read_funds(ConfigTable& top, ModelParams& m);
+void read_output(ConfigTable& top, RunConfig& cfg);
+
+// A time path: a number, [[year, value], ...], { points = [...], interpolation = "linear"|"step" },
+// or { file = "x.csv", column = "c", year_column = "year", interpolation = ..., scale = 1 }.
+TimePath read_time_path(ConfigTable& t, std::string_view key, Range values, Interpolation default_how,
+                        std::optional<TimePath> fallback = std::nullopt);
+
+}  // namespace pfsim

@@ -1,0 +1,201 @@
+#include "io/hdf5_file.h"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace pfsim::h5 {
+
+namespace {
+struct QuietErrors {
+  // HDF5 prints its own error stack to stderr by default; pfsim reports
+  // errors itself, once, with the file name.
+  QuietErrors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+};
+const QuietErrors quiet;
+
+Handle space(const std::vector<hsize_t>& dims) {
+  return Handle(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "dataspace"), H5Sclose);
+}
+
+template <class T>
+void write_any(hid_t parent, const std::string& name, const std::vector<T>& data, std::vector<hsize_t> dims,
+               hid_t file_type, hid_t mem_type) {
+  if (dims.empty()) dims = {static_cast<hsize_t>(data.size())};
+  Handle sp = space(dims);
+  Handle ds(check(H5Dcreate2(parent, name.c_str(), file_type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name), H5Dclose);
+  if (!data.empty()) check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), name);
+}
+
+template <class T>
+std::vector<T> read_any(hid_t parent, const std::string& name, hid_t mem_type, std::vector<hsize_t>* dims) {
+  Handle ds(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), name), H5Dclose);
+  Handle sp(check(H5Dget_space(ds), name), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(sp);
+  std::vector<hsize_t> d(static_cast<std::size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(sp, d.data(), nullptr);
+  hsize_t n = 1;
+  for (auto x : d) n *= x;
+  std::vector<T> out(static_cast<std::size_t>(n));
+  if (n) check(H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), name);
+  if (dims) *dims = d;
+  return out;
+}
+}  // namespace
+
+hid_t check(hid_t id, const std::string& what) {
+  if (id < 0) throw std::runtime_error(fmt::format("HDF5 error at '{}'", what));
+  return id;
+}
+
+File File::create(const std::string& path) {
+  File f;
+  f.h_ = Handle(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), path), H5Fclose);
+  return f;
+}
+
+File File::open_read(const std::string& path) {
+  File f;
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) throw std::runtime_error(fmt::format("{}: not an HDF5 file, or cannot be opened", path));
+  f.h_ = Handle(id, H5Fclose);
+  return f;
+}
+
+void File::flush() { check(H5Fflush(h_, H5F_SCOPE_GLOBAL), "flush"); }
+
+Handle create_group(hid_t parent, const std::string& name) {
+  return Handle(check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name), H5Gclose);
+}
+
+Handle open_group(hid_t parent, const std::string& name) {
+  return Handle(check(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), name), H5Gclose);
+}
+
+bool exists(hid_t parent, const std::string& path) {
+  // Check each component: H5Lexists fails on a missing intermediate group.
+  std::string prefix;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const auto slash = path.find('/', start);
+    const auto part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    prefix += (prefix.empty() ? "" : "/") + part;
+    if (H5Lexists(parent, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return true;
+}
+
+void write(hid_t parent, const std::string& name, const std::vector<double>& data, std::vector<hsize_t> dims) {
+  write_any(parent, name, data, std::move(dims), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+}
+void write(hid_t parent, const std::string& name, const std::vector<std::int32_t>& data, std::vector<hsize_t> dims) {
+  write_any(parent, name, data, std::move(dims), H5T_STD_I32LE, H5T_NATIVE_INT32);
+}
+void write(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& data, std::vector<hsize_t> dims) {
+  write_any(parent, name, data, std::move(dims), H5T_STD_U64LE, H5T_NATIVE_UINT64);
+}
+
+void write_float_matrix(hid_t parent, const std::string& name, const std::vector<float>& data, hsize_t rows,
+                        hsize_t cols, int gzip_level) {
+  const std::vector<hsize_t> dims{rows, cols};
+  Handle sp = space(dims);
+  Handle plist(check(H5Pcreate(H5P_DATASET_CREATE), name), H5Pclose);
+  const hsize_t chunk_rows = std::max<hsize_t>(1, std::min<hsize_t>(rows, std::max<hsize_t>(1, 65536 / std::max<hsize_t>(cols, 1))));
+  const hsize_t chunk[2] = {chunk_rows, cols};
+  if (rows > 0 && cols > 0) {
+    check(H5Pset_chunk(plist, 2, chunk), name);
+    if (gzip_level > 0) {
+      check(H5Pset_shuffle(plist), name);
+      check(H5Pset_deflate(plist, static_cast<unsigned>(gzip_level)), name);
+    }
+  }
+  Handle ds(check(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F32LE, sp, H5P_DEFAULT, plist, H5P_DEFAULT), name), H5Dclose);
+  if (!data.empty()) check(H5Dwrite(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), name);
+}
+
+void attr(hid_t obj, const std::string& name, const std::string& value) {
+  Handle type(check(H5Tcopy(H5T_C_S1), name), H5Tclose);
+  check(H5Tset_size(type, std::max<std::size_t>(value.size(), 1)), name);
+  check(H5Tset_cset(type, H5T_CSET_UTF8), name);
+  Handle sp(check(H5Screate(H5S_SCALAR), name), H5Sclose);
+  Handle a(check(H5Acreate2(obj, name.c_str(), type, sp, H5P_DEFAULT, H5P_DEFAULT), name), H5Aclose);
+  const std::string padded = value.empty() ? std::string(1, '\0') : value;
+  check(H5Awrite(a, type, padded.data()), name);
+}
+
+void attr(hid_t obj, const std::string& name, double value) {
+  Handle sp(check(H5Screate(H5S_SCALAR), name), H5Sclose);
+  Handle a(check(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT), name), H5Aclose);
+  check(H5Awrite(a, H5T_NATIVE_DOUBLE, &value), name);
+}
+
+void attr(hid_t obj, const std::string& name, std::int64_t value) {
+  Handle sp(check(H5Screate(H5S_SCALAR), name), H5Sclose);
+  Handle a(check(H5Acreate2(obj, name.c_str(), H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT), name), H5Aclose);
+  check(H5Awrite(a, H5T_NATIVE_INT64, &value), name);
+}
+
+void attr(hid_t obj, const std::string& name, const std::vector<double>& value) {
+  const hsize_t n = value.size();
+  Handle sp = space({n});
+  Handle a(check(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT), name), H5Aclose);
+  check(H5Awrite(a, H5T_NATIVE_DOUBLE, value.data()), name);
+}
+
+std::vector<double> read_doubles(hid_t parent, const std::string& name, std::vector<hsize_t>* dims) {
+  return read_any<double>(parent, name, H5T_NATIVE_DOUBLE, dims);
+}
+std::vector<std::int32_t> read_ints(hid_t parent, const std::string& name) {
+  return read_any<std::int32_t>(parent, name, H5T_NATIVE_INT32, nullptr);
+}
+std::vector<float> read_floats(hid_t parent, const std::string& name, std::vector<hsize_t>* dims) {
+  return read_any<float>(parent, name, H5T_NATIVE_FLOAT, dims);
+}
+
+bool has_attr(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+
+std::string read_string_attr(hid_t obj, const std::string& name) {
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), name), H5Aclose);
+  Handle type(check(H5Aget_type(a), name), H5Tclose);
+  if (H5Tis_variable_str(type) > 0) {
+    char* buf = nullptr;
+    Handle mem(check(H5Tcopy(H5T_C_S1), name), H5Tclose);
+    H5Tset_size(mem, H5T_VARIABLE);
+    check(H5Aread(a, mem, &buf), name);
+    std::string s = buf ? buf : "";
+    H5free_memory(buf);
+    return s;
+  }
+  const std::size_t n = H5Tget_size(type);
+  std::string s(n, '\0');
+  check(H5Aread(a, type, s.data()), name);
+  while (!s.empty() && s.back() == '\0') s.pop_back();
+  return s;
+}
+
+double read_double_attr(hid_t obj, const std::string& name) {
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), name), H5Aclose);
+  double v = 0;
+  check(H5Aread(a, H5T_NATIVE_DOUBLE, &v), name);
+  return v;
+}
+
+std::int64_t read_int_attr(hid_t obj, const std::string& name) {
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), name), H5Aclose);
+  std::int64_t v = 0;
+  check(H5Aread(a, H5T_NATIVE_INT64, &v), name);
+  return v;
+}
+
+std::vector<double> read_doubles_attr(hid_t obj, const std::string& name) {
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), name), H5Aclose);
+  Handle sp(check(H5Aget_space(a), name), H5Sclose);
+  const auto n = H5Sget_simple_extent_npoints(sp);
+  std::vector<double> v(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
+  if (!v.empty()) check(H5Aread(a, H5T_NATIVE_DOUBLE, v.data()), name);
+  return v;
+}
+
+}  // namespace pfsim::h5

@@ -1,0 +1,81 @@
+#pragma once
+// Small RAII wrappers over the HDF5 C API: just what pfsim's results need.
+#include <hdf5.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pfsim::h5 {
+
+class Handle {
+ public:
+  Handle() = default;
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  Handle& operator=(Handle&& o) noexcept {
+    if (this != &o) {
+      reset();
+      id_ = o.id_;
+      close_ = o.close_;
+      o.id_ = -1;
+    }
+    return *this;
+  }
+  ~Handle() { reset(); }
+  hid_t id() const { return id_; }
+  operator hid_t() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+ private:
+  void reset() {
+    if (id_ >= 0 && close_) close_(id_);
+    id_ = -1;
+  }
+  hid_t id_ = -1;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+// Throws std::runtime_error naming the object when an HDF5 call fails.
+hid_t check(hid_t id, const std::string& what);
+
+class File {
+ public:
+  static File create(const std::string& path);
+  static File open_read(const std::string& path);
+  hid_t id() const { return h_.id(); }
+  void flush();
+
+ private:
+  Handle h_;
+};
+
+Handle create_group(hid_t parent, const std::string& name);
+Handle open_group(hid_t parent, const std::string& name);
+bool exists(hid_t parent, const std::string& path);
+
+// Datasets: dims as given (row-major).
+void write(hid_t parent, const std::string& name, const std::vector<double>& data, std::vector<hsize_t> dims = {});
+void write(hid_t parent, const std::string& name, const std::vector<std::int32_t>& data, std::vector<hsize_t> dims = {});
+void write(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& data, std::vector<hsize_t> dims = {});
+// Float32 matrix [rows, cols], chunked by rows and gzip-compressed (full paths).
+void write_float_matrix(hid_t parent, const std::string& name, const std::vector<float>& data, hsize_t rows,
+                        hsize_t cols, int gzip_level);
+
+void attr(hid_t obj, const std::string& name, const std::string& value);
+void attr(hid_t obj, const std::string& name, double value);
+void attr(hid_t obj, const std::string& name, std::int64_t value);
+void attr(hid_t obj, const std::string& name, const std::vector<double>& value);
+
+std::vector<double> read_doubles(hid_t parent, const std::string& name, std::vector<hsize_t>* dims = nullptr);
+std::vector<std::int32_t> read_ints(hid_t parent, const std::string& name);
+std::vector<float> read_floats(hid_t parent, const std::string& name, std::vector<hsize_t>* dims = nullptr);
+std::string read_string_attr(hid_t obj, const std::string& name);
+double read_double_attr(hid_t obj, const std::string& name);
+std::int64_t read_int_attr(hid_t obj, const std::string& name);
+std::vector<double> read_doubles_attr(hid_t obj, const std::string& name);
+bool has_attr(hid_t obj, const std::string& name);
+
+}  // namespace pfsim::h5

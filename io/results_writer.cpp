@@ -1,0 +1,178 @@
+#include "io/results_writer.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "io/hdf5_file.h"
+#include "models/simulation.h"
+#include "pfsim/version.h"
+
+namespace pfsim {
+
+namespace fs = std::filesystem;
+
+RunSummary summarize_run(const PensionModel& model, const PathSample& sample, const RunConfig& cfg, int threads) {
+  RunSummary s;
+  s.year = summarize_year_metrics(sample, cfg.run.quantiles, cfg.run.confidence, threads);
+  s.scalar = summarize_scalars(sample, cfg.run.quantiles, cfg.run.confidence, threads);
+  s.risk = build_risk_report(model, sample, cfg.run.confidence);
+  s.central = simulate_central(model);
+  return s;
+}
+
+namespace {
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void write_distribution(hid_t g, const Distribution& d, const std::vector<double>& central) {
+  const hsize_t p = d.probabilities.size(), c = d.columns;
+  const bool scalar = c == 1;
+  auto dims = [&](bool per_prob) -> std::vector<hsize_t> {
+    if (scalar) return per_prob ? std::vector<hsize_t>{p} : std::vector<hsize_t>{1};
+    return per_prob ? std::vector<hsize_t>{p, c} : std::vector<hsize_t>{c};
+  };
+  h5::write(g, "mean", d.mean, dims(false));
+  h5::write(g, "sd", d.sd, dims(false));
+  h5::write(g, "se", d.se, dims(false));
+  h5::write(g, "finite_count", d.finite, dims(false));
+  h5::write(g, "quantiles", d.quantile, dims(true));
+  h5::write(g, "quantiles_lower", d.lower, dims(true));
+  h5::write(g, "quantiles_upper", d.upper, dims(true));
+  h5::write(g, "central", central, dims(false));
+  h5::attr(g, "probabilities", d.probabilities);
+}
+
+void write_probability(hid_t g, const std::string& name, const ProbabilityCurve& c) {
+  h5::write(g, name, c.probability);
+  h5::write(g, name + "_lower", c.lower);
+  h5::write(g, name + "_upper", c.upper);
+  h5::write(g, name + "_count", c.count);
+}
+
+void write_tail(hid_t g, const std::string& name, const std::vector<stats::TailRisk>& v) {
+  std::vector<double> var, es, se;
+  for (const auto& t : v) {
+    var.push_back(t.value_at_risk);
+    es.push_back(t.expected_shortfall);
+    se.push_back(t.expected_shortfall_se);
+  }
+  h5::write(g, name + "_var", var);
+  h5::write(g, name + "_es", es);
+  h5::write(g, name + "_es_se", se);
+}
+
+}  // namespace
+
+void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,
+                   const PathSample& sample, const RunSummary& s) {
+  const fs::path final_path(path);
+  if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path());
+  const std::string tmp = fmt::format("{}.tmp-{}", path, ::getpid());
+  try {
+    {
+      auto file = h5::File::create(tmp);
+      const hid_t root = file.id();
+      const auto& m = model.params();
+      h5::attr(root, "format", std::string("pfsim-results"));
+      h5::attr(root, "format_version", static_cast<std::int64_t>(kResultsFormatVersion));
+      h5::attr(root, "pfsim_version", std::string(kVersion));
+      h5::attr(root, "git_sha", std::string(kGitSha));
+      h5::attr(root, "created_utc", utc_now());
+      h5::attr(root, "seed", static_cast<std::int64_t>(cfg.run.seed));
+      h5::attr(root, "seed_is_default", static_cast<std::int64_t>(cfg.run.seed_is_default ? 1 : 0));
+      h5::attr(root, "n_paths", static_cast<std::int64_t>(sample.paths()));
+      h5::attr(root, "first_path", static_cast<std::int64_t>(sample.first_path()));
+      h5::attr(root, "name", cfg.run.name);
+      h5::attr(root, "currency", cfg.run.currency);
+      h5::attr(root, "config_file", cfg.source);
+      h5::attr(root, "config", cfg.resolved);
+      h5::attr(root, "start_year", static_cast<std::int64_t>(m.start_year));
+      h5::attr(root, "end_year", static_cast<std::int64_t>(m.end_year));
+      h5::attr(root, "confidence", cfg.run.confidence);
+
+      std::vector<std::int32_t> years;
+      for (int y = m.start_year; y <= m.end_year; ++y) years.push_back(y);
+      h5::write(root, "years", years);
+
+      auto metrics = h5::create_group(root, "metrics");
+      const auto& specs = model.year_metrics();
+      const int Y = model.years();
+      for (std::size_t i = 0; i < specs.size(); ++i) {
+        auto g = h5::create_group(metrics, specs[i].name);
+        std::vector<double> central(static_cast<std::size_t>(Y));
+        for (int t = 0; t < Y; ++t) central[static_cast<std::size_t>(t)] = s.central.at(i, t);
+        write_distribution(g, s.year[i], central);
+        h5::attr(g, "unit", specs[i].unit);
+        h5::attr(g, "description", specs[i].description);
+      }
+      auto scalars = h5::create_group(root, "scalars");
+      const auto& sspecs = model.scalar_metrics();
+      for (std::size_t i = 0; i < sspecs.size(); ++i) {
+        auto g = h5::create_group(scalars, sspecs[i].name);
+        write_distribution(g, s.scalar[i], {s.central.scalars[i]});
+        h5::attr(g, "unit", sspecs[i].unit);
+        h5::attr(g, "description", sspecs[i].description);
+      }
+
+      auto risk = h5::create_group(root, "risk");
+      write_probability(risk, "depletion_probability", s.risk.depletion);
+      std::vector<std::int32_t> horizons(s.risk.horizons.begin(), s.risk.horizons.end());
+      h5::write(risk, "horizons", horizons);
+      write_probability(risk, "preservation_probability", s.risk.preservation);
+      write_probability(risk, "beats_wage_probability", s.risk.beats_wage);
+      write_probability(risk, "beats_crediting_probability", s.risk.beats_crediting);
+      h5::write(risk, "levels", s.risk.levels);
+      write_tail(risk, "terminal_real_shadow_balance", s.risk.terminal_real_shadow_balance);
+      write_tail(risk, "actuarial_balance", s.risk.actuarial_balance);
+
+      auto cal = h5::create_group(root, "calibration");
+      const auto& c = model.scheme().calibration();
+      h5::attr(cal, "member_level", c.member_level);
+      h5::attr(cal, "pensioner_factor", c.pensioner_factor);
+      h5::attr(cal, "contributors", c.contributors);
+      h5::attr(cal, "pensioners", c.pensioners);
+      h5::attr(cal, "account_balances", c.account_balances);
+      const auto& d = m.demography;
+      h5::attr(cal, "lee_carter_drift", std::vector<double>{d.lc_drift[0], d.lc_drift[1]});
+      h5::attr(cal, "lee_carter_sigma", std::vector<double>{d.lc_sigma[0], d.lc_sigma[1]});
+      h5::attr(cal, "lee_carter_rho", d.lc_rho);
+
+      if (!cfg.run.full_paths.empty()) {
+        auto paths = h5::create_group(root, "paths");
+        for (const auto& name : cfg.run.full_paths) {
+          std::size_t idx = specs.size();
+          for (std::size_t i = 0; i < specs.size(); ++i)
+            if (specs[i].name == name) idx = i;
+          const auto n = static_cast<std::size_t>(sample.paths());
+          std::vector<float> data(n * static_cast<std::size_t>(Y));
+          for (int t = 0; t < Y; ++t) {
+            const auto col = sample.year_column(idx, t);
+            for (std::size_t p = 0; p < n; ++p) data[p * static_cast<std::size_t>(Y) + static_cast<std::size_t>(t)] = col[p];
+          }
+          h5::write_float_matrix(paths, name, data, n, static_cast<hsize_t>(Y), 4);
+        }
+      }
+      file.flush();
+    }
+    fs::rename(tmp, final_path);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+}
+
+}  // namespace pfsim

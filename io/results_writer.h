@@ -1,0 +1,30 @@
+#pragma once
+// Writes a run's results to HDF5 (docs/results-format.md), under a temporary
+// name renamed on success: a failed or interrupted run never leaves a file
+// under the final name.
+#include <string>
+#include <vector>
+
+#include "core/distribution.h"
+#include "core/path_sample.h"
+#include "io/config.h"
+#include "models/pension_model.h"
+#include "models/risk_report.h"
+
+namespace pfsim {
+
+inline constexpr int kResultsFormatVersion = 1;
+
+struct RunSummary {
+  std::vector<Distribution> year;     // per year metric
+  std::vector<Distribution> scalar;   // per scalar metric
+  RiskReport risk;
+  PathRecord central;
+};
+
+RunSummary summarize_run(const PensionModel& model, const PathSample& sample, const RunConfig& cfg, int threads);
+
+void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,
+                   const PathSample& sample, const RunSummary& summary);
+
+}  // namespace pfsim

@@ -1,0 +1,138 @@
+#include "io/summary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "io/hdf5_file.h"
+
+namespace pfsim {
+
+namespace {
+
+std::size_t prob_index(const std::vector<double>& probs, double p, const std::string& file) {
+  for (std::size_t i = 0; i < probs.size(); ++i)
+    if (std::abs(probs[i] - p) < 1e-12) return i;
+  throw std::runtime_error(fmt::format("{}: the run has no {:.0f}% quantile (set run.quantiles)", file, p * 100));
+}
+
+struct Scale {
+  double factor;
+  const char* label;
+};
+Scale money_scale(double magnitude, const std::string& currency) {
+  (void)currency;
+  if (magnitude >= 1e12) return {1e12, "trn"};
+  if (magnitude >= 1e9) return {1e9, "bn"};
+  if (magnitude >= 1e6) return {1e6, "mn"};
+  return {1, ""};
+}
+
+std::string pct(double p) { return fmt::format("{:5.1f}%", 100 * p); }
+
+}  // namespace
+
+void print_summary(const std::string& path, const std::vector<int>& wanted, std::ostream& out) {
+  auto file = h5::File::open_read(path);
+  const hid_t root = file.id();
+  if (!h5::has_attr(root, "format") || h5::read_string_attr(root, "format") != "pfsim-results")
+    throw std::runtime_error(fmt::format("{}: not a pfsim results file", path));
+  const auto version = h5::read_int_attr(root, "format_version");
+  if (version != 1) throw std::runtime_error(fmt::format("{}: results format version {} is not supported (this pfsim reads 1)", path, version));
+  const auto years = h5::read_ints(root, "years");
+  const auto n_paths = h5::read_int_attr(root, "n_paths");
+  const auto currency = h5::read_string_attr(root, "currency");
+  out << fmt::format("pfsim results: {}  ({} paths, seed {}, {}-{})\n", h5::read_string_attr(root, "name"), n_paths,
+                     h5::read_int_attr(root, "seed"), years.front(), years.back());
+
+  std::vector<int> show = wanted;
+  if (show.empty()) {
+    for (int y : {2025, 2030, 2035, 2040, 2050, 2060, 2075, 2100}) show.push_back(y);
+    show.push_back(years.back());
+  }
+  std::vector<std::size_t> cols;
+  for (int y : show) {
+    const auto it = std::find(years.begin(), years.end(), y);
+    if (it != years.end()) cols.push_back(static_cast<std::size_t>(it - years.begin()));
+  }
+  std::sort(cols.begin(), cols.end());
+  cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+
+  auto metrics = h5::open_group(root, "metrics");
+  auto read_q = [&](const std::string& name, std::vector<double>& probs, std::vector<hsize_t>& dims) {
+    auto g = h5::open_group(metrics, name);
+    probs = h5::read_doubles_attr(g, "probabilities");
+    return h5::read_doubles(g, "quantiles", &dims);
+  };
+  std::vector<double> probs;
+  std::vector<hsize_t> dims;
+  const auto bal = read_q("fund_balance_real", probs, dims);
+  const auto ny = static_cast<std::size_t>(dims[1]);
+  const auto i5 = prob_index(probs, 0.05, path), i50 = prob_index(probs, 0.5, path), i95 = prob_index(probs, 0.95, path);
+  std::vector<double> probs2;
+  const auto months = read_q("months_covered", probs2, dims);
+  double mag = 0;
+  for (auto c : cols) mag = std::max(mag, std::abs(bal[i50 * ny + c]));
+  const auto sc = money_scale(mag, currency);
+
+  out << fmt::format("\nReal fund balance ({} {} of {}) and months of expenditure covered, at 31 December\n",
+                     sc.label, currency, years.front() - 1);
+  out << fmt::format("{:>6} {:>10} {:>10} {:>10}   {:>8} {:>8} {:>8}\n", "year", "median", "5%", "95%", "median", "5%", "95%");
+  for (auto c : cols)
+    out << fmt::format("{:>6} {:>10.2f} {:>10.2f} {:>10.2f}   {:>8.1f} {:>8.1f} {:>8.1f}\n", years[c],
+                       bal[i50 * ny + c] / sc.factor, bal[i5 * ny + c] / sc.factor, bal[i95 * ny + c] / sc.factor,
+                       months[i50 * ny + c], months[i5 * ny + c], months[i95 * ny + c]);
+
+  auto risk = h5::open_group(root, "risk");
+  const auto dep = h5::read_doubles(risk, "depletion_probability");
+  const auto lo = h5::read_doubles(risk, "depletion_probability_lower");
+  const auto hi = h5::read_doubles(risk, "depletion_probability_upper");
+  out << "\nProbability of depletion at or before (95% Wilson interval)\n";
+  std::vector<int> dep_years{2035, 2050};
+  dep_years.push_back(years.back());
+  for (int y : dep_years) {
+    const auto it = std::find(years.begin(), years.end(), y);
+    if (it == years.end()) continue;
+    const auto t = static_cast<std::size_t>(it - years.begin());
+    out << fmt::format("  {:>6}  {}  [{}, {}]\n", y, pct(dep[t]), pct(lo[t]), pct(hi[t]));
+  }
+
+  const auto horizons = h5::read_ints(risk, "horizons");
+  out << "\nPreservation and appreciation of the basic fund (annualised return over the first h years)\n";
+  out << fmt::format("  {:>4}  {:>24}  {:>24}  {:>24}\n", "h", "P(real return >= 0)", "P(>= wage growth)", "P(>= crediting rate)");
+  const char* names[] = {"preservation_probability", "beats_wage_probability", "beats_crediting_probability"};
+  std::vector<std::vector<double>> p(3), pl(3), pu(3);
+  for (int k = 0; k < 3; ++k) {
+    p[static_cast<std::size_t>(k)] = h5::read_doubles(risk, names[k]);
+    pl[static_cast<std::size_t>(k)] = h5::read_doubles(risk, std::string(names[k]) + "_lower");
+    pu[static_cast<std::size_t>(k)] = h5::read_doubles(risk, std::string(names[k]) + "_upper");
+  }
+  for (std::size_t h = 0; h < horizons.size(); ++h) {
+    out << fmt::format("  {:>4}", horizons[h]);
+    for (std::size_t k = 0; k < 3; ++k)
+      out << fmt::format("  {} [{},{}]", pct(p[k][h]), pct(pl[k][h]), pct(pu[k][h]));
+    out << "\n";
+  }
+
+  const auto levels = h5::read_doubles(risk, "levels");
+  const auto tv = h5::read_doubles(risk, "terminal_real_shadow_balance_var");
+  const auto te = h5::read_doubles(risk, "terminal_real_shadow_balance_es");
+  const auto tse = h5::read_doubles(risk, "terminal_real_shadow_balance_es_se");
+  const auto av = h5::read_doubles(risk, "actuarial_balance_var");
+  const auto ae = h5::read_doubles(risk, "actuarial_balance_es");
+  const auto ase = h5::read_doubles(risk, "actuarial_balance_es_se");
+  double tmag = 0;
+  for (double v : tv) tmag = std::max(tmag, std::abs(v));
+  const auto ts = money_scale(tmag, currency);
+  out << fmt::format("\nShortfall risk, worst alpha of paths: VaR = alpha-quantile, ES = mean below it (+- 1 s.e.)\n");
+  out << fmt::format("  {:>6}  {:>36}  {:>36}\n", "alpha", fmt::format("terminal real shadow balance ({} {})", ts.label, currency),
+                     "actuarial balance (% of PV payroll)");
+  for (std::size_t i = 0; i < levels.size(); ++i)
+    out << fmt::format("  {:>6}  VaR {:>9.2f}  ES {:>9.2f} +- {:<7.2f}  VaR {:>8.2f}%  ES {:>8.2f}% +- {:<5.2f}\n",
+                       pct(levels[i]), tv[i] / ts.factor, te[i] / ts.factor, tse[i] / ts.factor, 100 * av[i],
+                       100 * ae[i], 100 * ase[i]);
+}
+
+}  // namespace pfsim

@@ -1,0 +1,173 @@
+#include "models/demography/demography.h"
+
+#include <cmath>
+
+#include "core/normal.h"
+#include "core/rng.h"
+
+namespace pfsim {
+
+namespace {
+constexpr int kFertileFirst = 15;
+constexpr int kFertileLast = 49;
+}  // namespace
+
+DemographyModel::DemographyModel(const DemographyParams& params, int start_year, int end_year)
+    : p_(params), start_year_(start_year), end_year_(end_year) {
+  const auto n = static_cast<std::size_t>(p_.omega + 1);
+  for (int s = 0; s < 2; ++s) {
+    log_jump_off_[s].resize(n);
+    for (std::size_t a = 0; a < n; ++a) log_jump_off_[s][a] = std::log(p_.jump_off_mx[s][a]);
+  }
+  for (int y = start_year - 1; y <= end_year; ++y)
+    target_log_tfr_.push_back(std::log(p_.target_tfr.at(y)));
+  srb_ = p_.sex_ratio_at_birth.sample(start_year, end_year);
+  migration_total_ = p_.net_migration.sample(start_year, end_year);
+
+  // Base population to 1 January of start_year. A mid-year table is moved on
+  // half a year under the jump-off rates: with ages uniform within each year
+  // of age, half of those aged a stay at a and half reach a + 1; each survives
+  // exp(-m/2); the half year's births (at the previous year's TFR and age
+  // pattern) survive on average a quarter year at m0; half a year of net
+  // migration is added.
+  initial_ = p_.base_population;
+  if (p_.base_is_mid_year) {
+    const int w = p_.omega;
+    const auto& pattern = p_.fertility_pattern.front();
+    double births = 0;
+    for (int a = kFertileFirst; a <= kFertileLast && a <= w; ++a)
+      births += 0.5 * p_.initial_tfr * pattern[static_cast<std::size_t>(a)] *
+                p_.base_population[kFemale][static_cast<std::size_t>(a)];
+    const double srb = p_.sex_ratio_at_birth.at(start_year - 1);
+    const double half_migration = 0.5 * p_.net_migration.at(start_year - 1);
+    for (int s = 0; s < 2; ++s) {
+      const auto& pj = p_.base_population[s];
+      const auto& m = p_.jump_off_mx[s];
+      auto& out = initial_[s];
+      auto half = [&](int a) {
+        return std::exp(-0.5 * m[static_cast<std::size_t>(a)]) * pj[static_cast<std::size_t>(a)];
+      };
+      const double born = births * (s == kMale ? srb / (1 + srb) : 1 / (1 + srb));
+      out[0] = 0.5 * half(0) + born * std::exp(-0.25 * m[0]);
+      for (int a = 1; a < w; ++a) out[static_cast<std::size_t>(a)] = 0.5 * half(a) + 0.5 * half(a - 1);
+      out[static_cast<std::size_t>(w)] = half(w) + 0.5 * half(w - 1);
+      for (int a = 0; a <= w; ++a)
+        out[static_cast<std::size_t>(a)] +=
+            half_migration * p_.migration_profile[s][static_cast<std::size_t>(a)];
+    }
+  }
+}
+
+void DemographyModel::start(DemographyState& s) const {
+  const auto n = static_cast<std::size_t>(p_.omega + 1);
+  for (int x = 0; x < 2; ++x) {
+    s.pop[x] = initial_[x];
+    s.next[x].assign(n, 0.0);
+    s.mx[x].assign(n, 0.0);
+    s.survival[x].assign(n, 0.0);
+  }
+  s.kappa = {0, 0};
+  s.log_tfr_gap = std::log(p_.initial_tfr) - target_log_tfr_.front();
+}
+
+void DemographyModel::mortality_rates(int year, DemographyState& s) const {
+  const auto n = static_cast<std::size_t>(p_.omega + 1);
+  if (p_.mortality == MortalityModel::lee_carter) {
+    // ln m[y] = ln m[jump-off] + beta (kappa[y] - kappa[jump-off]), kappa[jump-off] = 0.
+    for (int x = 0; x < 2; ++x)
+      for (std::size_t a = 0; a < n; ++a)
+        s.mx[x][a] = std::exp(log_jump_off_[x][a] + p_.lc_beta[x][a] * s.kappa[x]);
+  } else {
+    const double t = year - p_.jump_off_year;
+    for (int x = 0; x < 2; ++x)
+      for (std::size_t a = 0; a < n; ++a)
+        s.mx[x][a] = p_.jump_off_mx[x][a] * std::pow(1.0 - p_.improvement[x][a], t);
+  }
+}
+
+void DemographyModel::step(std::uint64_t seed, std::uint64_t path, bool central, int year,
+                           DemographyState& s) const {
+  const int w = p_.omega;
+  const auto t = static_cast<std::size_t>(year - start_year_);
+  const auto step_id = static_cast<std::uint32_t>(year - start_year_ + 1);
+
+  // Lee-Carter kappa: random walk with drift, correlated between the sexes.
+  if (p_.mortality == MortalityModel::lee_carter) {
+    double eta_m = 0, eta_f = 0;
+    if (!central && (p_.lc_sigma[0] > 0 || p_.lc_sigma[1] > 0)) {
+      RandomStream r(seed, path, Stream::mortality, step_id);
+      const double z1 = standard_normal(r);
+      const double z2 = standard_normal(r);
+      eta_m = z1;
+      eta_f = p_.lc_rho * z1 + std::sqrt(1 - p_.lc_rho * p_.lc_rho) * z2;
+    }
+    // The jump-off table is for jump_off_year; the first projected year may be later.
+    const int steps = (year == start_year_) ? (year - p_.jump_off_year) : 1;
+    for (int k = 0; k < steps; ++k) {
+      const bool last = (k == steps - 1);
+      s.kappa[0] += p_.lc_drift[0] + (last ? p_.lc_sigma[0] * eta_m : 0.0);
+      s.kappa[1] += p_.lc_drift[1] + (last ? p_.lc_sigma[1] * eta_f : 0.0);
+    }
+  }
+  mortality_rates(year, s);
+  for (int x = 0; x < 2; ++x) {
+    life_table(s.mx[x], s.table);
+    s.e0[x] = s.table.e[0];
+    s.e60[x] = w >= 60 ? s.table.e[60] : 0.0;
+    auto& sv = s.survival[x];
+    const auto& tb = s.table;
+    sv[0] = tb.L[0] / tb.l[0];
+    for (int a = 1; a < w; ++a)
+      sv[static_cast<std::size_t>(a)] = tb.L[static_cast<std::size_t>(a)] / tb.L[static_cast<std::size_t>(a - 1)];
+    sv[static_cast<std::size_t>(w)] = tb.T[static_cast<std::size_t>(w)] / tb.T[static_cast<std::size_t>(w - 1)];
+  }
+
+  // Fertility: ln TFR_y = ln T*_y + phi (ln TFR_{y-1} - ln T*_{y-1}) + sigma_F xi_y.
+  double xi = 0;
+  if (!central && p_.tfr_volatility > 0) {
+    RandomStream r(seed, path, Stream::fertility, step_id);
+    xi = standard_normal(r);
+  }
+  s.log_tfr_gap = p_.tfr_persistence * s.log_tfr_gap + p_.tfr_volatility * xi;
+  s.tfr = std::exp(target_log_tfr_[t + 1] + s.log_tfr_gap);
+
+  // Survivors to 1 January of year + 1, plus net migration.
+  const double migrants = migration_total_[t];
+  double deaths = 0;
+  for (int x = 0; x < 2; ++x) {
+    const auto& P = s.pop[x];
+    auto& N = s.next[x];
+    const auto& sv = s.survival[x];
+    const auto& g = p_.migration_profile[x];
+    for (int a = w - 1; a >= 1; --a)
+      N[static_cast<std::size_t>(a)] = P[static_cast<std::size_t>(a - 1)] * sv[static_cast<std::size_t>(a)];
+    N[static_cast<std::size_t>(w)] = (P[static_cast<std::size_t>(w - 1)] + P[static_cast<std::size_t>(w)]) * sv[static_cast<std::size_t>(w)];
+    for (int a = 0; a <= w; ++a) {
+      deaths += P[static_cast<std::size_t>(a)];
+      N[static_cast<std::size_t>(a)] += migrants * g[static_cast<std::size_t>(a)];
+    }
+  }
+
+  // Births: women of age a on 1 January of y and y + 1 (standard exposure).
+  const auto& pattern = p_.fertility_pattern[t + 1];
+  const auto& Pf = s.pop[kFemale];
+  const auto& Nf = s.next[kFemale];
+  double births = 0;
+  for (int a = kFertileFirst; a <= kFertileLast && a <= w; ++a) {
+    const auto i = static_cast<std::size_t>(a);
+    births += pattern[i] * 0.5 * (Pf[i] + Nf[i]);
+  }
+  births *= s.tfr;
+  const double srb = srb_[t];
+  const double boys = births * srb / (1 + srb);
+  s.next[kMale][0] = boys * s.survival[kMale][0] + migrants * p_.migration_profile[kMale][0];
+  s.next[kFemale][0] = (births - boys) * s.survival[kFemale][0] + migrants * p_.migration_profile[kFemale][0];
+
+  // Deaths = start population + births + migrants - end population.
+  for (int x = 0; x < 2; ++x)
+    for (int a = 0; a <= w; ++a) deaths -= s.next[x][static_cast<std::size_t>(a)];
+  s.births = births;
+  s.deaths = deaths + births + migrants;
+}
+
+}  // namespace pfsim

@@ -1,0 +1,57 @@
+#pragma once
+// Cohort-component projection by single age and sex with an open age group
+// (model.md section 2): Lee-Carter or deterministic-improvement mortality,
+// log-AR(1) fertility around a target path, deterministic net migration.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "models/demography/life_table.h"
+#include "models/params.h"
+
+namespace pfsim {
+
+// Per-path state and scratch, reused across paths.
+struct DemographyState {
+  std::array<std::vector<double>, 2> pop;       // 1 January of the current year
+  std::array<std::vector<double>, 2> next;      // 1 January of the next year
+  std::array<std::vector<double>, 2> mx;        // central death rates in force this year
+  std::array<std::vector<double>, 2> survival;  // cohort-component survival ratios
+  std::array<double, 2> kappa{0, 0};           // Lee-Carter index relative to the jump-off year
+  double log_tfr_gap = 0;                       // ln TFR - ln T* of the previous year
+  LifeTable table;
+  // Flows and summaries of the year just projected.
+  double tfr = 0, births = 0, deaths = 0;
+  std::array<double, 2> e0{0, 0}, e60{0, 0};
+};
+
+class DemographyModel {
+ public:
+  DemographyModel(const DemographyParams& params, int start_year, int end_year);
+
+  int ages() const { return p_.omega + 1; }
+  const DemographyParams& params() const { return p_; }
+  // The base population advanced to 1 January of start_year (deterministic).
+  const std::array<std::vector<double>, 2>& initial_population() const { return initial_; }
+
+  void start(DemographyState& s) const;
+  // Projects from 1 January of `year` to 1 January of year + 1 into s.next,
+  // with the rates in force during `year`. central: every shock zero.
+  void step(std::uint64_t seed, std::uint64_t path, bool central, int year, DemographyState& s) const;
+  // After step: s.pop = s.next.
+  static void advance(DemographyState& s) { std::swap(s.pop, s.next); }
+
+ private:
+  void mortality_rates(int year, DemographyState& s) const;
+
+  DemographyParams p_;
+  int start_year_;
+  int end_year_;
+  std::array<std::vector<double>, 2> log_jump_off_;
+  std::array<std::vector<double>, 2> initial_;
+  std::vector<double> target_log_tfr_;       // index year - (start_year - 1)
+  std::vector<double> srb_;                  // index year - start_year
+  std::vector<double> migration_total_;      // index year - start_year
+};
+
+}  // namespace pfsim

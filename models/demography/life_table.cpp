@@ -1,0 +1,91 @@
+#include "models/demography/life_table.h"
+
+#include <cassert>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace pfsim {
+
+namespace {
+
+// One age's hazard terms: p = exp(-m) = l[a+1]/l[a] and f = (1 - exp(-m)) / m = L[a]/l[a].
+// Both come from one expm1, which keeps f accurate at the small m of young ages, where
+// 1 - exp(-m) would cancel (m = 1e-4 loses 4 digits).
+struct AgeHazard {
+  double p;
+  double f;
+};
+
+inline AgeHazard age_hazard(double m) {
+  assert(m >= 0 && std::isfinite(m));
+  if (m == 0) return {1.0, 1.0};
+  const double x = std::expm1(-m);
+  return {1.0 + x, -x / m};
+}
+
+}  // namespace
+
+void life_table(std::span<const double> m, LifeTable& out) {
+  if (m.empty()) throw std::invalid_argument("life_table: no mortality rates");
+  const std::size_t n = m.size();
+  const std::size_t omega = n - 1;
+  assert(m[omega] > 0);
+  out.l.resize(n);
+  out.L.resize(n);
+  out.T.resize(n);
+  out.e.resize(n);
+
+  out.l[0] = 1.0;
+  for (std::size_t a = 0; a < omega; ++a) {
+    const AgeHazard h = age_hazard(m[a]);
+    out.l[a + 1] = out.l[a] * h.p;
+    out.L[a] = out.l[a] * h.f;
+  }
+  out.L[omega] = out.l[omega] / m[omega];
+
+  // e[a] = T[a]/l[a] is evaluated as e[a] = L[a]/l[a] + (l[a+1]/l[a]) e[a+1], which stays
+  // finite when l underflows at extreme ages and is the same arithmetic as life_expectancy.
+  out.T[omega] = out.L[omega];
+  out.e[omega] = 1.0 / m[omega];
+  for (std::size_t a = omega; a-- > 0;) {
+    const AgeHazard h = age_hazard(m[a]);
+    out.T[a] = out.L[a] + out.T[a + 1];
+    out.e[a] = h.f + h.p * out.e[a + 1];
+  }
+}
+
+double life_expectancy(std::span<const double> m, int age) {
+  if (age < 0 || static_cast<std::size_t>(age) >= m.size())
+    throw std::invalid_argument("life_expectancy: age " + std::to_string(age) +
+                                " outside 0.." + std::to_string(static_cast<long>(m.size()) - 1));
+  const std::size_t omega = m.size() - 1;
+  assert(m[omega] > 0);
+  double e = 1.0 / m[omega];
+  for (std::size_t a = omega; a-- > static_cast<std::size_t>(age);) {
+    const AgeHazard h = age_hazard(m[a]);
+    e = h.f + h.p * e;
+  }
+  return e;
+}
+
+void survival_ratios(std::span<const double> m, std::span<double> s) {
+  if (m.size() < 2) throw std::invalid_argument("survival_ratios: need ages 0..omega with omega >= 1");
+  if (s.size() != m.size()) throw std::invalid_argument("survival_ratios: s and m differ in size");
+  const std::size_t omega = m.size() - 1;
+  assert(m[omega] > 0);
+
+  // With L[a] = l[a] f[a] and l[a] = l[a-1] p[a-1], l cancels:
+  // s[a] = L[a]/L[a-1] = p[a-1] f[a] / f[a-1];
+  // s[omega] = L[omega]/(L[omega-1] + L[omega]) = p[omega-1] / (m[omega] f[omega-1] + p[omega-1]).
+  AgeHazard prev = age_hazard(m[0]);
+  s[0] = prev.f;
+  for (std::size_t a = 1; a < omega; ++a) {
+    const AgeHazard h = age_hazard(m[a]);
+    s[a] = prev.p * h.f / prev.f;
+    prev = h;
+  }
+  s[omega] = prev.p / (m[omega] * prev.f + prev.p);
+}
+
+}  // namespace pfsim

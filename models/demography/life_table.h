@@ -1,0 +1,33 @@
+#pragma once
+// Period life table with constant hazard within each single age (model.md section 2):
+// l[0] = 1, l[a+1] = l[a] exp(-m[a]); L[a] = l[a] (1 - exp(-m[a])) / m[a] (= l[a] when m[a] == 0);
+// L[omega] = l[omega] / m[omega] (open age group); T[a] = sum_{x>=a} L[x]; e[a] = T[a] / l[a].
+//
+// m holds central death rates for ages 0..omega, omega the open group. Preconditions (validated
+// by io before a run; Lee-Carter rates exp(ln m) satisfy them by construction): every m[a] >= 0
+// and finite, and m[omega] > 0 so that the open group closes. A violated size precondition
+// throws std::invalid_argument.
+#include <span>
+#include <vector>
+
+namespace pfsim {
+
+struct LifeTable {
+  std::vector<double> l, L, T, e;
+};
+
+// Fills out for ages 0..omega; resizes out's vectors, which allocates only when they are smaller
+// than m. e[a] agrees exactly with life_expectancy(m, a).
+void life_table(std::span<const double> m, LifeTable& out);
+
+// e[age] for age in 0..omega, without allocating.
+double life_expectancy(std::span<const double> m, int age);
+
+// Survival ratios for the cohort-component projection (model.md section 2):
+// s[0] = L[0]/l[0] (births to age 0 at year end),
+// s[a] = L[a]/L[a-1] for a = 1..omega-1 (moving from age a-1 to a),
+// s[omega] = T[omega]/T[omega-1] (open group: ages omega-1 and omega to omega).
+// s must have as many entries as m, and omega >= 1. One pass, no allocation.
+void survival_ratios(std::span<const double> m, std::span<double> s);
+
+}  // namespace pfsim

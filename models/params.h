@@ -1,0 +1,151 @@
+#pragma once
+// Validated, immutable parameters of every model, as io::load_config builds
+// them. Models read nothing else: no files, no TOML.
+#include <Eigen/Dense>
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/time_path.h"
+#include "models/scheme/retirement_schedule.h"
+
+namespace pfsim {
+
+enum Sex : int { kMale = 0, kFemale = 1 };
+
+// ---- economy (model.md section 1) -------------------------------------------
+enum class ShockDistribution { normal, student_t };
+enum class GeneratorKind { var1, bootstrap };
+
+struct EconomyRegime {
+  std::string name;
+  std::vector<TimePath> mean;        // per variable, annual log rate
+  Eigen::VectorXd volatility;        // innovation sd per variable
+  Eigen::MatrixXd correlation;       // innovation correlation
+};
+
+struct EconomyParams {
+  GeneratorKind generator = GeneratorKind::var1;
+  std::vector<std::string> variables;
+  int inflation = -1;                // index of `inflation`
+  int real_wage = -1;                // index of `real_wage`
+  std::vector<int> assets;           // indexes of asset-class log total returns
+  std::vector<EconomyRegime> regimes;
+  Eigen::MatrixXd transition;        // regimes x regimes, rows sum to 1
+  int initial_regime = -1;           // -1: drawn from the stationary distribution
+  Eigen::MatrixXd persistence;       // A
+  Eigen::VectorXd initial;           // z_{y0-1}
+  ShockDistribution shocks = ShockDistribution::normal;
+  double dof = 0;                    // Student-t degrees of freedom
+  Eigen::MatrixXd history;           // bootstrap: rows = years, columns = variables
+  int block_length = 1;
+
+  int index_of(const std::string& name) const;
+  bool is_asset(const std::string& name) const;
+};
+
+// ---- demography (model.md section 2) ------------------------------------------
+enum class MortalityModel { lee_carter, improvement };
+
+struct DemographyParams {
+  int omega = 100;                                  // open age group
+  std::array<std::vector<double>, 2> base_population;
+  bool base_is_mid_year = true;                     // advanced half a year to 1 January y0
+  int jump_off_year = 2023;
+  std::array<std::vector<double>, 2> jump_off_mx;   // central death rates
+  MortalityModel mortality = MortalityModel::lee_carter;
+  std::array<std::vector<double>, 2> lc_beta;       // sum 1
+  std::array<double, 2> lc_drift{0, 0};             // annual
+  std::array<double, 2> lc_sigma{0, 0};             // annual
+  double lc_rho = 0;                                // corr of male and female innovations
+  std::array<std::vector<double>, 2> improvement;   // annual improvement rates by age
+  TimePath target_tfr;
+  double tfr_persistence = 0;
+  double tfr_volatility = 0;
+  double initial_tfr = 1;                           // TFR of the year before y0
+  // Fertility age pattern (shares summing to 1) for each year start_year-1..end_year;
+  // indexed by year - (start_year - 1).
+  std::vector<std::vector<double>> fertility_pattern;
+  TimePath sex_ratio_at_birth;                      // boys per girl
+  TimePath net_migration;                           // persons per year
+  std::array<std::vector<double>, 2> migration_profile;  // sums to 1 over both sexes
+};
+
+// ---- scheme (model.md section 3) --------------------------------------------
+enum class CreditingRule { wage_growth, fixed, fund_return };
+enum class AccountFunding { notional, funded };
+enum class SubsidyRule { none, wage_indexed, expenditure_share };
+
+struct SchemeParams {
+  double average_wage_base = 0;         // w_{y0-1}
+  double compliance = 1;                // lambda
+  double calib_contributors = 0;        // at 1 January y0
+  double calib_pensioners = 0;
+  double calib_average_pension = 0;     // per year, in payment during y0-1
+  int member_zero_below = 16;
+  int member_plateau_from = 25;
+  TimePath coverage{1.0};
+  double pensioner_mortality_multiplier = 1;
+  TimePath pooling_rate;
+  TimePath account_rate;
+  RetirementRule male, female_cadre, female_worker;
+  double female_cadre_share = 0.5;
+  TimePath min_contribution_years;
+  double indexed_wage_ratio = 1;        // I
+  double contribution_years_mean = 30;  // at the pre-reform ages
+  double contribution_years_sd = 8;
+  int reference_age_male_months = 720;  // pre-reform ages, for the added years
+  int reference_age_female_months = 630;
+  double transitional_rate = 0;
+  TimePath transitional_share{0.0};
+  std::map<int, double> divisors;       // age (years) -> months
+  TimePath indexation_history;          // step; used up to its last year
+  int indexation_history_last = 0;
+  double index_wage = 0, index_price = 0, index_constant = 0, index_floor = -1e9, index_cap = 1e9;
+  AccountFunding funding = AccountFunding::notional;
+  CreditingRule crediting = CreditingRule::wage_growth;
+  double crediting_fixed = 0;
+  double crediting_floor = 0;
+  TimePath history_account_rate;        // step, from 1997
+  TimePath history_crediting;           // step
+  TimePath history_wage_growth;         // step, nominal
+  double history_density = 1;
+  SubsidyRule subsidy = SubsidyRule::none;
+  double subsidy_amount = 0;            // in y0, for wage_indexed
+  double subsidy_share = 0;
+  bool backstop = false;
+  double backstop_floor_months = 0;
+  double admin_cost_share = 0;
+};
+
+// ---- funds and strategies (model.md section 4) -------------------------------
+struct Strategy {
+  std::vector<int> assets;              // economy variable indexes
+  std::vector<TimePath> weights;        // per asset, by calendar year
+  double fee = 0;
+};
+
+struct FundParams {
+  std::string name;
+  double initial_balance = 0;
+  Strategy strategy;
+  Strategy benchmark;                   // empty assets: none
+  int debt_rate_variable = -1;          // economy variable charged on a negative balance; -1: zero rate
+};
+
+struct ModelParams {
+  int start_year = 2024;
+  int end_year = 2100;
+  EconomyParams economy;
+  DemographyParams demography;
+  SchemeParams scheme;
+  FundParams basic_fund;
+  std::vector<int> return_horizons{1, 5, 10, 20};  // plus the whole horizon
+  std::vector<double> risk_levels{0.01, 0.05};
+
+  int years() const { return end_year - start_year + 1; }
+};
+
+}  // namespace pfsim

@@ -1,0 +1,287 @@
+#include "models/pension_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+
+namespace pfsim {
+
+namespace {
+const char* kMoney = "currency units (nominal)";
+
+std::vector<MetricSpec> fixed_year_metrics() {
+  std::vector<MetricSpec> m(kYearMetricCount);
+  auto set = [&](YearMetric k, const char* name, const char* unit, const char* what) { m[k] = {name, unit, what}; };
+  set(kFundBalance, "fund_balance", kMoney, "basic pension fund balance at 31 December, after any backstop transfer");
+  set(kFundBalanceReal, "fund_balance_real", "currency units of the start year", "fund_balance / CPI (CPI = 1 in the year before start_year)");
+  set(kShadowBalanceReal, "shadow_balance_real", "currency units of the start year", "real balance of the same fund run without the backstop (may be negative)");
+  set(kMonthsCovered, "months_covered", "months", "12 x fund_balance / benefits of the year");
+  set(kIncome, "income", kMoney, "contributions plus the subsidy rule (not investment income, not the backstop)");
+  set(kExpenditure, "expenditure", kMoney, "benefits + refunds + transfers out + administrative costs");
+  set(kSurplus, "surplus", kMoney, "income - expenditure");
+  set(kContributionsPooling, "contributions_pooling", kMoney, "pooling contributions (employers)");
+  set(kContributionsAccount, "contributions_account", kMoney, "personal account contributions (individuals)");
+  set(kSubsidy, "subsidy", kMoney, "fiscal subsidy by its rule");
+  set(kBackstop, "backstop", kMoney, "transfer that lifts the balance to its floor at year end");
+  set(kBenefitsPooled, "benefits_pooled", kMoney, "basic and transitional pensions paid");
+  set(kBenefitsAccount, "benefits_account", kMoney, "account pensions paid, including the overdraft");
+  set(kOverdraft, "overdraft", kMoney, "account pensions paid by pooling after the balance ran out");
+  set(kRefunds, "refunds", kMoney, "account balances of members and pensioners who died, paid to heirs");
+  set(kTransfersOut, "transfers_out", kMoney, "account balances refunded to retirees without the minimum contribution years");
+  set(kAdminCosts, "admin_costs", kMoney, "administrative costs");
+  set(kContributors, "contributors", "persons", "contributors at 31 December");
+  set(kMembers, "members", "persons", "insured members of working status at 31 December");
+  set(kPensioners, "pensioners", "persons", "pensioners at 31 December");
+  set(kNewPensioners, "new_pensioners", "persons", "pensions awarded during the year");
+  set(kSystemDependency, "system_dependency", "ratio", "pensioners / contributors at 31 December");
+  set(kReplacementRate, "replacement_rate", "ratio", "average pension in payment / average wage of the year");
+  set(kAveragePension, "average_pension", kMoney, "benefits / pensioner-years");
+  set(kAccountLiability, "account_liability", kMoney, "members' and pensioners' personal account balances at 31 December");
+  set(kEmptyAccountGap, "empty_account_gap", kMoney, "account liability minus the assets that back it (notional accounts: all of it)");
+  set(kBurdenEmployers, "burden_employers", "share", "pooling contributions / (contributions + subsidy + backstop)");
+  set(kBurdenIndividuals, "burden_individuals", "share", "account contributions / (contributions + subsidy + backstop)");
+  set(kBurdenState, "burden_state", "share", "(subsidy + backstop) / (contributions + subsidy + backstop)");
+  set(kPortfolioReturn, "portfolio_return", "rate", "basic fund's return R_y, net of fees");
+  set(kBenchmarkReturn, "benchmark_return", "rate", "policy benchmark portfolio's return (0 without a benchmark)");
+  set(kCpi, "cpi", "index", "consumer price index at year end, 1 at the end of the year before start_year");
+  set(kAverageWage, "average_wage", kMoney, "social average wage of the year");
+  set(kInflation, "inflation", "rate", "CPI_y / CPI_{y-1} - 1");
+  set(kRealWageGrowth, "real_wage_growth", "rate", "exp(z_real_wage) - 1");
+  set(kNominalWageGrowth, "nominal_wage_growth", "rate", "exp(z_inflation + z_real_wage) - 1");
+  set(kIndexation, "indexation", "rate", "increase of pensions in payment in January");
+  set(kCreditingRate, "crediting_rate", "rate", "personal account crediting rate");
+  set(kPopulation, "population", "persons", "total population at 31 December");
+  set(kPopulation0To14, "population_0_14", "persons", "aged 0-14 at 31 December");
+  set(kPopulation15To64, "population_15_64", "persons", "aged 15-64 at 31 December");
+  set(kPopulation65Plus, "population_65_plus", "persons", "aged 65 and over at 31 December");
+  set(kOldAgeDependency, "old_age_dependency", "ratio", "population 65+ / 15-64 at 31 December");
+  set(kTfr, "tfr", "children per woman", "total fertility rate of the year");
+  set(kBirths, "births", "persons", "births during the year");
+  set(kDeaths, "deaths", "persons", "deaths during the year");
+  set(kE0Male, "e0_male", "years", "period life expectancy at birth, men");
+  set(kE0Female, "e0_female", "years", "period life expectancy at birth, women");
+  set(kE60Male, "e60_male", "years", "period life expectancy at 60, men");
+  set(kE60Female, "e60_female", "years", "period life expectancy at 60, women");
+  return m;
+}
+}  // namespace
+
+PensionModel::PensionModel(const ModelParams& params)
+    : p_(params),
+      economy_(params.economy, params.start_year, params.end_year),
+      demography_(params.demography, params.start_year, params.end_year),
+      scheme_(params.scheme, demography_, params.start_year, params.end_year),
+      strategy_(params.basic_fund.strategy, params.start_year, params.end_year) {
+  if (!params.basic_fund.benchmark.assets.empty())
+    benchmark_ = StrategyModel(params.basic_fund.benchmark, params.start_year, params.end_year);
+  year_metrics_ = fixed_year_metrics();
+  for (int k : p_.economy.assets)
+    year_metrics_.push_back({"return_" + p_.economy.variables[static_cast<std::size_t>(k)], "rate",
+                             "annual total return of the asset class, exp(z) - 1"});
+  scalar_metrics_ = {
+      {"depletion_year", "year", "first year whose pre-backstop balance is below zero; +inf: never"},
+      {"actuarial_balance", "share of PV payroll", "(F0 + PV income - PV cost - PV ending fund of one year's cost) / PV payroll"},
+      {"actuarial_balance_no_subsidy", "share of PV payroll", "actuarial balance with income = contributions only"},
+      {"pv_backstop", kMoney, "present value at start of backstop transfers, discounted at the fund's return"},
+      {"terminal_real_shadow_balance", "currency units of the start year", "real shadow balance at the end of the horizon"},
+      {"max_drawdown", "share", "maximum drawdown of the fund's cumulative real return index"},
+      {"tracking_error", "rate", "sd over years of the fund's return minus its benchmark's"},
+  };
+  horizons_.clear();
+  for (int h : p_.return_horizons)
+    if (h < p_.years()) horizons_.push_back(h);
+  horizons_.push_back(p_.years());
+  for (int h : horizons_) {
+    const std::string s = std::to_string(h);
+    scalar_metrics_.push_back({"return_nominal_" + s + "y", "rate", "annualised nominal fund return over the first " + s + " years"});
+    scalar_metrics_.push_back({"return_real_" + s + "y", "rate", "annualised real fund return over the first " + s + " years"});
+    scalar_metrics_.push_back({"excess_over_wage_" + s + "y", "rate", "annualised fund return relative to nominal wage growth, first " + s + " years"});
+    scalar_metrics_.push_back({"excess_over_crediting_" + s + "y", "rate", "annualised fund return relative to the account crediting rate, first " + s + " years"});
+  }
+}
+
+void PensionModel::prepare(Workspace& ws, PathRecord& rec) const {
+  rec.years = years();
+  rec.year_values.assign(year_metrics_.size() * static_cast<std::size_t>(years()), 0.0);
+  rec.scalars.assign(scalar_metrics_.size(), 0.0);
+  ws.gross_return.assign(static_cast<std::size_t>(years()), 1.0);
+  ws.cpi.assign(static_cast<std::size_t>(years()), 1.0);
+}
+
+void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central, Workspace& ws,
+                            PathRecord& rec) const {
+  const int H = years();
+  const auto& ep = p_.economy;
+  const auto& fp = p_.basic_fund;
+  const auto& sp = p_.scheme;
+  economy_.simulate(seed, path, central, ws.economy);
+  demography_.start(ws.demography);
+  scheme_.start(ws.scheme);
+
+  double balance = fp.initial_balance;
+  double shadow = fp.initial_balance;
+  double cpi = 1.0;
+  double prev_g = std::exp(ep.initial(ep.inflation) + ep.initial(ep.real_wage)) - 1;
+  double prev_pi = std::exp(ep.initial(ep.inflation)) - 1;
+  double depletion = std::numeric_limits<double>::infinity();
+  // Actuarial balance accumulators (discounted at the path's fund return).
+  double discount = 1.0;  // to 1 January of the year
+  double pv_income = 0, pv_contrib = 0, pv_cost = 0, pv_payroll = 0, pv_backstop = 0, last_cost_pv = 0;
+  // Return statistics.
+  double wealth_real = 1.0, peak = 1.0, max_dd = 0.0;
+  double te_sum = 0, te_sum2 = 0;
+  const int w = demography_.params().omega;
+
+  for (int t = 0; t < H; ++t) {
+    const int year = p_.start_year + t;
+    const double* z = &ws.economy.z(t, 0);
+    const double pi = std::exp(z[ep.inflation]) - 1;
+    const double g_real = std::exp(z[ep.real_wage]) - 1;
+    const double g = std::exp(z[ep.inflation] + z[ep.real_wage]) - 1;
+    cpi *= 1 + pi;
+    const double gross = strategy_.gross_return(t, z);
+    const double bench = benchmark_.empty() ? 1.0 : benchmark_.gross_return(t, z);
+    const double debt = fp.debt_rate_variable >= 0 ? std::exp(z[fp.debt_rate_variable]) : 1.0;
+
+    demography_.step(seed, path, central, year, ws.demography);
+    SchemeEconomy se{g, pi, prev_g, prev_pi, gross - 1};
+    auto& f = ws.flows;
+    scheme_.step(year, se, ws.demography, ws.scheme, f);
+
+    const double contributions = f.contributions_pooling + f.contributions_account;
+    const double benefits = f.benefits();
+    const double net = contributions + f.subsidy - f.expenditure();
+    const double floor = sp.backstop_floor_months / 12.0 * benefits;
+    const FundYear fy = fund_step(balance, net, gross, debt, sp.backstop, floor);
+    const FundYear sh = fund_step(shadow, net, gross, debt, false, 0.0);
+    if (fy.before_floor < 0 && !std::isfinite(depletion)) depletion = year;
+    balance = fy.end;
+    shadow = sh.end;
+
+    // Actuarial balance: mid-year flows, discounted at the fund return.
+    const double mid = discount / std::sqrt(gross);
+    pv_income += (contributions + f.subsidy) * mid;
+    pv_contrib += contributions * mid;
+    pv_cost += f.expenditure() * mid;
+    pv_payroll += f.payroll * mid;
+    discount /= gross;
+    pv_backstop += fy.backstop * discount;
+    if (t == H - 1) last_cost_pv = f.expenditure() * discount;
+
+    wealth_real *= gross / (1 + pi);
+    peak = std::max(peak, wealth_real);
+    max_dd = std::max(max_dd, 1 - wealth_real / peak);
+    const double rel = gross - bench;
+    te_sum += rel;
+    te_sum2 += rel * rel;
+    ws.gross_return[static_cast<std::size_t>(t)] = gross;
+    ws.cpi[static_cast<std::size_t>(t)] = cpi;
+
+    // Demographic summaries at 31 December (the stocks of 1 January y + 1).
+    const auto& nx = ws.demography.next;
+    double pop = 0, young = 0, work = 0, old = 0;
+    for (int x = 0; x < 2; ++x)
+      for (int a = 0; a <= w; ++a) {
+        const double v = nx[x][static_cast<std::size_t>(a)];
+        pop += v;
+        if (a < 15) young += v;
+        else if (a < 65) work += v;
+        else old += v;
+      }
+
+    const double funding = contributions + f.subsidy + fy.backstop;
+    auto put = [&](YearMetric m, double v) { rec.at(m, t) = v; };
+    put(kFundBalance, balance);
+    put(kFundBalanceReal, balance / cpi);
+    put(kShadowBalanceReal, shadow / cpi);
+    put(kMonthsCovered, benefits > 0 ? 12.0 * balance / benefits : 0.0);
+    put(kIncome, f.income());
+    put(kExpenditure, f.expenditure());
+    put(kSurplus, f.income() - f.expenditure());
+    put(kContributionsPooling, f.contributions_pooling);
+    put(kContributionsAccount, f.contributions_account);
+    put(kSubsidy, f.subsidy);
+    put(kBackstop, fy.backstop);
+    put(kBenefitsPooled, f.benefits_pooled);
+    put(kBenefitsAccount, f.benefits_account);
+    put(kOverdraft, f.overdraft);
+    put(kRefunds, f.refunds);
+    put(kTransfersOut, f.transfers_out);
+    put(kAdminCosts, f.admin_costs);
+    put(kContributors, f.contributors);
+    put(kMembers, f.members);
+    put(kPensioners, f.pensioners);
+    put(kNewPensioners, f.new_pensioners);
+    put(kSystemDependency, f.contributors > 0 ? f.pensioners / f.contributors : 0.0);
+    const double avg_pension = f.pensioner_years > 0 ? benefits / f.pensioner_years : 0.0;
+    put(kAveragePension, avg_pension);
+    put(kReplacementRate, f.average_wage > 0 ? avg_pension / f.average_wage : 0.0);
+    put(kAccountLiability, f.account_liability);
+    put(kEmptyAccountGap, f.account_liability);
+    put(kBurdenEmployers, funding > 0 ? f.contributions_pooling / funding : 0.0);
+    put(kBurdenIndividuals, funding > 0 ? f.contributions_account / funding : 0.0);
+    put(kBurdenState, funding > 0 ? (f.subsidy + fy.backstop) / funding : 0.0);
+    put(kPortfolioReturn, gross - 1);
+    put(kBenchmarkReturn, bench - 1);
+    put(kCpi, cpi);
+    put(kAverageWage, f.average_wage);
+    put(kInflation, pi);
+    put(kRealWageGrowth, g_real);
+    put(kNominalWageGrowth, g);
+    put(kIndexation, f.indexation);
+    put(kCreditingRate, f.crediting_rate);
+    put(kPopulation, pop);
+    put(kPopulation0To14, young);
+    put(kPopulation15To64, work);
+    put(kPopulation65Plus, old);
+    put(kOldAgeDependency, work > 0 ? old / work : 0.0);
+    put(kTfr, ws.demography.tfr);
+    put(kBirths, ws.demography.births);
+    put(kDeaths, ws.demography.deaths);
+    put(kE0Male, ws.demography.e0[kMale]);
+    put(kE0Female, ws.demography.e0[kFemale]);
+    put(kE60Male, ws.demography.e60[kMale]);
+    put(kE60Female, ws.demography.e60[kFemale]);
+    for (std::size_t k = 0; k < ep.assets.size(); ++k)
+      rec.at(kYearMetricCount + k, t) = std::exp(z[ep.assets[k]]) - 1;
+
+    if (!std::isfinite(balance) || !std::isfinite(shadow) || !std::isfinite(benefits) || !std::isfinite(pop))
+      throw SimulationError(path, year, "the fund or population became non-finite");
+
+    DemographyModel::advance(ws.demography);
+    SchemeModel::advance(ws.scheme);
+    prev_g = g;
+    prev_pi = pi;
+  }
+
+  rec.scalars[kDepletionYear] = depletion;
+  rec.scalars[kActuarialBalance] =
+      pv_payroll > 0 ? (fp.initial_balance + pv_income - pv_cost - last_cost_pv) / pv_payroll : 0.0;
+  rec.scalars[kActuarialBalanceNoSubsidy] =
+      pv_payroll > 0 ? (fp.initial_balance + pv_contrib - pv_cost - last_cost_pv) / pv_payroll : 0.0;
+  rec.scalars[kPvBackstop] = pv_backstop;
+  rec.scalars[kTerminalRealShadowBalance] = shadow / cpi;
+  rec.scalars[kMaxDrawdown] = max_dd;
+  rec.scalars[kTrackingError] =
+      H > 1 ? std::sqrt(std::max(0.0, (te_sum2 - te_sum * te_sum / H) / (H - 1))) : 0.0;
+
+  // Annualised returns over the first h years.
+  for (std::size_t hi = 0; hi < horizons_.size(); ++hi) {
+    const int h = horizons_[hi];
+    double fund = 1, wage = 1, credit = 1;
+    for (int t = 0; t < h; ++t) {
+      fund *= ws.gross_return[static_cast<std::size_t>(t)];
+      wage *= 1 + rec.at(kNominalWageGrowth, t);
+      credit *= 1 + rec.at(kCreditingRate, t);
+    }
+    const double inv = 1.0 / h;
+    rec.scalars[return_scalar(hi, 0)] = std::pow(fund, inv) - 1;
+    rec.scalars[return_scalar(hi, 1)] = std::pow(fund / ws.cpi[static_cast<std::size_t>(h - 1)], inv) - 1;
+    rec.scalars[return_scalar(hi, 2)] = std::pow(fund / wage, inv) - 1;
+    rec.scalars[return_scalar(hi, 3)] = std::pow(fund / credit, inv) - 1;
+  }
+}
+
+}  // namespace pfsim

@@ -1,0 +1,79 @@
+#pragma once
+// One path of the whole model: economy -> demography -> scheme -> funds, and
+// what the path reports (model.md section 5). Const and thread-safe; each
+// thread brings its own Workspace.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/metrics.h"
+#include "models/demography/demography.h"
+#include "models/economy/economy.h"
+#include "models/funds/fund.h"
+#include "models/params.h"
+#include "models/scheme/scheme.h"
+
+namespace pfsim {
+
+// Year metrics in recording order; per-asset returns follow kYearMetricCount.
+enum YearMetric : std::size_t {
+  kFundBalance, kFundBalanceReal, kShadowBalanceReal, kMonthsCovered, kIncome, kExpenditure, kSurplus,
+  kContributionsPooling, kContributionsAccount, kSubsidy, kBackstop, kBenefitsPooled, kBenefitsAccount,
+  kOverdraft, kRefunds, kTransfersOut, kAdminCosts, kContributors, kMembers, kPensioners, kNewPensioners,
+  kSystemDependency, kReplacementRate, kAveragePension, kAccountLiability, kEmptyAccountGap,
+  kBurdenEmployers, kBurdenIndividuals, kBurdenState, kPortfolioReturn, kBenchmarkReturn, kCpi,
+  kAverageWage, kInflation, kRealWageGrowth, kNominalWageGrowth, kIndexation, kCreditingRate,
+  kPopulation, kPopulation0To14, kPopulation15To64, kPopulation65Plus, kOldAgeDependency, kTfr, kBirths,
+  kDeaths, kE0Male, kE0Female, kE60Male, kE60Female, kYearMetricCount
+};
+
+enum ScalarMetric : std::size_t {
+  kDepletionYear, kActuarialBalance, kActuarialBalanceNoSubsidy, kPvBackstop, kTerminalRealShadowBalance,
+  kMaxDrawdown, kTrackingError, kScalarFixedCount
+};
+
+struct Workspace {
+  EconomyPath economy;
+  DemographyState demography;
+  SchemeState scheme;
+  SchemeFlows flows;
+  std::vector<double> gross_return;  // 1 + R_y per year
+  std::vector<double> cpi;           // CPI at the end of each year, CPI(y0 - 1 end) = 1
+};
+
+class PensionModel {
+ public:
+  explicit PensionModel(const ModelParams& params);
+
+  const std::vector<MetricSpec>& year_metrics() const { return year_metrics_; }
+  const std::vector<MetricSpec>& scalar_metrics() const { return scalar_metrics_; }
+  const ModelParams& params() const { return p_; }
+  const EconomyModel& economy() const { return economy_; }
+  const DemographyModel& demography() const { return demography_; }
+  const SchemeModel& scheme() const { return scheme_; }
+  int years() const { return p_.years(); }
+  // Horizons (years) of the annualised return scalars, the last the whole horizon.
+  const std::vector<int>& horizons() const { return horizons_; }
+  // Index of the first return scalar for horizon h_index: nominal, real,
+  // excess over wage growth, excess over the crediting rate.
+  std::size_t return_scalar(std::size_t h_index, int kind) const {
+    return kScalarFixedCount + 4 * h_index + static_cast<std::size_t>(kind);
+  }
+
+  void prepare(Workspace& ws, PathRecord& rec) const;
+  // Throws SimulationError on a non-finite value.
+  void simulate(std::uint64_t seed, std::uint64_t path, bool central, Workspace& ws, PathRecord& rec) const;
+
+ private:
+  ModelParams p_;
+  EconomyModel economy_;
+  DemographyModel demography_;
+  SchemeModel scheme_;
+  StrategyModel strategy_;
+  StrategyModel benchmark_;
+  std::vector<MetricSpec> year_metrics_;
+  std::vector<MetricSpec> scalar_metrics_;
+  std::vector<int> horizons_;
+};
+
+}  // namespace pfsim

@@ -1,0 +1,58 @@
+#include "models/risk_report.h"
+
+#include <cmath>
+
+namespace pfsim {
+
+namespace {
+void add_probability(ProbabilityCurve& c, std::uint64_t hits, std::uint64_t n, double confidence) {
+  const auto ci = stats::wilson_interval(hits, n, confidence);
+  c.count.push_back(hits);
+  c.probability.push_back(n ? static_cast<double>(hits) / static_cast<double>(n) : 0.0);
+  c.lower.push_back(ci.lower);
+  c.upper.push_back(ci.upper);
+}
+
+std::uint64_t count_at_least(std::span<const double> v, double threshold) {
+  std::uint64_t k = 0;
+  for (double x : v) k += x >= threshold ? 1 : 0;
+  return k;
+}
+}  // namespace
+
+RiskReport build_risk_report(const PensionModel& model, const PathSample& sample, double confidence) {
+  RiskReport r;
+  const std::uint64_t n = sample.paths();
+  r.paths = n;
+  const int start = model.params().start_year;
+
+  // Depletion curve: a histogram of first-depletion years, cumulated.
+  std::vector<std::uint64_t> first(static_cast<std::size_t>(model.years()), 0);
+  for (double y : sample.scalar_column(kDepletionYear))
+    if (std::isfinite(y)) ++first[static_cast<std::size_t>(static_cast<int>(y) - start)];
+  std::uint64_t cumulative = 0;
+  for (std::size_t t = 0; t < first.size(); ++t) {
+    cumulative += first[t];
+    add_probability(r.depletion, cumulative, n, confidence);
+  }
+
+  r.horizons = model.horizons();
+  for (std::size_t h = 0; h < r.horizons.size(); ++h) {
+    add_probability(r.preservation, count_at_least(sample.scalar_column(model.return_scalar(h, 1)), 0.0), n, confidence);
+    add_probability(r.beats_wage, count_at_least(sample.scalar_column(model.return_scalar(h, 2)), 0.0), n, confidence);
+    add_probability(r.beats_crediting, count_at_least(sample.scalar_column(model.return_scalar(h, 3)), 0.0), n, confidence);
+  }
+
+  r.levels = model.params().risk_levels;
+  for (double alpha : r.levels) {
+    auto col = sample.scalar_column(kTerminalRealShadowBalance);
+    std::vector<double> a(col.begin(), col.end());
+    r.terminal_real_shadow_balance.push_back(stats::lower_tail_risk(a, alpha));
+    auto col2 = sample.scalar_column(kActuarialBalance);
+    std::vector<double> b(col2.begin(), col2.end());
+    r.actuarial_balance.push_back(stats::lower_tail_risk(b, alpha));
+  }
+  return r;
+}
+
+}  // namespace pfsim

@@ -1,0 +1,33 @@
+#pragma once
+// Pension-specific risk figures from the per-path sample (model.md section 5):
+// the depletion curve, preservation and appreciation of the fund, lower-tail
+// risk; every probability with its Wilson interval, every expected shortfall
+// with its standard error.
+#include <vector>
+
+#include "core/path_sample.h"
+#include "core/statistics.h"
+#include "models/pension_model.h"
+
+namespace pfsim {
+
+struct ProbabilityCurve {
+  std::vector<double> probability, lower, upper;
+  std::vector<std::uint64_t> count;
+};
+
+struct RiskReport {
+  std::uint64_t paths = 0;
+  ProbabilityCurve depletion;              // P(depletion year <= y), by year
+  std::vector<int> horizons;
+  ProbabilityCurve preservation;           // P(annualised real return >= 0), by horizon
+  ProbabilityCurve beats_wage;             // P(return >= nominal wage growth)
+  ProbabilityCurve beats_crediting;        // P(return >= account crediting rate)
+  std::vector<double> levels;
+  std::vector<stats::TailRisk> terminal_real_shadow_balance;  // by level
+  std::vector<stats::TailRisk> actuarial_balance;             // by level
+};
+
+RiskReport build_risk_report(const PensionModel& model, const PathSample& sample, double confidence);
+
+}  // namespace pfsim

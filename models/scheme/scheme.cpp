@@ -1,0 +1,335 @@
+#include "models/scheme/scheme.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pfsim {
+
+namespace {
+constexpr int kReformYear = 1997;  // personal accounts and the transitional pension start
+
+double normal_upper_tail(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
+
+double mean_retirement_age(const RetirementRule& rule, int birth_year) {
+  double sum = 0;
+  for (int m = 1; m <= 12; ++m) sum += retirement_age_months(rule, birth_year, m);
+  return sum / 12.0;
+}
+}  // namespace
+
+double SchemeModel::shape(int a) const {
+  // Members' share profile by age: 0 below zero_below, rising linearly to 1 at plateau_from.
+  if (a < p_.member_zero_below) return 0.0;
+  if (a >= p_.member_plateau_from) return 1.0;
+  return static_cast<double>(a - p_.member_zero_below + 1) /
+         static_cast<double>(p_.member_plateau_from - p_.member_zero_below + 1);
+}
+
+double SchemeModel::retirement_age(int x, int birth_year) const {
+  if (x == kMale) return mean_retirement_age(p_.male, birth_year);
+  return p_.female_cadre_share * mean_retirement_age(p_.female_cadre, birth_year) +
+         (1 - p_.female_cadre_share) * mean_retirement_age(p_.female_worker, birth_year);
+}
+
+double SchemeModel::eligible_share(int x, int birth_year, int year) const {
+  // Contribution years at retirement ~ Normal(mean + years added by a later
+  // retirement, sd); eligible when at least the minimum of the year.
+  const double reference = x == kMale ? p_.reference_age_male_months : p_.reference_age_female_months;
+  const double mean = p_.contribution_years_mean + (retirement_age(x, birth_year) - reference) / 12.0;
+  const double minimum = p_.min_contribution_years.at(year);
+  if (p_.contribution_years_sd <= 0) return mean >= minimum ? 1.0 : 0.0;
+  return normal_upper_tail((minimum - mean) / p_.contribution_years_sd);
+}
+
+double SchemeModel::divisor(double age_months) const {
+  // Linear between the published integer ages, flat beyond the table's ends.
+  const double age = age_months / 12.0;
+  const auto& d = p_.divisors;
+  if (age <= d.begin()->first) return d.begin()->second;
+  if (age >= d.rbegin()->first) return d.rbegin()->second;
+  const auto hi = d.upper_bound(static_cast<int>(std::floor(age)));
+  const auto lo = std::prev(hi);
+  const double t = (age - lo->first) / static_cast<double>(hi->first - lo->first);
+  return lo->second + t * (hi->second - lo->second);
+}
+
+double SchemeModel::rebuilt_balance(int a) const {
+  // Contributions since 1997 at the historical account rate on the compliance
+  // base of the average wage, for the share of today's members who were
+  // members then (profile shape), times the contribution density, credited
+  // at the historical rates; mid-year contributions earn half a year.
+  if (shape(a) <= 0) return 0.0;
+  const int y0 = start_year_;
+  double balance = 0;
+  for (int year = kReformYear; year < y0; ++year) {
+    const int age = a - (y0 - year);
+    if (age < 0) continue;
+    double wage = p_.average_wage_base;  // w_{y0-1}, deflated back to `year`
+    for (int u = year + 1; u < y0; ++u) wage /= 1 + p_.history_wage_growth.at(u);
+    const double i = p_.history_crediting.at(year);
+    const double share = shape(age) / shape(a);
+    balance = balance * (1 + i) + p_.history_account_rate.at(year) * p_.compliance * wage *
+                                      p_.history_density * share * std::sqrt(1 + i);
+  }
+  return balance;
+}
+
+SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demography,
+                         int start_year, int end_year)
+    : p_(params), start_year_(start_year), end_year_(end_year), ages_(demography.ages()) {
+  const int years = end_year - start_year + 1;
+  const int w = ages_ - 1;
+  retired_.assign(static_cast<std::size_t>((years + 1) * 2 * ages_), 0.0);
+  member_share_.assign(retired_.size(), 0.0);
+  for (int t = 0; t <= years; ++t) {
+    const int y = start_year + t;
+    for (int a = 0; a <= w; ++a) {
+      const int b = y - a - 1;  // born in b: aged a on 1 January of y
+      retired_[idx(kMale, a, t)] = retired_fraction(p_.male, b, y);
+      retired_[idx(kFemale, a, t)] = p_.female_cadre_share * retired_fraction(p_.female_cadre, b, y) +
+                                     (1 - p_.female_cadre_share) * retired_fraction(p_.female_worker, b, y);
+    }
+  }
+  pooling_rate_ = p_.pooling_rate.sample(start_year, end_year);
+  account_rate_ = p_.account_rate.sample(start_year, end_year);
+  transitional_share_ = p_.transitional_share.sample(start_year, end_year);
+
+  // Base-year calibration on the population of 1 January y0: the members'
+  // level c solves sum P min(1, c shape k) (1 - rho) = contributors (monotone
+  // in c: bisection); pensioners are the population past retirement age
+  // times one factor.
+  const auto& pop = demography.initial_population();
+  const double k0 = p_.coverage.at(start_year);
+  auto members_at = [&](double c) {
+    double sum = 0;
+    for (int x = 0; x < 2; ++x)
+      for (int a = 0; a <= w; ++a)
+        sum += pop[x][static_cast<std::size_t>(a)] * std::min(1.0, c * shape(a) * k0) *
+               (1 - retired_[idx(x, a, 0)]);
+    return sum;
+  };
+  double lo = 0, hi = 1;
+  while (members_at(hi) < p_.calib_contributors && hi < 1e6) hi *= 2;
+  for (int it = 0; it < 200 && hi - lo > 1e-15 * hi; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (members_at(mid) < p_.calib_contributors ? lo : hi) = mid;
+  }
+  calib_.member_level = 0.5 * (lo + hi);
+  double past_retirement = 0;
+  for (int x = 0; x < 2; ++x)
+    for (int a = 0; a <= w; ++a) past_retirement += pop[x][static_cast<std::size_t>(a)] * retired_[idx(x, a, 0)];
+  calib_.pensioner_factor = past_retirement > 0 ? p_.calib_pensioners / past_retirement : 0.0;
+
+  for (int t = 0; t <= years; ++t) {
+    const double k = p_.coverage.at(start_year + t);
+    for (int x = 0; x < 2; ++x)
+      for (int a = 0; a <= w; ++a)
+        member_share_[idx(x, a, t)] = std::min(1.0, calib_.member_level * shape(a) * k);
+  }
+  for (int x = 0; x < 2; ++x) {
+    initial_accounts_[x].assign(static_cast<std::size_t>(ages_), 0.0);
+    initial_pensioners_[x].assign(static_cast<std::size_t>(ages_), 0.0);
+    for (int a = 0; a <= w; ++a) {
+      const auto i = static_cast<std::size_t>(a);
+      const double members = pop[x][i] * member_share_[idx(x, a, 0)] * (1 - retired_[idx(x, a, 0)]);
+      initial_accounts_[x][i] = members * rebuilt_balance(a);
+      initial_pensioners_[x][i] = pop[x][i] * retired_[idx(x, a, 0)] * calib_.pensioner_factor;
+      calib_.contributors += members;
+      calib_.pensioners += initial_pensioners_[x][i];
+      calib_.account_balances += initial_accounts_[x][i];
+    }
+  }
+}
+
+void SchemeModel::start(SchemeState& s) const {
+  const auto n = static_cast<std::size_t>(ages_);
+  for (int x = 0; x < 2; ++x) {
+    s.accounts[x] = initial_accounts_[x];
+    s.pensioners[x] = initial_pensioners_[x];
+    // Starting pensioners draw the calibrated average, all of it treated as
+    // pooled (indexed); their account pensions are not separated (docs/model.md).
+    s.pooled_benefit[x].assign(n, p_.calib_average_pension);
+    s.account_benefit[x].assign(n, 0.0);
+    s.remaining[x].assign(n, 0.0);
+    for (auto* v : {&s.next_accounts[x], &s.next_pensioners[x], &s.next_pooled[x], &s.next_account[x],
+                    &s.next_remaining[x], &s.pensioner_survival[x]})
+      v->assign(n, 0.0);
+  }
+  s.scaled_mx.assign(n, 0.0);
+  s.wage = p_.average_wage_base;
+}
+
+void SchemeModel::advance(SchemeState& s) {
+  std::swap(s.accounts, s.next_accounts);
+  std::swap(s.pensioners, s.next_pensioners);
+  std::swap(s.pooled_benefit, s.next_pooled);
+  std::swap(s.account_benefit, s.next_account);
+  std::swap(s.remaining, s.next_remaining);
+}
+
+void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyState& demo, SchemeState& s,
+                       SchemeFlows& out) const {
+  const int t = year - start_year_;
+  const auto tu = static_cast<std::size_t>(t);
+  const int w = ages_ - 1;
+  out = SchemeFlows{};
+
+  // January indexation of pensions in payment (pooled part only).
+  double idx_rate;
+  if (year <= p_.indexation_history_last) {
+    idx_rate = p_.indexation_history.at(year);
+  } else {
+    idx_rate = p_.index_wage * econ.prev_wage_growth + p_.index_price * econ.prev_inflation + p_.index_constant;
+    idx_rate = std::clamp(idx_rate, p_.index_floor, p_.index_cap);
+  }
+  out.indexation = idx_rate;
+
+  const double wage_prev = s.wage;
+  const double wage = wage_prev * (1 + econ.wage_growth);
+  out.average_wage = wage;
+  double credit = 0;
+  switch (p_.crediting) {
+    case CreditingRule::wage_growth: credit = std::max(econ.wage_growth, p_.crediting_floor); break;
+    case CreditingRule::fixed: credit = p_.crediting_fixed; break;
+    case CreditingRule::fund_return: credit = std::max(econ.fund_return, p_.crediting_floor); break;
+  }
+  out.crediting_rate = credit;
+  const double grow = 1 + credit;
+  const double half = std::sqrt(grow);
+  const double base = p_.compliance * wage;  // contribution base per contributor
+  const double tau_pool = pooling_rate_[tu];
+  const double tau_pa = account_rate_[tu];
+  const double trans_share = transitional_share_[tu];
+
+  // Pensioners' survival: the population life table with rates times the multiplier.
+  for (int x = 0; x < 2; ++x) {
+    if (p_.pensioner_mortality_multiplier == 1.0) {
+      s.pensioner_survival[x] = demo.survival[x];
+      continue;
+    }
+    for (int a = 0; a <= w; ++a)
+      s.scaled_mx[static_cast<std::size_t>(a)] = demo.mx[x][static_cast<std::size_t>(a)] * p_.pensioner_mortality_multiplier;
+    survival_ratios(s.scaled_mx, s.pensioner_survival[x]);
+  }
+
+  for (int x = 0; x < 2; ++x) {
+    const auto& P0 = demo.pop[x];
+    const auto& P1 = demo.next[x];
+    const auto& sv = demo.survival[x];
+    const auto& sp = s.pensioner_survival[x];
+    auto& A1 = s.next_accounts[x];
+    auto& Q1 = s.next_pensioners[x];
+    auto& BP1 = s.next_pooled[x];
+    auto& BA1 = s.next_account[x];
+    auto& RB1 = s.next_remaining[x];
+    std::fill(A1.begin(), A1.end(), 0.0);
+    std::fill(Q1.begin(), Q1.end(), 0.0);
+    std::fill(BP1.begin(), BP1.end(), 0.0);
+    std::fill(BA1.begin(), BA1.end(), 0.0);
+    std::fill(RB1.begin(), RB1.end(), 0.0);
+    // Age 0 on 1 January of y + 1: newborns, no members, no pensioners.
+    const double reference = x == kMale ? p_.reference_age_male_months : p_.reference_age_female_months;
+    for (int a = 0; a <= w; ++a) {
+      const auto i = static_cast<std::size_t>(a);
+      const int a1 = std::min(a + 1, w);  // the open group absorbs omega - 1 and omega
+      const auto j = static_cast<std::size_t>(a1);
+      const int b = year - a - 1;
+
+      // Members and contributors: exposure is the mean of the cohort's two 1 January stocks.
+      const double rho0 = retired_[idx(x, a, t)];
+      const double rho1 = retired_[idx(x, a1, t + 1)];
+      const double e1 = member_share_[idx(x, a1, t + 1)];
+      const double m0 = P0[i] * member_share_[idx(x, a, t)] * (1 - rho0);
+      // Survivors of this cohort at year end: P1[j] when a1 = a + 1 < omega; in
+      // the open group, split P1[w] by the cohorts' survivor shares.
+      double p1 = P1[j];
+      if (a1 == w) {
+        const double from_prev = P0[static_cast<std::size_t>(w - 1)];
+        const double from_open = P0[static_cast<std::size_t>(w)];
+        const double total = from_prev + from_open;
+        p1 = total > 0 ? P1[j] * (a == w ? from_open : from_prev) / total : 0.0;
+      }
+      const double m1 = p1 * e1 * (1 - rho1);
+      const double exposure = 0.5 * (m0 + m1);
+      out.contributor_years += exposure;
+      out.contributions_pooling += tau_pool * base * exposure;
+      const double c_pa = tau_pa * base * exposure;
+      out.contributions_account += c_pa;
+      out.members += m1;
+
+      // Members' accounts: deaths refunded mid-year; the rest credited, split
+      // at year end between those who stay and those who retire.
+      const double death = 1 - sv[j];
+      const double A0 = s.accounts[x][i];
+      out.refunds += A0 * death * half;
+      const double a_end = A0 * (1 - death) * grow + c_pa * half;
+      const double retiring_share = rho0 < 1 ? std::clamp((rho1 - rho0) / (1 - rho0), 0.0, 1.0) : 0.0;
+      const double a_ret = a_end * retiring_share;
+      A1[j] += a_end - a_ret;
+
+      // New pensioners of this cohort (awarded during y, counted half a year).
+      const double retiring = p1 * e1 * std::max(0.0, rho1 - rho0);
+      const double eligible = retiring > 0 ? eligible_share(x, b, year) : 0.0;
+      const double awarded = retiring * eligible;
+      out.transfers_out += a_ret * (1 - eligible);
+      double bp_new = 0, ba_new = 0;
+      if (awarded > 0) {
+        const double r_months = retirement_age(x, b);
+        const double years = p_.contribution_years_mean + (r_months - reference) / 12.0;
+        const double basic = wage_prev * (1 + p_.indexed_wage_ratio) / 2 * years * 0.01;
+        const double n_pre = std::clamp(kReformYear - (b + r_months / 12.0 - years), 0.0, years);
+        const double transitional = trans_share * p_.transitional_rate * wage_prev * p_.indexed_wage_ratio * n_pre;
+        bp_new = basic + transitional;
+        ba_new = 12.0 * (a_ret / retiring) / divisor(r_months);
+        out.new_pensioners += awarded;
+      }
+
+      // Pensioners in payment: survivors keep last year's level (indexed next January).
+      const double q0 = s.pensioners[x][i];
+      const double bp0 = s.pooled_benefit[x][i] * (1 + idx_rate);
+      const double ba0 = s.account_benefit[x][i];
+      const double qs = q0 * sp[j];
+      out.pensioner_years += 0.5 * (q0 + qs + awarded);
+      out.benefits_pooled += 0.5 * (q0 * bp0 + qs * bp0 + awarded * bp_new);
+      const double account_paid = 0.5 * (q0 * ba0 + qs * ba0 + awarded * ba_new);
+      const double rb0 = s.remaining[x][i];
+      out.refunds += rb0 * (1 - sp[j]) * half;
+      const double available = rb0 * sp[j] * grow + a_ret * eligible;
+      const double due = account_paid * half;
+      double overdraft = 0;
+      if (due > available)
+        overdraft = (due - available) / half;  // the pooling fund pays on
+      else
+        RB1[j] += available - due;
+      out.benefits_account += account_paid;
+      out.overdraft += overdraft;
+      const double q1 = qs + awarded;
+      if (q1 > 0) {
+        // Weighted averages when two cohorts meet in the open group.
+        const double prev_q = Q1[j];
+        BP1[j] = (BP1[j] * prev_q + qs * bp0 + awarded * bp_new) / (prev_q + q1);
+        BA1[j] = (BA1[j] * prev_q + qs * ba0 + awarded * ba_new) / (prev_q + q1);
+        Q1[j] = prev_q + q1;
+      }
+    }
+    for (int a = 0; a <= w; ++a) {
+      const auto i = static_cast<std::size_t>(a);
+      out.pensioners += Q1[i];
+      out.account_liability += A1[i] + RB1[i];
+    }
+  }
+  out.contributors = out.members;
+  out.payroll = base * out.contributor_years;
+  out.admin_costs = p_.admin_cost_share * out.benefits();
+  switch (p_.subsidy) {
+    case SubsidyRule::none: break;
+    case SubsidyRule::wage_indexed:  // the amount is for start_year and grows with the average wage
+      if (t == 0) s.first_wage = wage;
+      out.subsidy = p_.subsidy_amount * wage / s.first_wage;
+      break;
+    case SubsidyRule::expenditure_share: out.subsidy = p_.subsidy_share * out.benefits(); break;
+  }
+  s.wage = wage;
+}
+
+}  // namespace pfsim

@@ -1,0 +1,17 @@
+#pragma once
+// Runs a range of paths of a PensionModel through the engine into a
+// PathSample, and the central path on its own.
+#include <cstdint>
+
+#include "core/engine.h"
+#include "core/path_sample.h"
+#include "models/pension_model.h"
+
+namespace pfsim {
+
+PathSample simulate_paths(const PensionModel& model, std::uint64_t seed, std::uint64_t first_path,
+                          std::uint64_t paths, const EngineOptions& options);
+
+PathRecord simulate_central(const PensionModel& model);
+
+}  // namespace pfsim
