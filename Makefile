@@ -5,16 +5,19 @@ PRESET ?= release
 JOBS ?= 2
 CONFIG ?= configs/china_baseline.toml
 
-.PHONY: run test deps build bench clean
+.PHONY: run test deps configure build bench clean
 
 deps:
 	bash scripts/install-deps.sh
 
-build: deps
+configure: deps
 	cmake --preset $(PRESET) >/dev/null
+
+build: configure
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
-run: build
+run: configure
+	cmake --build --preset $(PRESET) -j $(JOBS) --target pfsim
 	./build/$(PRESET)/pfsim run $(CONFIG)
 
 test: build
