@@ -127,9 +127,8 @@ void read_scheme(ConfigTable& top, ModelParams& m) {
   p.index_cap = rule.number("cap", Range::between(p.index_floor, 1), 1.0);
 
   auto acc = *s.table("accounts", true);
-  const auto funding = acc.string("funding", {"notional"}, "notional");
-  p.funding = AccountFunding::notional;
-  (void)funding;
+  const auto funding = acc.string("funding", {"notional", "funded"}, "notional");
+  p.funding = funding == "funded" ? AccountFunding::funded : AccountFunding::notional;
   auto cr = *acc.table("crediting", true);
   const auto rule_s = cr.string("rule", {"wage_growth", "fixed", "fund_return"});
   p.crediting = rule_s == "fixed" ? CreditingRule::fixed : rule_s == "fund_return" ? CreditingRule::fund_return : CreditingRule::wage_growth;
@@ -157,39 +156,63 @@ void read_scheme(ConfigTable& top, ModelParams& m) {
   p.admin_cost_share = sub.number("admin_cost_share", Range::between(0, 0.5), 0.0);
 }
 
-void read_funds(ConfigTable& top, ModelParams& m) {
-  auto funds = *top.table("funds", true);
-  auto basic = *funds.table("basic", true);
-  auto& f = m.basic_fund;
-  f.name = "basic";
-  f.initial_balance = basic.number("initial_balance", Range::any());
-  read_weights(basic, "weights", m, f.strategy, "basic");
-  f.strategy.fee = basic.number("fee", Range::between(0, 0.1), 0.0);
-  if (auto lim = basic.table("limits")) {
+namespace {
+
+// Weights (fixed or glide paths), fee, limits checked in every year, an
+// optional benchmark, and the rate charged on a negative balance.
+FundParams read_fund(ConfigTable& t, const std::string& name, const ModelParams& m) {
+  FundParams f;
+  f.name = name;
+  f.initial_balance = t.number("initial_balance", Range::any(), name == "basic" ? std::optional<double>{} : 0.0);
+  read_weights(t, "weights", m, f.strategy, name);
+  f.strategy.fee = t.number("fee", Range::between(0, 0.1), 0.0);
+  if (auto lim = t.table("limits")) {
     for (const auto& k : lim->keys()) {
       const double cap = lim->number(k, Range::between(0, 1));
       const int var = m.economy.index_of(k);
-      const auto it = std::find(f.strategy.assets.begin(), f.strategy.assets.end(), var);
       if (var < 0 || !m.economy.is_asset(k)) lim->fail(k, fmt::format("'{}' is not an asset class of the economy", k));
+      const auto it = std::find(f.strategy.assets.begin(), f.strategy.assets.end(), var);
       if (it == f.strategy.assets.end()) continue;  // not held: the limit holds trivially
       const auto& path = f.strategy.weights[static_cast<std::size_t>(it - f.strategy.assets.begin())];
       for (int y = m.start_year; y <= m.end_year; ++y)
         if (path.at(y) > cap + 1e-12)
-          lim->fail(k, fmt::format("fund 'basic' holds {:.4g} of {} in {}, above its limit {:.4g}", path.at(y), k, y, cap));
+          lim->fail(k, fmt::format("fund '{}' holds {:.4g} of {} in {}, above its limit {:.4g}", name, path.at(y), k, y, cap));
     }
   }
-  if (basic.has("benchmark")) {
-    read_weights(basic, "benchmark", m, f.benchmark, "basic (benchmark)");
-    f.benchmark.fee = 0;
-  }
+  if (t.has("benchmark")) read_weights(t, "benchmark", m, f.benchmark, name + " (benchmark)");
   const auto& e = m.economy;
-  if (basic.has("debt_rate")) {
-    const auto v = basic.string("debt_rate", e.variables);
-    f.debt_rate_variable = e.index_of(v);
+  if (t.has("debt_rate")) {
+    f.debt_rate_variable = e.index_of(t.string("debt_rate", e.variables));
   } else if (e.index_of("short_rate") >= 0) {
     f.debt_rate_variable = e.index_of("short_rate");
   } else if (e.index_of("deposit") >= 0) {
     f.debt_rate_variable = e.index_of("deposit");
+  }
+  return f;
+}
+
+}  // namespace
+
+void read_funds(ConfigTable& top, ModelParams& m) {
+  auto funds = *top.table("funds", true);
+  auto basic = *funds.table("basic", true);
+  m.basic_fund = read_fund(basic, "basic", m);
+  if (auto r = funds.table("reserve")) {
+    m.has_reserve = true;
+    m.reserve = read_fund(*r, "reserve", m);
+    m.reserve.inflow = read_time_path(*r, "inflow", Range::at_least(0), Interpolation::linear, TimePath(0.0));
+    m.reserve.inflow_wage_indexed = r->boolean("inflow_wage_indexed", false);
+    if (auto tr = r->table("transfer")) {
+      m.reserve.transfer_below_months = tr->number("below_months", Range::between(0, 600));
+      m.reserve.transfer_max_share = tr->number("max_share", Range::between(0, 1));
+    }
+  }
+  auto acc = funds.table("accounts");
+  if (m.scheme.funding == AccountFunding::funded) {
+    if (!acc) funds.fail_here("scheme.accounts.funding = \"funded\" needs a [funds.accounts] table (the invested account fund)");
+    m.account_fund = read_fund(*acc, "accounts", m);
+  } else if (acc) {
+    funds.fail("accounts", "[funds.accounts] is used only with scheme.accounts.funding = \"funded\"");
   }
 }
 

@@ -133,6 +133,11 @@ struct FundParams {
   Strategy strategy;
   Strategy benchmark;                   // empty assets: none
   int debt_rate_variable = -1;          // economy variable charged on a negative balance; -1: zero rate
+  // Strategic reserve only: inflows and the rule for transfers to the basic fund.
+  TimePath inflow{0.0};                 // nominal per year, in start-year money if wage indexed
+  bool inflow_wage_indexed = false;     // inflow grows with the average wage from start_year
+  double transfer_below_months = 0;     // transfer when the basic fund covers fewer months than this
+  double transfer_max_share = 0;        // at most this share of the reserve per year
 };
 
 struct ModelParams {
@@ -142,6 +147,9 @@ struct ModelParams {
   DemographyParams demography;
   SchemeParams scheme;
   FundParams basic_fund;
+  bool has_reserve = false;
+  FundParams reserve;                   // strategic reserve (NSSF-like), optional
+  FundParams account_fund;              // invested personal accounts, when funding = funded
   std::vector<int> return_horizons{1, 5, 10, 20};  // plus the whole horizon
   std::vector<double> risk_levels{0.01, 0.05};
 

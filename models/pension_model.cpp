@@ -25,7 +25,8 @@ std::vector<MetricSpec> fixed_year_metrics() {
   set(kContributionsAccount, "contributions_account", kMoney, "personal account contributions (individuals)");
   set(kSubsidy, "subsidy", kMoney, "fiscal subsidy by its rule");
   set(kBackstop, "backstop", kMoney, "transfer that lifts the balance to its floor at year end");
-  set(kBenefitsPooled, "benefits_pooled", kMoney, "basic and transitional pensions paid");
+  set(kBenefitsBasic, "benefits_basic", kMoney, "basic pensions paid (pooling), indexed");
+  set(kBenefitsTransitional, "benefits_transitional", kMoney, "transitional pensions for pre-1997 service paid (pooling), indexed");
   set(kBenefitsAccount, "benefits_account", kMoney, "account pensions paid, including the overdraft");
   set(kOverdraft, "overdraft", kMoney, "account pensions paid by pooling after the balance ran out");
   set(kRefunds, "refunds", kMoney, "account balances of members and pensioners who died, paid to heirs");
@@ -43,6 +44,9 @@ std::vector<MetricSpec> fixed_year_metrics() {
   set(kBurdenEmployers, "burden_employers", "share", "pooling contributions / (contributions + subsidy + backstop)");
   set(kBurdenIndividuals, "burden_individuals", "share", "account contributions / (contributions + subsidy + backstop)");
   set(kBurdenState, "burden_state", "share", "(subsidy + backstop) / (contributions + subsidy + backstop)");
+  set(kReserveBalance, "reserve_balance", kMoney, "strategic reserve balance at 31 December (0 without a reserve)");
+  set(kReserveTransfer, "reserve_transfer", kMoney, "transfer from the strategic reserve to the basic fund at year end");
+  set(kAccountFundBalance, "account_fund_balance", kMoney, "invested personal-account fund at 31 December (0 for notional accounts)");
   set(kPortfolioReturn, "portfolio_return", "rate", "basic fund's return R_y, net of fees");
   set(kBenchmarkReturn, "benchmark_return", "rate", "policy benchmark portfolio's return (0 without a benchmark)");
   set(kCpi, "cpi", "index", "consumer price index at year end, 1 at the end of the year before start_year");
@@ -76,6 +80,12 @@ PensionModel::PensionModel(const ModelParams& params)
       strategy_(params.basic_fund.strategy, params.start_year, params.end_year) {
   if (!params.basic_fund.benchmark.assets.empty())
     benchmark_ = StrategyModel(params.basic_fund.benchmark, params.start_year, params.end_year);
+  if (params.has_reserve) {
+    reserve_strategy_ = StrategyModel(params.reserve.strategy, params.start_year, params.end_year);
+    reserve_inflow_ = params.reserve.inflow.sample(params.start_year, params.end_year);
+  }
+  if (params.scheme.funding == AccountFunding::funded)
+    account_strategy_ = StrategyModel(params.account_fund.strategy, params.start_year, params.end_year);
   year_metrics_ = fixed_year_metrics();
   for (int k : p_.economy.assets)
     year_metrics_.push_back({"return_" + p_.economy.variables[static_cast<std::size_t>(k)], "rate",
@@ -120,8 +130,14 @@ void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central
   demography_.start(ws.demography);
   scheme_.start(ws.scheme);
 
+  const bool funded = sp.funding == AccountFunding::funded;
+  const bool reserve_on = p_.has_reserve;
   double balance = fp.initial_balance;
   double shadow = fp.initial_balance;
+  double reserve = reserve_on ? p_.reserve.initial_balance : 0.0;
+  double shadow_reserve = reserve;
+  double account_fund = funded ? p_.account_fund.initial_balance : 0.0;
+  double first_wage = 0;
   double cpi = 1.0;
   double prev_g = std::exp(ep.initial(ep.inflation) + ep.initial(ep.real_wage)) - 1;
   double prev_pi = std::exp(ep.initial(ep.inflation)) - 1;
@@ -144,18 +160,49 @@ void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central
     const double gross = strategy_.gross_return(t, z);
     const double bench = benchmark_.empty() ? 1.0 : benchmark_.gross_return(t, z);
     const double debt = fp.debt_rate_variable >= 0 ? std::exp(z[fp.debt_rate_variable]) : 1.0;
+    const double account_gross = funded ? account_strategy_.gross_return(t, z) : gross;
 
     demography_.step(seed, path, central, year, ws.demography);
-    SchemeEconomy se{g, pi, prev_g, prev_pi, gross - 1};
+    SchemeEconomy se{g, pi, prev_g, prev_pi, account_gross - 1};
     auto& f = ws.flows;
     scheme_.step(year, se, ws.demography, ws.scheme, f);
+    if (t == 0) first_wage = f.average_wage;
 
     const double contributions = f.contributions_pooling + f.contributions_account;
     const double benefits = f.benefits();
-    const double net = contributions + f.subsidy - f.expenditure();
+    // Notional accounts: everything passes through the basic fund. Funded
+    // accounts: the account fund takes account contributions and pays account
+    // pensions up to the balances, refunds and transfers out; the basic fund
+    // pays the overdraft.
+    const double account_outflow = f.benefits_account - f.overdraft + f.refunds + f.transfers_out;
+    const double net = funded ? f.contributions_pooling + f.subsidy - f.benefits_pooled() - f.overdraft - f.admin_costs
+                              : contributions + f.subsidy - f.expenditure();
     const double floor = sp.backstop_floor_months / 12.0 * benefits;
-    const FundYear fy = fund_step(balance, net, gross, debt, sp.backstop, floor);
-    const FundYear sh = fund_step(shadow, net, gross, debt, false, 0.0);
+    FundYear fy = fund_step(balance, net, gross, debt, false, 0.0);
+    FundYear sh = fund_step(shadow, net, gross, debt, false, 0.0);
+    double transfer = 0;
+    if (reserve_on) {
+      const auto& rp = p_.reserve;
+      const double rg = reserve_strategy_.gross_return(t, z);
+      const double inflow = reserve_inflow_[static_cast<std::size_t>(t)] * (rp.inflow_wage_indexed ? f.average_wage / first_wage : 1.0);
+      const double target = rp.transfer_below_months / 12.0 * benefits;
+      auto reserve_year = [&](double& r, FundYear& basic) {
+        r = fund_step(r, inflow, rg, rg, false, 0.0).end;
+        double tr = 0;
+        if (basic.before_floor < target) tr = std::min(target - basic.before_floor, rp.transfer_max_share * std::max(r, 0.0));
+        r -= tr;
+        basic.before_floor += tr;
+        basic.end = basic.before_floor;
+        return tr;
+      };
+      transfer = reserve_year(reserve, fy);
+      reserve_year(shadow_reserve, sh);
+    }
+    if (sp.backstop && fy.end < floor) {
+      fy.backstop = floor - fy.end;
+      fy.end = floor;
+    }
+    if (funded) account_fund = fund_step(account_fund, f.contributions_account - account_outflow, account_gross, account_gross, false, 0.0).end;
     if (fy.before_floor < 0 && !std::isfinite(depletion)) depletion = year;
     balance = fy.end;
     shadow = sh.end;
@@ -204,7 +251,8 @@ void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central
     put(kContributionsAccount, f.contributions_account);
     put(kSubsidy, f.subsidy);
     put(kBackstop, fy.backstop);
-    put(kBenefitsPooled, f.benefits_pooled);
+    put(kBenefitsBasic, f.benefits_basic);
+    put(kBenefitsTransitional, f.benefits_transitional);
     put(kBenefitsAccount, f.benefits_account);
     put(kOverdraft, f.overdraft);
     put(kRefunds, f.refunds);
@@ -219,7 +267,10 @@ void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central
     put(kAveragePension, avg_pension);
     put(kReplacementRate, f.average_wage > 0 ? avg_pension / f.average_wage : 0.0);
     put(kAccountLiability, f.account_liability);
-    put(kEmptyAccountGap, f.account_liability);
+    put(kEmptyAccountGap, f.account_liability - account_fund);
+    put(kReserveBalance, reserve);
+    put(kReserveTransfer, transfer);
+    put(kAccountFundBalance, account_fund);
     put(kBurdenEmployers, funding > 0 ? f.contributions_pooling / funding : 0.0);
     put(kBurdenIndividuals, funding > 0 ? f.contributions_account / funding : 0.0);
     put(kBurdenState, funding > 0 ? (f.subsidy + fy.backstop) / funding : 0.0);
@@ -256,11 +307,14 @@ void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central
     prev_pi = pi;
   }
 
+  // The system's assets at the start: the basic fund, the reserve and invested accounts.
+  const double assets0 = fp.initial_balance + (reserve_on ? p_.reserve.initial_balance : 0.0) +
+                         (funded ? p_.account_fund.initial_balance : 0.0);
   rec.scalars[kDepletionYear] = depletion;
   rec.scalars[kActuarialBalance] =
-      pv_payroll > 0 ? (fp.initial_balance + pv_income - pv_cost - last_cost_pv) / pv_payroll : 0.0;
+      pv_payroll > 0 ? (assets0 + pv_income - pv_cost - last_cost_pv) / pv_payroll : 0.0;
   rec.scalars[kActuarialBalanceNoSubsidy] =
-      pv_payroll > 0 ? (fp.initial_balance + pv_contrib - pv_cost - last_cost_pv) / pv_payroll : 0.0;
+      pv_payroll > 0 ? (assets0 + pv_contrib - pv_cost - last_cost_pv) / pv_payroll : 0.0;
   rec.scalars[kPvBackstop] = pv_backstop;
   rec.scalars[kTerminalRealShadowBalance] = shadow / cpi;
   rec.scalars[kMaxDrawdown] = max_dd;

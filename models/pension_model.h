@@ -18,10 +18,10 @@ namespace pfsim {
 // Year metrics in recording order; per-asset returns follow kYearMetricCount.
 enum YearMetric : std::size_t {
   kFundBalance, kFundBalanceReal, kShadowBalanceReal, kMonthsCovered, kIncome, kExpenditure, kSurplus,
-  kContributionsPooling, kContributionsAccount, kSubsidy, kBackstop, kBenefitsPooled, kBenefitsAccount,
+  kContributionsPooling, kContributionsAccount, kSubsidy, kBackstop, kBenefitsBasic, kBenefitsTransitional, kBenefitsAccount,
   kOverdraft, kRefunds, kTransfersOut, kAdminCosts, kContributors, kMembers, kPensioners, kNewPensioners,
   kSystemDependency, kReplacementRate, kAveragePension, kAccountLiability, kEmptyAccountGap,
-  kBurdenEmployers, kBurdenIndividuals, kBurdenState, kPortfolioReturn, kBenchmarkReturn, kCpi,
+  kBurdenEmployers, kBurdenIndividuals, kBurdenState, kReserveBalance, kReserveTransfer, kAccountFundBalance, kPortfolioReturn, kBenchmarkReturn, kCpi,
   kAverageWage, kInflation, kRealWageGrowth, kNominalWageGrowth, kIndexation, kCreditingRate,
   kPopulation, kPopulation0To14, kPopulation15To64, kPopulation65Plus, kOldAgeDependency, kTfr, kBirths,
   kDeaths, kE0Male, kE0Female, kE60Male, kE60Female, kYearMetricCount
@@ -71,6 +71,9 @@ class PensionModel {
   SchemeModel scheme_;
   StrategyModel strategy_;
   StrategyModel benchmark_;
+  StrategyModel reserve_strategy_;
+  StrategyModel account_strategy_;
+  std::vector<double> reserve_inflow_;  // nominal, per year (wage indexing applied per path)
   std::vector<MetricSpec> year_metrics_;
   std::vector<MetricSpec> scalar_metrics_;
   std::vector<int> horizons_;

@@ -148,10 +148,11 @@ void SchemeModel::start(SchemeState& s) const {
     s.pensioners[x] = initial_pensioners_[x];
     // Starting pensioners draw the calibrated average, all of it treated as
     // pooled (indexed); their account pensions are not separated (docs/model.md).
-    s.pooled_benefit[x].assign(n, p_.calib_average_pension);
+    s.basic_benefit[x].assign(n, p_.calib_average_pension);
+    s.trans_benefit[x].assign(n, 0.0);
     s.account_benefit[x].assign(n, 0.0);
     s.remaining[x].assign(n, 0.0);
-    for (auto* v : {&s.next_accounts[x], &s.next_pensioners[x], &s.next_pooled[x], &s.next_account[x],
+    for (auto* v : {&s.next_accounts[x], &s.next_pensioners[x], &s.next_basic[x], &s.next_trans[x], &s.next_account[x],
                     &s.next_remaining[x], &s.pensioner_survival[x]})
       v->assign(n, 0.0);
   }
@@ -162,7 +163,8 @@ void SchemeModel::start(SchemeState& s) const {
 void SchemeModel::advance(SchemeState& s) {
   std::swap(s.accounts, s.next_accounts);
   std::swap(s.pensioners, s.next_pensioners);
-  std::swap(s.pooled_benefit, s.next_pooled);
+  std::swap(s.basic_benefit, s.next_basic);
+  std::swap(s.trans_benefit, s.next_trans);
   std::swap(s.account_benefit, s.next_account);
   std::swap(s.remaining, s.next_remaining);
 }
@@ -219,12 +221,14 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
     const auto& sp = s.pensioner_survival[x];
     auto& A1 = s.next_accounts[x];
     auto& Q1 = s.next_pensioners[x];
-    auto& BP1 = s.next_pooled[x];
+    auto& BB1 = s.next_basic[x];
+    auto& BT1 = s.next_trans[x];
     auto& BA1 = s.next_account[x];
     auto& RB1 = s.next_remaining[x];
     std::fill(A1.begin(), A1.end(), 0.0);
     std::fill(Q1.begin(), Q1.end(), 0.0);
-    std::fill(BP1.begin(), BP1.end(), 0.0);
+    std::fill(BB1.begin(), BB1.end(), 0.0);
+    std::fill(BT1.begin(), BT1.end(), 0.0);
     std::fill(BA1.begin(), BA1.end(), 0.0);
     std::fill(RB1.begin(), RB1.end(), 0.0);
     // Age 0 on 1 January of y + 1: newborns, no members, no pensioners.
@@ -272,25 +276,28 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
       const double eligible = retiring > 0 ? eligible_share(x, b, year) : 0.0;
       const double awarded = retiring * eligible;
       out.transfers_out += a_ret * (1 - eligible);
-      double bp_new = 0, ba_new = 0;
+      double bb_new = 0, bt_new = 0, ba_new = 0;
       if (awarded > 0) {
         const double r_months = retirement_age(x, b);
         const double years = p_.contribution_years_mean + (r_months - reference) / 12.0;
         const double basic = wage_prev * (1 + p_.indexed_wage_ratio) / 2 * years * 0.01;
         const double n_pre = std::clamp(kReformYear - (b + r_months / 12.0 - years), 0.0, years);
         const double transitional = trans_share * p_.transitional_rate * wage_prev * p_.indexed_wage_ratio * n_pre;
-        bp_new = basic + transitional;
+        bb_new = basic;
+        bt_new = transitional;
         ba_new = 12.0 * (a_ret / retiring) / divisor(r_months);
         out.new_pensioners += awarded;
       }
 
       // Pensioners in payment: survivors keep last year's level (indexed next January).
       const double q0 = s.pensioners[x][i];
-      const double bp0 = s.pooled_benefit[x][i] * (1 + idx_rate);
+      const double bb0 = s.basic_benefit[x][i] * (1 + idx_rate);
+      const double bt0 = s.trans_benefit[x][i] * (1 + idx_rate);
       const double ba0 = s.account_benefit[x][i];
       const double qs = q0 * sp[j];
       out.pensioner_years += 0.5 * (q0 + qs + awarded);
-      out.benefits_pooled += 0.5 * (q0 * bp0 + qs * bp0 + awarded * bp_new);
+      out.benefits_basic += 0.5 * ((q0 + qs) * bb0 + awarded * bb_new);
+      out.benefits_transitional += 0.5 * ((q0 + qs) * bt0 + awarded * bt_new);
       const double account_paid = 0.5 * (q0 * ba0 + qs * ba0 + awarded * ba_new);
       const double rb0 = s.remaining[x][i];
       out.refunds += rb0 * (1 - sp[j]) * half;
@@ -307,7 +314,8 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
       if (q1 > 0) {
         // Weighted averages when two cohorts meet in the open group.
         const double prev_q = Q1[j];
-        BP1[j] = (BP1[j] * prev_q + qs * bp0 + awarded * bp_new) / (prev_q + q1);
+        BB1[j] = (BB1[j] * prev_q + qs * bb0 + awarded * bb_new) / (prev_q + q1);
+        BT1[j] = (BT1[j] * prev_q + qs * bt0 + awarded * bt_new) / (prev_q + q1);
         BA1[j] = (BA1[j] * prev_q + qs * ba0 + awarded * ba_new) / (prev_q + q1);
         Q1[j] = prev_q + q1;
       }

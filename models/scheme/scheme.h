@@ -25,7 +25,8 @@ struct SchemeFlows {
   double average_wage = 0;          // w_y
   double contributions_pooling = 0; // employers
   double contributions_account = 0; // individuals
-  double benefits_pooled = 0;       // basic + transitional, indexed
+  double benefits_basic = 0;        // basic pensions, indexed
+  double benefits_transitional = 0; // transitional pensions for pre-1997 service, indexed
   double benefits_account = 0;      // account pensions, including the overdraft
   double overdraft = 0;             // account pensions paid after the balance ran out
   double refunds = 0;               // account balances of members and pensioners who die
@@ -42,7 +43,8 @@ struct SchemeFlows {
   double account_liability = 0;     // members' and pensioners' notional balances, year end
   double indexation = 0;            // increase applied in January of the year
   double crediting_rate = 0;
-  double benefits() const { return benefits_pooled + benefits_account; }
+  double benefits_pooled() const { return benefits_basic + benefits_transitional; }
+  double benefits() const { return benefits_pooled() + benefits_account; }
   double income() const { return contributions_pooling + contributions_account + subsidy; }
   double expenditure() const { return benefits() + refunds + transfers_out + admin_costs; }
 };
@@ -50,10 +52,11 @@ struct SchemeFlows {
 struct SchemeState {
   std::array<std::vector<double>, 2> accounts;        // members' balances by cohort, 1 January
   std::array<std::vector<double>, 2> pensioners;      // counts
-  std::array<std::vector<double>, 2> pooled_benefit;  // average basic + transitional, per year
+  std::array<std::vector<double>, 2> basic_benefit;   // average basic pension, per year
+  std::array<std::vector<double>, 2> trans_benefit;   // average transitional pension, per year
   std::array<std::vector<double>, 2> account_benefit; // average account pension, per year
   std::array<std::vector<double>, 2> remaining;       // pensioners' remaining balances
-  std::array<std::vector<double>, 2> next_accounts, next_pensioners, next_pooled, next_account, next_remaining;
+  std::array<std::vector<double>, 2> next_accounts, next_pensioners, next_basic, next_trans, next_account, next_remaining;
   std::array<std::vector<double>, 2> pensioner_survival;
   std::vector<double> scaled_mx;
   LifeTable table;
