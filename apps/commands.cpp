@@ -13,7 +13,9 @@
 #include "core/error.h"
 #include "io/config.h"
 #include "io/config_table.h"
+#include "io/checkpoint.h"
 #include "io/csv.h"
+#include "io/partial.h"
 #include "io/results_writer.h"
 #include "io/summary.h"
 #include "models/economy/calibrate.h"
@@ -64,6 +66,45 @@ int validate(const std::string& config, const std::vector<std::string>& override
   }
 }
 
+namespace {
+
+// Parses "k/N" (1 <= k <= N) into the shard's path range.
+bool parse_shard(const std::string& spec, std::uint64_t total, std::uint64_t& first, std::uint64_t& count,
+                 std::string& error) {
+  unsigned long long k = 0, n = 0;
+  char extra = 0;
+  if (std::sscanf(spec.c_str(), "%llu/%llu%c", &k, &n, &extra) != 2 || n == 0 || k == 0 || k > n) {
+    error = fmt::format("--shard '{}': expected k/N with 1 <= k <= N", spec);
+    return false;
+  }
+  if (n > total) {
+    error = fmt::format("--shard '{}': more shards than paths ({})", spec, total);
+    return false;
+  }
+  // Contiguous ranges: shard k holds [floor((k-1) total / N), floor(k total / N)).
+  first = (k - 1) * total / n;
+  count = k * total / n - first;
+  return true;
+}
+
+int finish(const RunConfig& cfg, const PensionModel& model, const PathSample& sample, const std::string& output,
+           int threads, bool quiet, bool no_summary, double sim_seconds) {
+  const auto t1 = std::chrono::steady_clock::now();
+  const auto summary_data = summarize_run(model, sample, cfg, threads);
+  write_results(output, cfg, model, sample, summary_data);
+  const double post = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  if (!quiet) {
+    if (sim_seconds > 0)
+      std::cerr << fmt::format("pfsim: simulated in {:.2f} s ({:.0f} path-years/s), statistics and output {:.2f} s\n",
+                               sim_seconds, static_cast<double>(sample.paths()) * cfg.model.years() / sim_seconds, post);
+    std::cerr << fmt::format("pfsim: wrote {}\n", output);
+  }
+  if (!quiet && !no_summary) print_summary(output, cfg.run.summary_years, std::cout);
+  return kOk;
+}
+
+}  // namespace
+
 int run(const RunOptions& o) {
   RunConfig cfg;
   try {
@@ -82,7 +123,18 @@ int run(const RunOptions& o) {
     cfg.run.seed = *o.seed;
     cfg.run.seed_is_default = false;
   }
+  // The resolved text records the command line's paths and seed too, so a
+  // partial or checkpoint file knows exactly which run it belongs to.
+  cfg.resolved += fmt::format("\n# command line: paths = {}, seed = {}\n", cfg.run.paths, cfg.run.seed);
   if (o.block_size) cfg.run.block_size = std::max<std::uint64_t>(1, *o.block_size);
+  std::uint64_t first = 0, count = cfg.run.paths;
+  if (!o.shard.empty()) {
+    std::string error;
+    if (!parse_shard(o.shard, cfg.run.paths, first, count, error)) {
+      std::cerr << error << "\n";
+      return kBadInput;
+    }
+  }
   std::string output = o.output.empty() ? cfg.run.output_file : o.output;
   if (output.empty()) output = "results/" + cfg.run.name + ".h5";
 
@@ -98,31 +150,63 @@ int run(const RunOptions& o) {
     eo.progress = !o.quiet;
     eo.stop = &g_stop;
     if (!o.quiet)
-      std::cerr << fmt::format("pfsim: {} paths x {} years, seed {}{}, {} thread(s)\n", cfg.run.paths,
+      std::cerr << fmt::format("pfsim: {} paths{} x {} years, seed {}{}, {} thread(s)\n", count,
+                               o.shard.empty() ? "" : fmt::format(" (shard {}: paths {}-{})", o.shard, first, first + count - 1),
                                cfg.model.years(), cfg.run.seed, cfg.run.seed_is_default ? " (default)" : "",
                                o.threads > 0 ? std::to_string(o.threads) : "all");
-    const auto sample = simulate_paths(model, cfg.run.seed, 0, cfg.run.paths, eo);
-    const auto t1 = std::chrono::steady_clock::now();
-    const auto summary_data = summarize_run(model, sample, cfg, o.threads);
-    write_results(output, cfg, model, sample, summary_data);
-    const auto t2 = std::chrono::steady_clock::now();
-    const double sim = std::chrono::duration<double>(t1 - t0).count();
-    const double post = std::chrono::duration<double>(t2 - t1).count();
-    if (!o.quiet) {
-      std::cerr << fmt::format("pfsim: simulated in {:.2f} s ({:.0f} path-years/s), statistics and output {:.2f} s\n",
-                               sim, static_cast<double>(cfg.run.paths) * cfg.model.years() / sim, post);
-      std::cerr << fmt::format("pfsim: wrote {}\n", output);
+    PathSample sample;
+    if (!o.checkpoint.empty()) {
+      std::uint64_t resumed = 0;
+      sample = simulate_with_checkpoints(model, cfg, first, count, eo, o.checkpoint, &resumed);
+      if (!o.quiet && resumed) std::cerr << fmt::format("pfsim: resumed {} paths from {}\n", resumed, o.checkpoint);
+    } else {
+      sample = simulate_paths(model, cfg.run.seed, first, count, eo);
     }
-    if (!o.quiet && !o.no_summary) print_summary(output, cfg.run.summary_years, std::cout);
-    return kOk;
+    const double sim = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!o.shard.empty()) {
+      write_partial(output, cfg, sample);
+      if (!o.quiet) std::cerr << fmt::format("pfsim: simulated in {:.2f} s; wrote partial file {}\n", sim, output);
+      return kOk;
+    }
+    return finish(cfg, model, sample, output, o.threads, o.quiet, o.no_summary, sim);
   } catch (const InputError& e) {
     return report_input_error(e);
   } catch (const Interrupted&) {
-    std::cerr << "\npfsim: interrupted; no results file was written\n";
+    std::cerr << "\npfsim: interrupted; no results file was written" << (o.checkpoint.empty() ? "" : "; completed chunks are in " + o.checkpoint) << "\n";
     return kInterrupted;
   } catch (const SimulationError& e) {
     std::cerr << "pfsim: simulation stopped: " << e.what() << "\n";
     return kFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "pfsim: error: " << e.what() << "\n";
+    return kFailure;
+  }
+}
+
+int merge(const std::vector<std::string>& parts, const std::string& output, int threads, bool quiet) {
+  try {
+    std::vector<std::pair<std::string, PartialInfo>> infos;
+    for (const auto& p : parts) infos.emplace_back(p, read_partial_info(p));
+    std::vector<std::string> files;
+    const auto ordered = check_partials(infos, &files);
+    const auto& ref = ordered.front();
+    auto cfg = load_config_text(ref.resolved, ref.config_file);
+    cfg.resolved = ref.resolved;
+    cfg.source = ref.config_file;
+    cfg.run.paths = ref.total_paths;
+    cfg.run.seed = ref.seed;
+    cfg.run.seed_is_default = false;
+    const PensionModel model(cfg.model);
+    PathSample whole(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), 0, ref.total_paths);
+    for (const auto& f : files) {
+      const auto part = read_partial_sample(f);
+      if (part.year_metrics() != whole.year_metrics() || part.scalars() != whole.scalars() || part.years() != whole.years())
+        throw InputError({f, 0, 0}, "", "its metrics do not match this pfsim's model (made by another version?)");
+      insert_sample(whole, part);
+    }
+    return finish(cfg, model, whole, output, threads, quiet, quiet, 0.0);
+  } catch (const InputError& e) {
+    return report_input_error(e);
   } catch (const std::exception& e) {
     std::cerr << "pfsim: error: " << e.what() << "\n";
     return kFailure;

@@ -19,11 +19,14 @@ struct RunOptions {
   std::string output;
   bool quiet = false;
   bool no_summary = false;
+  std::string shard;       // "k/N": write a partial file of shard k (1-based) of N
+  std::string checkpoint;  // directory for checkpoint chunks
 };
 
 int run(const RunOptions& o);
 int validate(const std::string& config, const std::vector<std::string>& overrides);
 int summary(const std::string& file, const std::vector<int>& years);
+int merge(const std::vector<std::string>& parts, const std::string& output, int threads, bool quiet);
 int calibrate(const std::string& csv, const std::string& output, const std::string& year_column);
 
 }  // namespace pfsim::app

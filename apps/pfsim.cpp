@@ -21,6 +21,18 @@ int main(int argc, char** argv) {
   run->add_option("--set", ro.overrides, "override a config key: key.path=value (repeatable)");
   run->add_flag("--quiet,-q", ro.quiet, "no progress bar, no summary");
   run->add_flag("--no-summary", ro.no_summary, "do not print the summary table");
+  run->add_option("--shard", ro.shard, "k/N: simulate shard k of N (1-based) and write a partial file for `pfsim merge`");
+  run->add_option("--checkpoint", ro.checkpoint, "directory where completed chunks are saved; the same command resumes");
+
+  std::vector<std::string> mparts;
+  std::string mout;
+  int mthreads = 0;
+  bool mquiet = false;
+  auto* mrg = cli.add_subcommand("merge", "merge partial files of `pfsim run --shard` into one results file");
+  mrg->add_option("parts", mparts, "partial files (any order)")->required()->check(CLI::ExistingFile);
+  mrg->add_option("--output,-o", mout, "results file")->required();
+  mrg->add_option("--threads,-t", mthreads, "worker threads for the statistics (0: all cores)");
+  mrg->add_flag("--quiet,-q", mquiet, "no summary");
 
   std::string vconfig;
   std::vector<std::string> voverrides;
@@ -45,5 +57,6 @@ int main(int argc, char** argv) {
   if (*val) return validate(vconfig, voverrides);
   if (*sum) return summary(sfile, syears);
   if (*cal) return calibrate(ccsv, cout_file, cyear);
+  if (*mrg) return merge(mparts, mout, mthreads, mquiet);
   return kFailure;
 }

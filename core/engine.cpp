@@ -28,8 +28,8 @@ std::string format_duration(double seconds) {
 // Prints "paths done/total, paths per second, ETA" on one line of stderr.
 class ProgressBar {
  public:
-  ProgressBar(std::uint64_t total, const std::atomic<std::uint64_t>& done)
-      : total_(total), done_(done), start_(std::chrono::steady_clock::now()), thread_([this] { loop(); }) {}
+  ProgressBar(std::uint64_t total, std::uint64_t offset, const std::atomic<std::uint64_t>& done)
+      : total_(total), offset_(offset), done_(done), start_(std::chrono::steady_clock::now()), thread_([this] { loop(); }) {}
   ~ProgressBar() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -47,10 +47,11 @@ class ProgressBar {
     while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return finished_; })) draw();
   }
   void draw() {
-    const std::uint64_t d = done_.load();
+    const std::uint64_t fresh = done_.load();
+    const std::uint64_t d = offset_ + fresh;
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const double rate = elapsed > 0 ? static_cast<double>(d) / elapsed : 0.0;
+    const double rate = elapsed > 0 ? static_cast<double>(fresh) / elapsed : 0.0;
     const double frac = total_ ? static_cast<double>(d) / static_cast<double>(total_) : 1.0;
     const int width = 30;
     const int filled = static_cast<int>(frac * width);
@@ -63,6 +64,7 @@ class ProgressBar {
   }
 
   std::uint64_t total_;
+  std::uint64_t offset_;
   const std::atomic<std::uint64_t>& done_;
   std::chrono::steady_clock::time_point start_;
   std::mutex mutex_;
@@ -83,7 +85,8 @@ void run_blocks(std::uint64_t first, std::uint64_t n, const EngineOptions& optio
   tbb::task_arena arena(threads);
   {
     std::unique_ptr<ProgressBar> bar;
-    if (options.progress && isatty(STDERR_FILENO)) bar = std::make_unique<ProgressBar>(n, done);
+    if (options.progress && isatty(STDERR_FILENO))
+      bar = std::make_unique<ProgressBar>(options.progress_total ? options.progress_total : n, options.progress_offset, done);
     arena.execute([&] {
       // Blocks are aligned to multiples of the grain from `first`, whatever
       // the partitioner does, so a block is always a fixed id range.

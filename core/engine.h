@@ -14,6 +14,10 @@ struct EngineOptions {
   std::uint64_t block_size = 64;    // paths per task
   bool progress = false;            // one-line progress bar on stderr
   const std::atomic<bool>* stop = nullptr;  // set by a signal handler: stop after the running blocks
+  // For a run made of several calls (checkpoint chunks): the progress bar
+  // counts progress_offset paths as done out of progress_total (0: this call's n).
+  std::uint64_t progress_offset = 0;
+  std::uint64_t progress_total = 0;
 };
 
 class Interrupted : public std::runtime_error {

@@ -117,10 +117,28 @@ void apply_override(toml::table& root, const std::string& spec) {
 
 }  // namespace
 
+namespace {
+RunConfig build(toml::table& root, const std::string& path);
+}  // namespace
+
 RunConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
   toml::table root = load_with_includes(path, 0);
   for (const auto& o : overrides) apply_override(root, o);
+  return build(root, path);
+}
 
+RunConfig load_config_text(const std::string& resolved, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(resolved, std::string_view(source));
+  } catch (const toml::parse_error& e) {
+    throw InputError({source, static_cast<int>(e.source().begin.line), 0}, "", fmt::format("recorded config: {}", e.description()));
+  }
+  return build(root, source);
+}
+
+namespace {
+RunConfig build(toml::table& root, const std::string& path) {
   RunConfig cfg;
   cfg.source = path;
   {
@@ -139,5 +157,6 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   registry.check(root);
   return cfg;
 }
+}  // namespace
 
 }  // namespace pfsim

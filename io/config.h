@@ -38,4 +38,8 @@ struct RunConfig {
 // Throws InputError.
 RunConfig load_config(const std::string& path, const std::vector<std::string>& overrides = {});
 
+// Rebuilds a run's configuration from the resolved text a results or partial
+// file records; relative data files resolve against `source`'s directory.
+RunConfig load_config_text(const std::string& resolved, const std::string& source);
+
 }  // namespace pfsim

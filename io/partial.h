@@ -1,0 +1,37 @@
+#pragma once
+// Partial results: the per-path sample of a contiguous range of path ids with
+// the provenance an exact merge needs. Shards (`pfsim run --shard k/N`) and
+// checkpoint chunks are partial files; merging them in path order gives the
+// same bits as one run.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/path_sample.h"
+#include "io/config.h"
+
+namespace pfsim {
+
+struct PartialInfo {
+  std::string config_file;      // the config as given
+  std::string resolved;         // the resolved config text
+  std::uint64_t seed = 0;
+  std::uint64_t total_paths = 0;  // of the whole run
+  std::uint64_t first_path = 0;
+  std::uint64_t paths = 0;
+};
+
+void write_partial(const std::string& path, const RunConfig& cfg, const PathSample& sample);
+PartialInfo read_partial_info(const std::string& path);
+PathSample read_partial_sample(const std::string& path);
+
+// Checks that the parts come from one config and seed and tile [0, total)
+// exactly; throws InputError naming the missing or duplicated range.
+// Returns the parts sorted by first path.
+std::vector<PartialInfo> check_partials(std::vector<std::pair<std::string, PartialInfo>> parts,
+                                        std::vector<std::string>* ordered_files);
+
+// Copies `part` into `whole` at its path ids.
+void insert_sample(PathSample& whole, const PathSample& part);
+
+}  // namespace pfsim
