@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <set>
 
 #include <fmt/format.h>
@@ -108,24 +109,21 @@ int finish(const RunConfig& cfg, const PensionModel& model, const PathSample& sa
 int run(const RunOptions& o) {
   RunConfig cfg;
   try {
-    cfg = load_config(o.config, o.overrides);
+    // --paths and --seed are overrides like any other, so the resolved config
+    // recorded in results, partial and checkpoint files is the run's own.
+    auto overrides = o.overrides;
+    if (o.paths) overrides.push_back(fmt::format("run.paths={}", *o.paths));
+    if (o.seed) {
+      if (*o.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        std::cerr << fmt::format("--seed {}: out of range; allowed: 0 <= seed <= {}\n", *o.seed, std::numeric_limits<std::int64_t>::max());
+        return kBadInput;
+      }
+      overrides.push_back(fmt::format("run.seed={}", *o.seed));
+    }
+    cfg = load_config(o.config, overrides);
   } catch (const InputError& e) {
     return report_input_error(e);
   }
-  if (o.paths) {
-    if (*o.paths == 0) {
-      std::cerr << "--paths: must be at least 1\n";
-      return kBadInput;
-    }
-    cfg.run.paths = *o.paths;
-  }
-  if (o.seed) {
-    cfg.run.seed = *o.seed;
-    cfg.run.seed_is_default = false;
-  }
-  // The resolved text records the command line's paths and seed too, so a
-  // partial or checkpoint file knows exactly which run it belongs to.
-  cfg.resolved += fmt::format("\n# command line: paths = {}, seed = {}\n", cfg.run.paths, cfg.run.seed);
   if (o.block_size) cfg.run.block_size = std::max<std::uint64_t>(1, *o.block_size);
   std::uint64_t first = 0, count = cfg.run.paths;
   if (!o.shard.empty()) {

@@ -103,15 +103,26 @@ void read_run(ConfigTable& top, RunConfig& cfg) {
   if (!std::is_sorted(r.quantiles.begin(), r.quantiles.end()) ||
       std::adjacent_find(r.quantiles.begin(), r.quantiles.end()) != r.quantiles.end())
     run->fail("quantiles", "probabilities must increase strictly");
+  for (double needed : {0.05, 0.5, 0.95})
+    if (std::find(r.quantiles.begin(), r.quantiles.end(), needed) == r.quantiles.end())
+      run->fail("quantiles", fmt::format("must include {} (the summary's median and 5-95% band)", needed));
   r.confidence = run->number("confidence", {0, 1, true, true}, 0.95);
   r.block_size = static_cast<std::uint64_t>(run->integer("block_size", 1, 1'000'000, 64));
   const auto horizons = run->numbers("return_horizons", Range::at_least(1), std::vector<double>{1, 5, 10, 20});
   cfg.model.return_horizons.clear();
   for (double h : horizons) {
     if (h != std::floor(h)) run->fail("return_horizons", "horizons are whole years");
+    if (!cfg.model.return_horizons.empty() && h <= cfg.model.return_horizons.back())
+      run->fail("return_horizons", "horizons must increase strictly");
+    if (h >= cfg.model.years())
+      run->fail("return_horizons", fmt::format("{} is not shorter than the projection ({} years), which is always reported", h, cfg.model.years()));
     cfg.model.return_horizons.push_back(static_cast<int>(h));
   }
   cfg.model.risk_levels = run->numbers("risk_levels", {0, 1, true, true}, std::vector<double>{0.01, 0.05});
+  if (run->has("discount_rate")) {
+    cfg.model.discount_rate = run->number("discount_rate", {-0.5, 1, true, false});
+    cfg.model.discount_at_fund_return = false;
+  }
   const auto years = run->numbers("summary_years", Range::between(kMinYear, kMaxYear), std::vector<double>{});
   for (double y : years) r.summary_years.push_back(static_cast<int>(y));
 }

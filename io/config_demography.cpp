@@ -142,7 +142,8 @@ void read_fertility(ConfigTable& d, ModelParams& m) {
     return;
   }
   // Five-year groups by year (WPP's pasfr, percent), 15-19 .. 45-49 kept and
-  // renormalised, split to single ages; years beyond the data use the nearest year.
+  // renormalised, split to single ages; a year without data uses the first
+  // data year after it, or the last data year.
   const auto cy = csv.column("year"), cg = csv.column("age_group"), cp = csv.column(pat.string("column", {}, "pasfr_percent"));
   std::map<int, std::vector<double>> groups;
   for (std::size_t r = 0; r < csv.rows(); ++r) {

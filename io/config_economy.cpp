@@ -206,6 +206,7 @@ void read_economy(ConfigTable& top, ModelParams& m) {
   }
 
   if (e.generator == GeneratorKind::bootstrap) {
+    if (econ.has("shocks")) econ.fail("shocks", "the bootstrap resamples historical rows: shocks apply only to generator = \"var1\"");
     auto b = *econ.table("bootstrap", true);
     const auto file = b.file_path("file", b.string("file"));
     e.block_length = static_cast<int>(b.integer("block_length", 1, 1000, 5));

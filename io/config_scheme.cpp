@@ -61,6 +61,7 @@ void read_scheme(ConfigTable& top, ModelParams& m) {
   auto& p = m.scheme;
   p.average_wage_base = s.number("average_wage", Range::above(0));
   p.compliance = s.number("compliance", {0, 2, true, false});
+  p.contribution_density = s.number("contribution_density", {0, 1, true, false}, 1.0);
   p.coverage = read_time_path(s, "coverage", Range::between(0, 10), Interpolation::linear, TimePath(1.0));
   p.pensioner_mortality_multiplier = s.number("pensioner_mortality_multiplier", Range::between(0.1, 3), 1.0);
 

@@ -100,6 +100,7 @@ void KeyRegistry::check_table(const toml::table& t, const std::string& path) con
       w.line = static_cast<int>(src.begin.line);
       w.column = static_cast<int>(src.begin.column);
       if (w.line == 0) w = location_of(*v);
+      if (w.file.empty()) w.file = "--set (command line)";
       std::string msg = "unknown key";
       if (!it->second.empty()) {
         const auto near = nearest_key(key, it->second);

@@ -49,6 +49,10 @@ void write_distribution(hid_t g, const Distribution& d, const std::vector<double
   h5::write(g, "se", d.se, dims(false));
   h5::write(g, "finite_count", d.finite, dims(false));
   h5::write(g, "quantiles", d.quantile, dims(true));
+  {
+    auto ds = h5::Handle(H5Dopen2(g, "quantiles", H5P_DEFAULT), H5Dclose);
+    h5::attr(ds, "probabilities", d.probabilities);
+  }
   h5::write(g, "quantiles_lower", d.lower, dims(true));
   h5::write(g, "quantiles_upper", d.upper, dims(true));
   h5::write(g, "central", central, dims(false));

@@ -89,7 +89,8 @@ void print_summary(const std::string& path, const std::vector<int>& wanted, std:
   const auto dep = h5::read_doubles(risk, "depletion_probability");
   const auto lo = h5::read_doubles(risk, "depletion_probability_lower");
   const auto hi = h5::read_doubles(risk, "depletion_probability_upper");
-  out << "\nProbability of depletion at or before (95% Wilson interval)\n";
+  const double conf = h5::has_attr(root, "confidence") ? h5::read_double_attr(root, "confidence") : 0.95;
+  out << fmt::format("\nProbability of depletion at or before ({:g}% Wilson interval)\n", 100 * conf);
   std::vector<int> dep_years{2035, 2050};
   dep_years.push_back(years.back());
   for (int y : dep_years) {

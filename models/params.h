@@ -81,6 +81,7 @@ enum class SubsidyRule { none, wage_indexed, expenditure_share };
 struct SchemeParams {
   double average_wage_base = 0;         // w_{y0-1}
   double compliance = 1;                // lambda
+  double contribution_density = 1;      // d: contributors = members x d
   double calib_contributors = 0;        // at 1 January y0
   double calib_pensioners = 0;
   double calib_average_pension = 0;     // per year, in payment during y0-1
@@ -152,6 +153,8 @@ struct ModelParams {
   FundParams account_fund;              // invested personal accounts, when funding = funded
   std::vector<int> return_horizons{1, 5, 10, 20};  // plus the whole horizon
   std::vector<double> risk_levels{0.01, 0.05};
+  bool discount_at_fund_return = true;  // actuarial balance: the path's fund return, or
+  double discount_rate = 0;             // a fixed annual rate
 
   int years() const { return end_year - start_year + 1; }
 };

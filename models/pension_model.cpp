@@ -148,6 +148,7 @@ void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central
   // Return statistics.
   double wealth_real = 1.0, peak = 1.0, max_dd = 0.0;
   double te_sum = 0, te_sum2 = 0;
+  double pv_reserve_inflow = 0;
   const int w = demography_.params().omega;
 
   for (int t = 0; t < H; ++t) {
@@ -181,6 +182,7 @@ void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central
     FundYear fy = fund_step(balance, net, gross, debt, false, 0.0);
     FundYear sh = fund_step(shadow, net, gross, debt, false, 0.0);
     double transfer = 0;
+    double reserve_inflow = 0;
     if (reserve_on) {
       const auto& rp = p_.reserve;
       const double rg = reserve_strategy_.gross_return(t, z);
@@ -196,6 +198,7 @@ void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central
         return tr;
       };
       transfer = reserve_year(reserve, fy);
+      reserve_inflow = inflow;
       reserve_year(shadow_reserve, sh);
     }
     if (sp.backstop && fy.end < floor) {
@@ -208,12 +211,14 @@ void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central
     shadow = sh.end;
 
     // Actuarial balance: mid-year flows, discounted at the fund return.
-    const double mid = discount / std::sqrt(gross);
+    const double dgross = p_.discount_at_fund_return ? gross : 1 + p_.discount_rate;
+    const double mid = discount / std::sqrt(dgross);
     pv_income += (contributions + f.subsidy) * mid;
+    pv_reserve_inflow += reserve_inflow * mid;
     pv_contrib += contributions * mid;
     pv_cost += f.expenditure() * mid;
     pv_payroll += f.payroll * mid;
-    discount /= gross;
+    discount /= dgross;
     pv_backstop += fy.backstop * discount;
     if (t == H - 1) last_cost_pv = f.expenditure() * discount;
 
@@ -312,7 +317,7 @@ void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central
                          (funded ? p_.account_fund.initial_balance : 0.0);
   rec.scalars[kDepletionYear] = depletion;
   rec.scalars[kActuarialBalance] =
-      pv_payroll > 0 ? (assets0 + pv_income - pv_cost - last_cost_pv) / pv_payroll : 0.0;
+      pv_payroll > 0 ? (assets0 + pv_income + pv_reserve_inflow - pv_cost - last_cost_pv) / pv_payroll : 0.0;
   rec.scalars[kActuarialBalanceNoSubsidy] =
       pv_payroll > 0 ? (assets0 + pv_contrib - pv_cost - last_cost_pv) / pv_payroll : 0.0;
   rec.scalars[kPvBackstop] = pv_backstop;

@@ -101,13 +101,13 @@ void DemographyModel::step(std::uint64_t seed, std::uint64_t path, bool central,
       eta_m = z1;
       eta_f = p_.lc_rho * z1 + std::sqrt(1 - p_.lc_rho * p_.lc_rho) * z2;
     }
-    // The jump-off table is for jump_off_year; the first projected year may be later.
+    // The jump-off table is for jump_off_year; when the first projected year
+    // is k > 1 years later, its step carries k years of drift and one shock
+    // scaled by sqrt(k) (the sum of k independent annual shocks).
     const int steps = (year == start_year_) ? (year - p_.jump_off_year) : 1;
-    for (int k = 0; k < steps; ++k) {
-      const bool last = (k == steps - 1);
-      s.kappa[0] += p_.lc_drift[0] + (last ? p_.lc_sigma[0] * eta_m : 0.0);
-      s.kappa[1] += p_.lc_drift[1] + (last ? p_.lc_sigma[1] * eta_f : 0.0);
-    }
+    const double scale = std::sqrt(static_cast<double>(steps));
+    s.kappa[0] += steps * p_.lc_drift[0] + scale * p_.lc_sigma[0] * eta_m;
+    s.kappa[1] += steps * p_.lc_drift[1] + scale * p_.lc_sigma[1] * eta_f;
   }
   mortality_rates(year, s);
   for (int x = 0; x < 2; ++x) {

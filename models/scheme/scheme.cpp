@@ -109,10 +109,11 @@ SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demo
     return sum;
   };
   double lo = 0, hi = 1;
-  while (members_at(hi) < p_.calib_contributors && hi < 1e6) hi *= 2;
+  const double target_members = p_.calib_contributors / p_.contribution_density;
+  while (members_at(hi) < target_members && hi < 1e6) hi *= 2;
   for (int it = 0; it < 200 && hi - lo > 1e-15 * hi; ++it) {
     const double mid = 0.5 * (lo + hi);
-    (members_at(mid) < p_.calib_contributors ? lo : hi) = mid;
+    (members_at(mid) < target_members ? lo : hi) = mid;
   }
   calib_.member_level = 0.5 * (lo + hi);
   double past_retirement = 0;
@@ -134,7 +135,7 @@ SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demo
       const double members = pop[x][i] * member_share_[idx(x, a, 0)] * (1 - retired_[idx(x, a, 0)]);
       initial_accounts_[x][i] = members * rebuilt_balance(a);
       initial_pensioners_[x][i] = pop[x][i] * retired_[idx(x, a, 0)] * calib_.pensioner_factor;
-      calib_.contributors += members;
+      calib_.contributors += members * p_.contribution_density;
       calib_.pensioners += initial_pensioners_[x][i];
       calib_.account_balances += initial_accounts_[x][i];
     }
@@ -254,12 +255,13 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
         p1 = total > 0 ? P1[j] * (a == w ? from_open : from_prev) / total : 0.0;
       }
       const double m1 = p1 * e1 * (1 - rho1);
-      const double exposure = 0.5 * (m0 + m1);
+      const double exposure = p_.contribution_density * 0.5 * (m0 + m1);
       out.contributor_years += exposure;
       out.contributions_pooling += tau_pool * base * exposure;
       const double c_pa = tau_pa * base * exposure;
       out.contributions_account += c_pa;
       out.members += m1;
+      out.contributors += p_.contribution_density * m1;
 
       // Members' accounts: deaths refunded mid-year; the rest credited, split
       // at year end between those who stay and those who retire.
@@ -326,16 +328,18 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
       out.account_liability += A1[i] + RB1[i];
     }
   }
-  out.contributors = out.members;
   out.payroll = base * out.contributor_years;
-  out.admin_costs = p_.admin_cost_share * out.benefits();
+  // Shares of expenditure are taken on benefits, refunds and transfers out
+  // (the expenditure before administrative costs, which cannot be a share of themselves).
+  const double spending = out.benefits() + out.refunds + out.transfers_out;
+  out.admin_costs = p_.admin_cost_share * spending;
   switch (p_.subsidy) {
     case SubsidyRule::none: break;
     case SubsidyRule::wage_indexed:  // the amount is for start_year and grows with the average wage
       if (t == 0) s.first_wage = wage;
       out.subsidy = p_.subsidy_amount * wage / s.first_wage;
       break;
-    case SubsidyRule::expenditure_share: out.subsidy = p_.subsidy_share * out.benefits(); break;
+    case SubsidyRule::expenditure_share: out.subsidy = p_.subsidy_share * (spending + out.admin_costs); break;
   }
   s.wage = wage;
 }
