@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/fast_exp.h"
 #include "core/normal.h"
 #include "core/rng.h"
 
@@ -66,6 +67,7 @@ void DemographyModel::start(DemographyState& s) const {
     s.mx[x].assign(n, 0.0);
     s.survival[x].assign(n, 0.0);
   }
+  s.scratch.assign(3 * n, 0.0);
   s.kappa = {0, 0};
   s.log_tfr_gap = std::log(p_.initial_tfr) - target_log_tfr_.front();
 }
@@ -74,9 +76,10 @@ void DemographyModel::mortality_rates(int year, DemographyState& s) const {
   const auto n = static_cast<std::size_t>(p_.omega + 1);
   if (p_.mortality == MortalityModel::lee_carter) {
     // ln m[y] = ln m[jump-off] + beta (kappa[y] - kappa[jump-off]), kappa[jump-off] = 0.
-    for (int x = 0; x < 2; ++x)
-      for (std::size_t a = 0; a < n; ++a)
-        s.mx[x][a] = std::exp(log_jump_off_[x][a] + p_.lc_beta[x][a] * s.kappa[x]);
+    for (int x = 0; x < 2; ++x) {
+      for (std::size_t a = 0; a < n; ++a) s.mx[x][a] = log_jump_off_[x][a] + p_.lc_beta[x][a] * s.kappa[x];
+      exp_array(s.mx[x].data(), s.mx[x].data(), static_cast<int>(n));
+    }
   } else {
     const double t = year - p_.jump_off_year;
     for (int x = 0; x < 2; ++x)
@@ -111,15 +114,9 @@ void DemographyModel::step(std::uint64_t seed, std::uint64_t path, bool central,
   }
   mortality_rates(year, s);
   for (int x = 0; x < 2; ++x) {
-    life_table(s.mx[x], s.table);
-    s.e0[x] = s.table.e[0];
-    s.e60[x] = w >= 60 ? s.table.e[60] : 0.0;
-    auto& sv = s.survival[x];
-    const auto& tb = s.table;
-    sv[0] = tb.L[0] / tb.l[0];
-    for (int a = 1; a < w; ++a)
-      sv[static_cast<std::size_t>(a)] = tb.L[static_cast<std::size_t>(a)] / tb.L[static_cast<std::size_t>(a - 1)];
-    sv[static_cast<std::size_t>(w)] = tb.T[static_cast<std::size_t>(w)] / tb.T[static_cast<std::size_t>(w - 1)];
+    const auto lt = projection_life_table(s.mx[x], s.survival[x], s.scratch, 60);
+    s.e0[x] = lt.e0;
+    s.e60[x] = lt.e_at;
   }
 
   // Fertility: ln TFR_y = ln T*_y + phi (ln TFR_{y-1} - ln T*_{y-1}) + sigma_F xi_y.

@@ -19,7 +19,7 @@ struct DemographyState {
   std::array<std::vector<double>, 2> survival;  // cohort-component survival ratios
   std::array<double, 2> kappa{0, 0};           // Lee-Carter index relative to the jump-off year
   double log_tfr_gap = 0;                       // ln TFR - ln T* of the previous year
-  LifeTable table;
+  std::vector<double> scratch;                 // 3 (omega + 1), for the life table
   // Flows and summaries of the year just projected.
   double tfr = 0, births = 0, deaths = 0;
   std::array<double, 2> e0{0, 0}, e60{0, 0};

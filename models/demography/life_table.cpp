@@ -1,5 +1,9 @@
 #include "models/demography/life_table.h"
 
+#include <algorithm>
+
+#include "core/fast_exp.h"
+
 #include <cassert>
 #include <cmath>
 #include <stdexcept>
@@ -86,6 +90,66 @@ void survival_ratios(std::span<const double> m, std::span<double> s) {
     prev = h;
   }
   s[omega] = prev.p / (m[omega] * prev.f + prev.p);
+}
+
+}  // namespace pfsim
+
+
+namespace pfsim {
+
+namespace {
+// f(m) = (1 - e^-m) / m, the share of a year lived by the average life at
+// constant hazard m over the year, given p = e^-m.
+inline double lived_share(double m, double p) {
+  if (m > 1e-3) return (1.0 - p) / m;
+  // 1 - m/2 + m^2/6 - m^3/24 + m^4/120: truncation below m^5/720 < 1.4e-18.
+  return 1.0 + m * (-0.5 + m * (1.0 / 6 + m * (-1.0 / 24 + m * (1.0 / 120))));
+}
+}  // namespace
+
+LifeSummary projection_life_table(std::span<const double> m, std::span<double> s, std::span<double> scratch,
+                                  int summary_age) {
+  const auto n = m.size();
+  const auto w = n - 1;
+  double* p = scratch.data();
+  double* f = p + n;
+  double* L = f + n;
+  for (std::size_t a = 0; a < n; ++a) f[a] = -m[a];
+  exp_array(f, p, static_cast<int>(n));
+  for (std::size_t a = 0; a < n; ++a) f[a] = lived_share(m[a], p[a]);
+  double l = 1.0, l_at = 1.0;
+  for (std::size_t a = 0; a < w; ++a) {
+    if (a == static_cast<std::size_t>(summary_age)) l_at = l;
+    L[a] = l * f[a];
+    l *= p[a];
+  }
+  if (w == static_cast<std::size_t>(summary_age)) l_at = l;
+  L[w] = l / m[w];
+  s[0] = f[0];
+  for (std::size_t a = 1; a < w; ++a) s[a] = L[a] / L[a - 1];
+  s[w] = L[w] / (L[w - 1] + L[w]);
+  double T = 0, t_at = 0;
+  for (std::size_t a = n; a-- > 0;) {
+    T += L[a];
+    if (a == static_cast<std::size_t>(summary_age)) t_at = T;
+  }
+  return {T, summary_age >= 0 && static_cast<std::size_t>(summary_age) <= w ? t_at / l_at : 0.0};
+}
+
+void survival_ratios_from(std::span<const double> m, std::span<double> s, int first, std::span<double> scratch) {
+  const auto n = static_cast<int>(m.size());
+  const int w = n - 1;
+  const int lo = std::max(0, first - 1);
+  double* p = scratch.data();
+  double* f = p + n;
+  for (int a = lo; a < n; ++a) f[a] = -m[static_cast<std::size_t>(a)];
+  exp_array(f + lo, p + lo, n - lo);
+  for (int a = lo; a < n; ++a) f[a] = lived_share(m[static_cast<std::size_t>(a)], p[a]);
+  // L[a] / L[a-1] = p[a-1] f[a] / f[a-1]; the open group's T[w]/T[w-1] =
+  // p[w-1] / (m[w] f[w-1] + p[w-1]).
+  if (first <= 0) s[0] = f[0];
+  for (int a = std::max(1, first); a < w; ++a) s[static_cast<std::size_t>(a)] = p[a - 1] * f[a] / f[a - 1];
+  s[static_cast<std::size_t>(w)] = p[w - 1] / (m[static_cast<std::size_t>(w)] * f[w - 1] + p[w - 1]);
 }
 
 }  // namespace pfsim

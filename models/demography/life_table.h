@@ -31,3 +31,22 @@ double life_expectancy(std::span<const double> m, int age);
 void survival_ratios(std::span<const double> m, std::span<double> s);
 
 }  // namespace pfsim
+
+namespace pfsim {
+
+// The per-path-year life table of the projection, fused into one pass with a
+// vectorised exp: survival ratios s as survival_ratios gives them, and e0 and
+// e[summary_age]. f = (1 - e^-m)/m uses its Taylor series below m = 1e-3,
+// where 1 - e^-m would lose digits. scratch needs 3 (omega + 1) entries.
+struct LifeSummary {
+  double e0;
+  double e_at;  // life expectancy at summary_age
+};
+LifeSummary projection_life_table(std::span<const double> m, std::span<double> s, std::span<double> scratch,
+                                  int summary_age);
+
+// Survival ratios s[a] for a = first..omega only (s[a] needs m[a-1] and
+// m[a]); the entries below `first` are left as they are.
+void survival_ratios_from(std::span<const double> m, std::span<double> s, int first, std::span<double> scratch);
+
+}  // namespace pfsim

@@ -127,6 +127,36 @@ SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demo
       for (int a = 0; a <= w; ++a)
         member_share_[idx(x, a, t)] = std::min(1.0, calib_.member_level * shape(a) * k);
   }
+  first_age_ = w;
+  for (int t = 0; t <= years; ++t)
+    for (int x = 0; x < 2; ++x)
+      for (int a = 1; a <= w; ++a)
+        if (member_share_[idx(x, a, t)] > 0 || retired_[idx(x, a, t)] > 0) first_age_ = std::min(first_age_, a);
+  first_age_ = std::max(first_age_, 1);
+
+  awards_.assign(static_cast<std::size_t>(years * 2 * ages_), Award{});
+  for (int t = 0; t < years; ++t) {
+    const int y = start_year + t;
+    for (int x = 0; x < 2; ++x) {
+      const double reference = x == kMale ? p_.reference_age_male_months : p_.reference_age_female_months;
+      for (int a = 0; a <= w; ++a) {
+        const int a1 = std::min(a + 1, w);
+        const double rho0 = retired_[idx(x, a, t)], rho1 = retired_[idx(x, a1, t + 1)];
+        if (!(rho1 > rho0)) continue;
+        const int b = y - a - 1;
+        const double r_months = retirement_age(x, b);
+        const double n = p_.contribution_years_mean + (r_months - reference) / 12.0;
+        const double n_pre = std::clamp(kReformYear - (b + r_months / 12.0 - n), 0.0, n);
+        Award& aw = awards_[idx(x, a, t)];
+        aw.retiring_share = rho0 < 1 ? std::clamp((rho1 - rho0) / (1 - rho0), 0.0, 1.0) : 0.0;
+        aw.eligible = eligible_share(x, b, y);
+        aw.basic = (1 + p_.indexed_wage_ratio) / 2 * n * 0.01;
+        aw.transitional = transitional_share_[static_cast<std::size_t>(t)] * p_.transitional_rate * p_.indexed_wage_ratio * n_pre;
+        aw.account = 12.0 / divisor(r_months);
+      }
+    }
+  }
+
   for (int x = 0; x < 2; ++x) {
     initial_accounts_[x].assign(static_cast<std::size_t>(ages_), 0.0);
     initial_pensioners_[x].assign(static_cast<std::size_t>(ages_), 0.0);
@@ -158,6 +188,7 @@ void SchemeModel::start(SchemeState& s) const {
       v->assign(n, 0.0);
   }
   s.scaled_mx.assign(n, 0.0);
+  s.scratch.assign(3 * n, 0.0);
   s.wage = p_.average_wage_base;
 }
 
@@ -202,7 +233,6 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
   const double base = p_.compliance * wage;  // contribution base per contributor
   const double tau_pool = pooling_rate_[tu];
   const double tau_pa = account_rate_[tu];
-  const double trans_share = transitional_share_[tu];
 
   // Pensioners' survival: the population life table with rates times the multiplier.
   for (int x = 0; x < 2; ++x) {
@@ -210,9 +240,10 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
       s.pensioner_survival[x] = demo.survival[x];
       continue;
     }
-    for (int a = 0; a <= w; ++a)
+    // Only ages from the youngest possible pensioner up are needed.
+    for (int a = first_age_ - 1; a <= w; ++a)
       s.scaled_mx[static_cast<std::size_t>(a)] = demo.mx[x][static_cast<std::size_t>(a)] * p_.pensioner_mortality_multiplier;
-    survival_ratios(s.scaled_mx, s.pensioner_survival[x]);
+    survival_ratios_from(s.scaled_mx, s.pensioner_survival[x], first_age_, s.scratch);
   }
 
   for (int x = 0; x < 2; ++x) {
@@ -232,13 +263,11 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
     std::fill(BT1.begin(), BT1.end(), 0.0);
     std::fill(BA1.begin(), BA1.end(), 0.0);
     std::fill(RB1.begin(), RB1.end(), 0.0);
-    // Age 0 on 1 January of y + 1: newborns, no members, no pensioners.
-    const double reference = x == kMale ? p_.reference_age_male_months : p_.reference_age_female_months;
-    for (int a = 0; a <= w; ++a) {
+    // Cohorts younger than first_age_ have neither members nor pensioners.
+    for (int a = first_age_ - 1; a <= w; ++a) {
       const auto i = static_cast<std::size_t>(a);
       const int a1 = std::min(a + 1, w);  // the open group absorbs omega - 1 and omega
       const auto j = static_cast<std::size_t>(a1);
-      const int b = year - a - 1;
 
       // Members and contributors: exposure is the mean of the cohort's two 1 January stocks.
       const double rho0 = retired_[idx(x, a, t)];
@@ -269,25 +298,21 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
       const double A0 = s.accounts[x][i];
       out.refunds += A0 * death * half;
       const double a_end = A0 * (1 - death) * grow + c_pa * half;
-      const double retiring_share = rho0 < 1 ? std::clamp((rho1 - rho0) / (1 - rho0), 0.0, 1.0) : 0.0;
+      const double retiring_share = awards_[idx(x, a, t)].retiring_share;
       const double a_ret = a_end * retiring_share;
       A1[j] += a_end - a_ret;
 
       // New pensioners of this cohort (awarded during y, counted half a year).
       const double retiring = p1 * e1 * std::max(0.0, rho1 - rho0);
-      const double eligible = retiring > 0 ? eligible_share(x, b, year) : 0.0;
+      const Award& aw = awards_[idx(x, a, t)];
+      const double eligible = retiring > 0 ? aw.eligible : 0.0;
       const double awarded = retiring * eligible;
       out.transfers_out += a_ret * (1 - eligible);
       double bb_new = 0, bt_new = 0, ba_new = 0;
       if (awarded > 0) {
-        const double r_months = retirement_age(x, b);
-        const double years = p_.contribution_years_mean + (r_months - reference) / 12.0;
-        const double basic = wage_prev * (1 + p_.indexed_wage_ratio) / 2 * years * 0.01;
-        const double n_pre = std::clamp(kReformYear - (b + r_months / 12.0 - years), 0.0, years);
-        const double transitional = trans_share * p_.transitional_rate * wage_prev * p_.indexed_wage_ratio * n_pre;
-        bb_new = basic;
-        bt_new = transitional;
-        ba_new = 12.0 * (a_ret / retiring) / divisor(r_months);
+        bb_new = wage_prev * aw.basic;
+        bt_new = wage_prev * aw.transitional;
+        ba_new = (a_ret / retiring) * aw.account;
         out.new_pensioners += awarded;
       }
 
@@ -313,12 +338,17 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
       out.benefits_account += account_paid;
       out.overdraft += overdraft;
       const double q1 = qs + awarded;
-      if (q1 > 0) {
-        // Weighted averages when two cohorts meet in the open group.
-        const double prev_q = Q1[j];
-        BB1[j] = (BB1[j] * prev_q + qs * bb0 + awarded * bb_new) / (prev_q + q1);
-        BT1[j] = (BT1[j] * prev_q + qs * bt0 + awarded * bt_new) / (prev_q + q1);
-        BA1[j] = (BA1[j] * prev_q + qs * ba0 + awarded * ba_new) / (prev_q + q1);
+      const double prev_q = Q1[j];  // non-zero only where two cohorts meet in the open group
+      if (awarded == 0 && prev_q == 0) {
+        BB1[j] = bb0;
+        BT1[j] = bt0;
+        BA1[j] = ba0;
+        Q1[j] = q1;
+      } else if (q1 > 0) {
+        const double inv = 1.0 / (prev_q + q1);
+        BB1[j] = (BB1[j] * prev_q + qs * bb0 + awarded * bb_new) * inv;
+        BT1[j] = (BT1[j] * prev_q + qs * bt0 + awarded * bt_new) * inv;
+        BA1[j] = (BA1[j] * prev_q + qs * ba0 + awarded * ba_new) * inv;
         Q1[j] = prev_q + q1;
       }
     }

@@ -59,7 +59,7 @@ struct SchemeState {
   std::array<std::vector<double>, 2> next_accounts, next_pensioners, next_basic, next_trans, next_account, next_remaining;
   std::array<std::vector<double>, 2> pensioner_survival;
   std::vector<double> scaled_mx;
-  LifeTable table;
+  std::vector<double> scratch;
   double wage = 0;                                    // w_{y-1}
   double first_wage = 0;                              // w_{y0}
 };
@@ -107,8 +107,21 @@ class SchemeModel {
   }
   double shape(int a) const;
 
+  // What a cohort retiring during year t is awarded, per unit of w_{y-1}
+  // (basic, transitional) or of its balance (account); precomputed because it
+  // is the same on every path.
+  struct Award {
+    double retiring_share = 0; // (rho1 - rho0) / (1 - rho0): members of working status who retire
+    double eligible = 0;       // share with the minimum contribution years
+    double basic = 0;          // (1 + I)/2 n 1%
+    double transitional = 0;   // share with deemed service x c_trans I n_pre
+    double account = 0;        // 12 / divisor
+  };
+
   SchemeParams p_;
   int start_year_, end_year_, ages_;
+  int first_age_ = 1;                 // youngest age with members or pensioners in any year
+  std::vector<Award> awards_;         // [t][x][a], t = 0..years-1
   std::vector<double> member_share_;  // [t][x][a], t = 0..years
   std::vector<double> retired_;       // [t][x][a]
   std::vector<double> pooling_rate_, account_rate_, transitional_share_;
