@@ -12,11 +12,13 @@
 
 #include "core/engine.h"
 #include "core/error.h"
+#include "core/goal_seek.h"
 #include "io/config.h"
 #include "io/config_table.h"
 #include "io/checkpoint.h"
 #include "io/csv.h"
 #include "io/partial.h"
+#include "io/study.h"
 #include "io/results_writer.h"
 #include "io/summary.h"
 #include "models/economy/calibrate.h"
@@ -91,7 +93,9 @@ bool parse_shard(const std::string& spec, std::uint64_t total, std::uint64_t& fi
 int finish(const RunConfig& cfg, const PensionModel& model, const PathSample& sample, const std::string& output,
            int threads, bool quiet, bool no_summary, double sim_seconds) {
   const auto t1 = std::chrono::steady_clock::now();
+  if (g_stop) throw Interrupted();
   const auto summary_data = summarize_run(model, sample, cfg, threads);
+  if (g_stop) throw Interrupted();
   write_results(output, cfg, model, sample, summary_data);
   const double post = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
   if (!quiet) {
@@ -112,6 +116,10 @@ int run(const RunOptions& o) {
     // --paths and --seed are overrides like any other, so the resolved config
     // recorded in results, partial and checkpoint files is the run's own.
     auto overrides = o.overrides;
+    if (o.paths && (*o.paths < 1 || *o.paths > 1'000'000'000)) {
+      std::cerr << fmt::format("--paths {}: out of range; allowed: 1 <= paths <= 1000000000\n", *o.paths);
+      return kBadInput;
+    }
     if (o.paths) overrides.push_back(fmt::format("run.paths={}", *o.paths));
     if (o.seed) {
       if (*o.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
@@ -152,6 +160,14 @@ int run(const RunOptions& o) {
                                o.shard.empty() ? "" : fmt::format(" (shard {}: paths {}-{})", o.shard, first, first + count - 1),
                                cfg.model.years(), cfg.run.seed, cfg.run.seed_is_default ? " (default)" : "",
                                o.threads > 0 ? std::to_string(o.threads) : "all");
+    if (!cfg.scenarios.empty()) {
+      if (!o.shard.empty() || !o.checkpoint.empty())
+        throw InputError({cfg.source, 0, 0}, "scenarios", "a run with [scenarios] cannot be sharded or checkpointed; run each scenario as its own config");
+      run_scenarios(cfg, eo, output, o.quiet);
+      if (!o.quiet) std::cerr << fmt::format("pfsim: wrote {}\n", output);
+      if (!o.quiet && !o.no_summary) print_summary(output, cfg.run.summary_years, std::cout);
+      return kOk;
+    }
     PathSample sample;
     if (!o.checkpoint.empty()) {
       std::uint64_t resumed = 0;
@@ -205,6 +221,47 @@ int merge(const std::vector<std::string>& parts, const std::string& output, int 
     return finish(cfg, model, whole, output, threads, quiet, quiet, 0.0);
   } catch (const InputError& e) {
     return report_input_error(e);
+  } catch (const std::exception& e) {
+    std::cerr << "pfsim: error: " << e.what() << "\n";
+    return kFailure;
+  }
+}
+
+int seek(const RunOptions& o) {
+  RunConfig cfg;
+  try {
+    auto overrides = o.overrides;
+    if (o.paths) overrides.push_back(fmt::format("run.paths={}", *o.paths));
+    if (o.seed) overrides.push_back(fmt::format("run.seed={}", *o.seed));
+    cfg = load_config(o.config, overrides);
+    cfg.overrides = overrides;
+    if (!cfg.goal_seek.enabled) throw InputError({o.config, 0, 0}, "goal_seek", "the config has no [goal_seek] table");
+  } catch (const InputError& e) {
+    return report_input_error(e);
+  }
+  std::string output = o.output.empty() ? "results/" + cfg.run.name + "_goal_seek.h5" : o.output;
+  try {
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    EngineOptions eo;
+    eo.threads = o.threads;
+    eo.block_size = cfg.run.block_size;
+    eo.stop = &g_stop;
+    const auto r = run_goal_seek(cfg, eo, output, o.quiet);
+    const auto& g = cfg.goal_seek;
+    std::cout << fmt::format("goal seek on {} paths (seed {}): target {}\n", cfg.run.paths, cfg.run.seed, r.description);
+    std::cout << fmt::format("  {} = {:.6g}  ({:g}% Monte Carlo interval [{:.6g}, {:.6g}]); the target holds {} it\n", g.lever,
+                             r.lever, 100 * cfg.run.confidence, r.lower, r.upper, r.holds_above ? "at and above" : "at and below");
+    std::cout << fmt::format("  evaluations written to {}\n", output);
+    return kOk;
+  } catch (const InputError& e) {
+    return report_input_error(e);
+  } catch (const GoalSeekError& e) {
+    std::cerr << "pfsim: goal seek: " << e.what() << "\n";
+    return kFailure;
+  } catch (const Interrupted&) {
+    std::cerr << "\npfsim: interrupted\n";
+    return kInterrupted;
   } catch (const std::exception& e) {
     std::cerr << "pfsim: error: " << e.what() << "\n";
     return kFailure;

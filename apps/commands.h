@@ -24,6 +24,7 @@ struct RunOptions {
 };
 
 int run(const RunOptions& o);
+int seek(const RunOptions& o);
 int validate(const std::string& config, const std::vector<std::string>& overrides);
 int summary(const std::string& file, const std::vector<int>& years);
 int merge(const std::vector<std::string>& parts, const std::string& output, int threads, bool quiet);

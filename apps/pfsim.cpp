@@ -34,6 +34,16 @@ int main(int argc, char** argv) {
   mrg->add_option("--threads,-t", mthreads, "worker threads for the statistics (0: all cores)");
   mrg->add_flag("--quiet,-q", mquiet, "no summary");
 
+  RunOptions so;
+  auto* sk = cli.add_subcommand("seek", "goal seek: the lever value at which the config's [goal_seek] target holds");
+  sk->add_option("config", so.config, "config file (TOML) with a [goal_seek] table")->required()->check(CLI::ExistingFile);
+  sk->add_option("--paths,-n", so.paths, "paths per evaluation (overrides run.paths)");
+  sk->add_option("--seed,-s", so.seed, "random seed (overrides run.seed)");
+  sk->add_option("--threads,-t", so.threads, "worker threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  sk->add_option("--output,-o", so.output, "file for the evaluations (HDF5)");
+  sk->add_option("--set", so.overrides, "override a config key: key.path=value (repeatable)");
+  sk->add_flag("--quiet,-q", so.quiet, "no progress lines");
+
   std::string vconfig;
   std::vector<std::string> voverrides;
   auto* val = cli.add_subcommand("validate", "check a config without simulating");
@@ -55,6 +65,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
   if (*run) return pfsim::app::run(ro);
   if (*val) return validate(vconfig, voverrides);
+  if (*sk) return seek(so);
   if (*sum) return summary(sfile, syears);
   if (*cal) return calibrate(ccsv, cout_file, cyear);
   if (*mrg) return merge(mparts, mout, mthreads, mquiet);

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "io/config_sections.h"
 #include "io/config_table.h"
+#include "io/config_study.h"
 
 namespace pfsim {
 
@@ -76,6 +77,32 @@ toml::table load_with_includes(const std::string& path, int depth) {
   return merged;
 }
 
+// Sets key.path (creating tables on the way) to the value `v` of `parsed`.
+void set_value(toml::table& root, const std::string& key, toml::table& parsed, const std::string& origin) {
+  std::vector<std::string> parts;
+  std::stringstream ss(key);
+  std::string part;
+  while (std::getline(ss, part, '.')) {
+    if (part.empty()) throw InputError({origin, 0, 0}, key, "empty component in the key path");
+    parts.push_back(part);
+  }
+  if (parts.empty()) throw InputError({origin, 0, 0}, key, "empty key path");
+  toml::table* t = &root;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    auto* n = t->get(parts[i]);
+    if (!n) {
+      // A new table carries the override as its source, for error messages.
+      auto holder = toml::parse("[v]", std::string_view(origin));
+      t->insert(parts[i], std::move(*holder.get("v")->as_table()));
+      n = t->get(parts[i]);
+    }
+    if (!n->is_table())
+      throw InputError({origin, 0, 0}, key, fmt::format("'{}' is not a table in the config", parts[i]));
+    t = n->as_table();
+  }
+  parsed.get("v")->visit([&](auto&& concrete) { t->insert_or_assign(parts.back(), std::move(concrete)); });
+}
+
 void apply_override(toml::table& root, const std::string& spec) {
   const auto eq = spec.find('=');
   const std::string origin = "--set " + spec;
@@ -94,26 +121,32 @@ void apply_override(toml::table& root, const std::string& spec) {
       throw InputError({origin, 0, 0}, key, fmt::format("cannot read the value: {}", e.description()));
     }
   }
-  std::vector<std::string> parts;
-  std::stringstream ss(key);
+  set_value(root, key, parsed, origin);
+}
+
+// Scales the numeric entries of the table at `table_path`, other than `kept`,
+// so that all of them sum to 1 (an equity share changed, the rest in proportion).
+void rebalance(toml::table& root, const std::string& table_path, const std::string& kept, const std::string& origin) {
+  toml::table* t = &root;
+  std::stringstream ss(table_path);
   std::string part;
   while (std::getline(ss, part, '.')) {
-    if (part.empty()) throw InputError({origin, 0, 0}, key, "empty component in the key path");
-    parts.push_back(part);
-  }
-  toml::table* t = &root;
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-    auto* n = t->get(parts[i]);
-    if (!n) {
-      t->insert(parts[i], toml::table{});
-      n = t->get(parts[i]);
-    }
-    if (!n->is_table())
-      throw InputError({origin, 0, 0}, key, fmt::format("'{}' is not a table in the config", parts[i]));
+    auto* n = t->get(part);
+    if (!n || !n->is_table()) throw InputError({origin, 0, 0}, table_path, "rebalance: not a table of the config");
     t = n->as_table();
   }
-  parsed.get("v")->visit([&](auto&& concrete) { t->insert_or_assign(parts.back(), std::move(concrete)); });
-}
+  double fixed = 0, others = 0;
+  for (auto&& [k, v] : *t) {
+    const auto x = as_number(v);
+    if (!x) throw InputError(location_of(v), table_path + "." + std::string(k.str()), "rebalance needs fixed weights (numbers), not paths");
+    (k.str() == kept ? fixed : others) += *x;
+  }
+  if (others <= 0) throw InputError({origin, 0, 0}, table_path, "rebalance: the other weights sum to 0");
+  const double factor = (1 - fixed) / others;
+  std::vector<std::pair<std::string, double>> updates;
+  for (auto&& [k, v] : *t)
+    if (k.str() != kept) updates.emplace_back(std::string(k.str()), *as_number(v) * factor);
+  for (const auto& [k, x] : updates) t->insert_or_assign(k, x);}
 
 }  // namespace
 
@@ -121,10 +154,39 @@ namespace {
 RunConfig build(toml::table& root, const std::string& path);
 }  // namespace
 
+RunConfig load_variant(const std::string& path, const std::vector<std::string>& overrides,
+                       const std::vector<ValueOverride>& values) {
+  toml::table root = load_with_includes(path, 0);
+  for (const auto& o : overrides) apply_override(root, o);
+  for (const auto& v : values) {
+    toml::table parsed;
+    try {
+      parsed = toml::parse(v.document, std::string_view(v.origin));
+    } catch (const toml::parse_error& e) {
+      throw InputError({v.origin, 0, 0}, v.key, fmt::format("cannot read the value: {}", e.description()));
+    }
+    set_value(root, v.key, parsed, v.origin);
+    if (!v.rebalance.empty()) {
+      const auto dot = v.key.rfind('.');
+      rebalance(root, v.rebalance, v.key.substr(dot + 1), v.origin);
+    }
+  }
+  // A variant is a single run: its scenarios and goal seek are the parent's business.
+  root.erase("scenarios");
+  root.erase("goal_seek");
+  return build(root, path);
+}
+
 RunConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
   toml::table root = load_with_includes(path, 0);
   for (const auto& o : overrides) apply_override(root, o);
-  return build(root, path);
+  auto cfg = build(root, path);
+  cfg.overrides = overrides;
+  // Every scenario and goal-seek variant is loaded and checked now, before any simulation.
+  for (auto& sc : cfg.scenarios) sc.config = std::make_shared<RunConfig>(load_variant(path, overrides, sc.values));
+  if (cfg.goal_seek.enabled)
+    for (double v : {cfg.goal_seek.lower, cfg.goal_seek.upper}) (void)load_variant(path, overrides, {cfg.goal_seek.at(v)});
+  return cfg;
 }
 
 RunConfig load_config_text(const std::string& resolved, const std::string& source) {
@@ -154,6 +216,7 @@ RunConfig build(toml::table& root, const std::string& path) {
   read_scheme(top, cfg.model);
   read_funds(top, cfg.model);
   read_output(top, cfg);
+  read_studies(top, cfg);
   registry.check(root);
   return cfg;
 }

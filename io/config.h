@@ -2,6 +2,7 @@
 // Loading and validating a run's configuration. Every check runs here,
 // before any simulation; the result is immutable.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,12 +28,53 @@ struct RunSettings {
   std::vector<int> summary_years;           // years shown by `pfsim summary`
 };
 
+// One override of a variant: key.path set to the value `v` of a TOML document.
+struct ValueOverride {
+  std::string key;
+  std::string document;   // "v = ..." or "[v]\n..."
+  std::string origin;     // where it was written, for errors
+  std::string rebalance;  // a weights table to rescale so it sums to 1, or empty
+};
+
+struct RunConfig;
+
+// A named scenario: the config with some keys changed (docs/config.md, [scenarios]).
+struct Scenario {
+  std::string name;
+  std::vector<ValueOverride> values;
+  std::shared_ptr<const RunConfig> config;  // loaded and validated with the base config
+};
+
+// Goal seek on one lever (docs/config.md, [goal_seek]).
+struct GoalSeekSpec {
+  bool enabled = false;
+  std::string lever;        // key path
+  std::string rebalance;    // weights table to rescale, or empty
+  double lower = 0, upper = 0, tolerance = 1e-4;
+  std::string metric;       // "depletion_probability" or a year metric
+  int year = 0;
+  std::string statistic;    // "probability", "mean" or "quantile"
+  double quantile = 0.5;
+  bool at_most = true;      // target: statistic <= threshold (else >=)
+  double threshold = 0;
+  std::string origin;       // config file, for messages
+  ValueOverride at(double value) const;
+};
+
 struct RunConfig {
   std::string source;        // the config file as given
   std::string resolved;      // the merged config (includes and --set applied), TOML
   RunSettings run;
   ModelParams model;
+  std::vector<std::string> overrides;   // --set, as given
+  std::vector<Scenario> scenarios;      // empty: a single run
+  std::string reference;                // the scenario differences are taken against
+  GoalSeekSpec goal_seek;
 };
+
+// The config with extra value overrides (a scenario or a goal-seek lever value).
+RunConfig load_variant(const std::string& path, const std::vector<std::string>& overrides,
+                       const std::vector<ValueOverride>& values);
 
 // overrides: "key.path=value" (value in TOML syntax; a bare word is a string).
 // Throws InputError.

@@ -80,8 +80,71 @@ void write_tail(hid_t g, const std::string& name, const std::vector<stats::TailR
 
 }  // namespace
 
+void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& model, const PathSample& sample,
+                        const RunSummary& s) {
+  const auto& m = model.params();
+  auto metrics = h5::create_group(g_root, "metrics");
+  const auto& specs = model.year_metrics();
+  const int Y = model.years();
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    auto g = h5::create_group(metrics, specs[i].name);
+    std::vector<double> central(static_cast<std::size_t>(Y));
+    for (int t = 0; t < Y; ++t) central[static_cast<std::size_t>(t)] = s.central.at(i, t);
+    write_distribution(g, s.year[i], central);
+    h5::attr(g, "unit", specs[i].unit);
+    h5::attr(g, "description", specs[i].description);
+  }
+  auto scalars = h5::create_group(g_root, "scalars");
+  const auto& sspecs = model.scalar_metrics();
+  for (std::size_t i = 0; i < sspecs.size(); ++i) {
+    auto g = h5::create_group(scalars, sspecs[i].name);
+    write_distribution(g, s.scalar[i], {s.central.scalars[i]});
+    h5::attr(g, "unit", sspecs[i].unit);
+    h5::attr(g, "description", sspecs[i].description);
+  }
+
+  auto risk = h5::create_group(g_root, "risk");
+  write_probability(risk, "depletion_probability", s.risk.depletion);
+  std::vector<std::int32_t> horizons(s.risk.horizons.begin(), s.risk.horizons.end());
+  h5::write(risk, "horizons", horizons);
+  write_probability(risk, "preservation_probability", s.risk.preservation);
+  write_probability(risk, "beats_wage_probability", s.risk.beats_wage);
+  write_probability(risk, "beats_crediting_probability", s.risk.beats_crediting);
+  h5::write(risk, "levels", s.risk.levels);
+  write_tail(risk, "terminal_real_shadow_balance", s.risk.terminal_real_shadow_balance);
+  write_tail(risk, "actuarial_balance", s.risk.actuarial_balance);
+
+  auto cal = h5::create_group(g_root, "calibration");
+  const auto& c = model.scheme().calibration();
+  h5::attr(cal, "member_level", c.member_level);
+  h5::attr(cal, "pensioner_factor", c.pensioner_factor);
+  h5::attr(cal, "contributors", c.contributors);
+  h5::attr(cal, "pensioners", c.pensioners);
+  h5::attr(cal, "account_balances", c.account_balances);
+  const auto& d = m.demography;
+  h5::attr(cal, "lee_carter_drift", std::vector<double>{d.lc_drift[0], d.lc_drift[1]});
+  h5::attr(cal, "lee_carter_sigma", std::vector<double>{d.lc_sigma[0], d.lc_sigma[1]});
+  h5::attr(cal, "lee_carter_rho", d.lc_rho);
+
+  if (!cfg.run.full_paths.empty()) {
+    auto paths = h5::create_group(g_root, "paths");
+    for (const auto& name : cfg.run.full_paths) {
+      std::size_t idx = specs.size();
+      for (std::size_t i = 0; i < specs.size(); ++i)
+        if (specs[i].name == name) idx = i;
+      const auto n = static_cast<std::size_t>(sample.paths());
+      std::vector<float> data(n * static_cast<std::size_t>(Y));
+      for (int t = 0; t < Y; ++t) {
+        const auto col = sample.year_column(idx, t);
+        for (std::size_t p = 0; p < n; ++p) data[p * static_cast<std::size_t>(Y) + static_cast<std::size_t>(t)] = col[p];
+      }
+      h5::write_float_matrix(paths, name, data, n, static_cast<hsize_t>(Y), 4);
+    }
+  }
+}
+
 void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,
-                   const PathSample& sample, const RunSummary& s) {
+                   const PathSample& sample, const RunSummary& summary, const std::function<void(hid_t)>& extra) {
   const fs::path final_path(path);
   if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path());
   const std::string tmp = fmt::format("{}.tmp-{}", path, ::getpid());
@@ -111,64 +174,8 @@ void write_results(const std::string& path, const RunConfig& cfg, const PensionM
       for (int y = m.start_year; y <= m.end_year; ++y) years.push_back(y);
       h5::write(root, "years", years);
 
-      auto metrics = h5::create_group(root, "metrics");
-      const auto& specs = model.year_metrics();
-      const int Y = model.years();
-      for (std::size_t i = 0; i < specs.size(); ++i) {
-        auto g = h5::create_group(metrics, specs[i].name);
-        std::vector<double> central(static_cast<std::size_t>(Y));
-        for (int t = 0; t < Y; ++t) central[static_cast<std::size_t>(t)] = s.central.at(i, t);
-        write_distribution(g, s.year[i], central);
-        h5::attr(g, "unit", specs[i].unit);
-        h5::attr(g, "description", specs[i].description);
-      }
-      auto scalars = h5::create_group(root, "scalars");
-      const auto& sspecs = model.scalar_metrics();
-      for (std::size_t i = 0; i < sspecs.size(); ++i) {
-        auto g = h5::create_group(scalars, sspecs[i].name);
-        write_distribution(g, s.scalar[i], {s.central.scalars[i]});
-        h5::attr(g, "unit", sspecs[i].unit);
-        h5::attr(g, "description", sspecs[i].description);
-      }
-
-      auto risk = h5::create_group(root, "risk");
-      write_probability(risk, "depletion_probability", s.risk.depletion);
-      std::vector<std::int32_t> horizons(s.risk.horizons.begin(), s.risk.horizons.end());
-      h5::write(risk, "horizons", horizons);
-      write_probability(risk, "preservation_probability", s.risk.preservation);
-      write_probability(risk, "beats_wage_probability", s.risk.beats_wage);
-      write_probability(risk, "beats_crediting_probability", s.risk.beats_crediting);
-      h5::write(risk, "levels", s.risk.levels);
-      write_tail(risk, "terminal_real_shadow_balance", s.risk.terminal_real_shadow_balance);
-      write_tail(risk, "actuarial_balance", s.risk.actuarial_balance);
-
-      auto cal = h5::create_group(root, "calibration");
-      const auto& c = model.scheme().calibration();
-      h5::attr(cal, "member_level", c.member_level);
-      h5::attr(cal, "pensioner_factor", c.pensioner_factor);
-      h5::attr(cal, "contributors", c.contributors);
-      h5::attr(cal, "pensioners", c.pensioners);
-      h5::attr(cal, "account_balances", c.account_balances);
-      const auto& d = m.demography;
-      h5::attr(cal, "lee_carter_drift", std::vector<double>{d.lc_drift[0], d.lc_drift[1]});
-      h5::attr(cal, "lee_carter_sigma", std::vector<double>{d.lc_sigma[0], d.lc_sigma[1]});
-      h5::attr(cal, "lee_carter_rho", d.lc_rho);
-
-      if (!cfg.run.full_paths.empty()) {
-        auto paths = h5::create_group(root, "paths");
-        for (const auto& name : cfg.run.full_paths) {
-          std::size_t idx = specs.size();
-          for (std::size_t i = 0; i < specs.size(); ++i)
-            if (specs[i].name == name) idx = i;
-          const auto n = static_cast<std::size_t>(sample.paths());
-          std::vector<float> data(n * static_cast<std::size_t>(Y));
-          for (int t = 0; t < Y; ++t) {
-            const auto col = sample.year_column(idx, t);
-            for (std::size_t p = 0; p < n; ++p) data[p * static_cast<std::size_t>(Y) + static_cast<std::size_t>(t)] = col[p];
-          }
-          h5::write_float_matrix(paths, name, data, n, static_cast<hsize_t>(Y), 4);
-        }
-      }
+      write_run_contents(root, cfg, model, sample, summary);
+      if (extra) extra(root);
       file.flush();
     }
     fs::rename(tmp, final_path);

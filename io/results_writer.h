@@ -2,6 +2,9 @@
 // Writes a run's results to HDF5 (docs/results-format.md), under a temporary
 // name renamed on success: a failed or interrupted run never leaves a file
 // under the final name.
+#include <hdf5.h>
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,7 +27,13 @@ struct RunSummary {
 
 RunSummary summarize_run(const PensionModel& model, const PathSample& sample, const RunConfig& cfg, int threads);
 
+// extra(root) may add groups (scenarios, goal seek) before the file is closed and renamed.
 void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,
-                   const PathSample& sample, const RunSummary& summary);
+                   const PathSample& sample, const RunSummary& summary,
+                   const std::function<void(hid_t)>& extra = {});
+
+// /metrics, /scalars, /risk, /calibration and /paths of one run, into group g.
+void write_run_contents(hid_t g, const RunConfig& cfg, const PensionModel& model, const PathSample& sample,
+                        const RunSummary& summary);
 
 }  // namespace pfsim

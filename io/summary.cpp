@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -134,6 +135,45 @@ void print_summary(const std::string& path, const std::vector<int>& wanted, std:
     out << fmt::format("  {:>6}  VaR {:>9.2f}  ES {:>9.2f} +- {:<7.2f}  VaR {:>8.2f}%  ES {:>8.2f}% +- {:<5.2f}\n",
                        pct(levels[i]), tv[i] / ts.factor, te[i] / ts.factor, tse[i] / ts.factor, 100 * av[i],
                        100 * ae[i], 100 * ase[i]);
+
+  if (!h5::exists(root, "comparison")) return;
+  auto cmp = h5::open_group(root, "comparison");
+  std::vector<std::string> scenario_names;
+  {
+    std::string all = h5::read_string_attr(cmp, "names"), line;
+    std::istringstream in(all);
+    while (std::getline(in, line)) scenario_names.push_back(line);
+  }
+  const auto cyears = h5::read_ints(cmp, "depletion_years");
+  const auto cp = h5::read_doubles(cmp, "depletion_probability");
+  const auto cd = h5::read_doubles(cmp, "depletion_difference");
+  const auto cse = h5::read_doubles(cmp, "depletion_difference_se");
+  const auto cse_ind = h5::read_doubles(cmp, "depletion_difference_se_independent");
+  const auto med = h5::read_doubles(cmp, "median_terminal_real_balance");
+  const auto es = h5::read_doubles(cmp, "expected_shortfall_terminal_real_shadow_balance");
+  const auto reference = h5::read_string_attr(h5::open_group(root, "scenarios"), "reference");
+  double mmag = 0;
+  for (double v : med) mmag = std::max(mmag, std::abs(v));
+  for (double v : es) mmag = std::max(mmag, std::abs(v));
+  const auto ms = money_scale(mmag, currency);
+  out << fmt::format("\nScenarios on common random numbers (reference: {}); difference = scenario - reference, +- paired s.e. "
+                     "(s.e. on independent paths in brackets)\n", reference);
+  std::size_t width = 10;
+  for (const auto& n : scenario_names) width = std::max(width, n.size());
+  out << fmt::format("  {:<{}}", "scenario", width);
+  for (int y : cyears) out << fmt::format("  {:>8} {:>26}", fmt::format("P({})", y), "difference");
+  out << fmt::format("  {:>14}  {:>14}\n", fmt::format("median {}", years.back()), fmt::format("ES {}", years.back()));
+  out << fmt::format("  (median real balance and expected shortfall of the real shadow balance at the horizon, {} {} of {})\n", ms.label, currency, years.front() - 1);
+  for (std::size_t i = 0; i < scenario_names.size(); ++i) {
+    out << fmt::format("  {:<{}}", scenario_names[i], width);
+    for (std::size_t k = 0; k < cyears.size(); ++k) {
+      const auto j = i * cyears.size() + k;
+      out << fmt::format("  {:>8}", pct(cp[j]));
+      if (scenario_names[i] == reference) out << fmt::format(" {:>26}", "-");
+      else out << fmt::format(" {:>26}", fmt::format("{:+.1f}% +- {:.1f} ({:.1f})", 100 * cd[j], 100 * cse[j], 100 * cse_ind[j]));
+    }
+    out << fmt::format("  {:>10.2f} {:<3}  {:>10.2f} {:<3}\n", med[i] / ms.factor, ms.label, es[i] / ms.factor, ms.label);
+  }
 }
 
-}  // namespace pfsim
+}  // scenario_namespace pfsim

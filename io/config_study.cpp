@@ -1,0 +1,121 @@
+#include "io/config_study.h"
+
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace pfsim {
+
+namespace {
+
+std::string where_text(const toml::node& n) {
+  const auto w = location_of(n);
+  return fmt::format("{}:{}", w.file, w.line);
+}
+
+// The value of a node as a TOML document whose key `v` holds it.
+std::string as_document(const toml::node& n) {
+  toml::table doc;
+  n.visit([&](auto&& concrete) { doc.insert("v", concrete); });
+  std::ostringstream out;
+  out << doc;
+  return out.str();
+}
+
+std::string number_text(double v) { return fmt::format("{}", v); }
+
+}  // namespace
+
+ValueOverride GoalSeekSpec::at(double value) const {
+  return {lever, fmt::format("v = {:.17g}", value), origin + " (goal_seek lever = " + number_text(value) + ")", rebalance};
+}
+
+void read_studies(ConfigTable& top, RunConfig& cfg) {
+  if (auto sc = top.table("scenarios")) {
+    std::vector<Scenario> defined;
+    if (auto defs = sc->table("define", true)) {
+      for (const auto& name : defs->keys()) {
+        auto def = defs->table(name, true);
+        Scenario s;
+        s.name = name;
+        for (const auto& key : def->keys()) {
+          const auto* node = def->node(key);
+          s.values.push_back({key, as_document(*node), fmt::format("{} (scenario {})", where_text(*node), name), ""});
+        }
+        defined.push_back(std::move(s));
+      }
+      if (defined.empty()) defs->fail_here("define at least one scenario: [scenarios.define.NAME]");
+    }
+    if (auto grid = sc->table("grid")) {
+      std::vector<std::string> base_names;
+      for (const auto& d : defined) base_names.push_back(d.name);
+      const auto names = grid->strings("scenarios", base_names);
+      for (const auto& n : names)
+        if (std::find(base_names.begin(), base_names.end(), n) == base_names.end())
+          grid->fail("scenarios", fmt::format("'{}' is not a scenario of [scenarios.define]", n));
+      const auto key = grid->string("key");
+      const auto values = grid->numbers("values", Range::any());
+      if (values.empty()) grid->fail("values", "at least one value");
+      const auto reb = grid->string("rebalance", {}, "");
+      const auto short_key = key.substr(key.rfind('.') + 1);
+      std::vector<Scenario> product;
+      for (const auto& n : names) {
+        const auto& base = *std::find_if(defined.begin(), defined.end(), [&](const Scenario& d) { return d.name == n; });
+        for (double v : values) {
+          Scenario s = base;
+          s.name = fmt::format("{}/{}={}", n, short_key, number_text(v));
+          s.values.push_back({key, fmt::format("v = {:.17g}", v), fmt::format("{} (scenario grid)", where_text(grid->raw())), reb});
+          product.push_back(std::move(s));
+        }
+      }
+      defined = std::move(product);
+    }
+    std::set<std::string> seen;
+    for (const auto& s : defined)
+      if (!seen.insert(s.name).second) sc->fail_here(fmt::format("scenario '{}' is defined twice", s.name));
+    cfg.reference = sc->string("reference", {}, defined.front().name);
+    if (!seen.count(cfg.reference))
+      sc->fail("reference", fmt::format("'{}' is not a scenario; the scenarios are: {}", cfg.reference,
+                                        fmt::join(std::vector<std::string>(seen.begin(), seen.end()), ", ")));
+    // The reference first: every other scenario is compared against it.
+    std::stable_partition(defined.begin(), defined.end(), [&](const Scenario& s) { return s.name == cfg.reference; });
+    cfg.scenarios = std::move(defined);
+  }
+
+  if (auto gs = top.table("goal_seek")) {
+    auto& g = cfg.goal_seek;
+    g.enabled = true;
+    g.origin = where_text(gs->raw());
+    g.lever = gs->string("lever");
+    const auto range = gs->numbers("range", Range::any());
+    if (range.size() != 2 || !(range[0] < range[1])) gs->fail("range", "expected [lower, upper] with lower < upper");
+    g.lower = range[0];
+    g.upper = range[1];
+    g.tolerance = gs->number("tolerance", Range::above(0), (g.upper - g.lower) * 1e-3);
+    g.rebalance = gs->string("rebalance", {}, "");
+    auto target = gs->table("target", true);
+    g.metric = target->string("metric");
+    g.year = static_cast<int>(target->integer("year", cfg.model.start_year, cfg.model.end_year));
+    const bool most = target->has("at_most"), least = target->has("at_least");
+    if (most == least) target->fail_here("give exactly one of at_most or at_least");
+    g.at_most = most;
+    g.threshold = target->number(most ? "at_most" : "at_least", Range::any());
+    if (g.metric == "depletion_probability") {
+      g.statistic = "probability";
+      if (target->has("statistic")) target->fail("statistic", "the depletion probability is a probability: no statistic");
+      if (!(g.threshold >= 0 && g.threshold <= 1)) target->fail(most ? "at_most" : "at_least", "a probability in [0, 1]");
+    } else {
+      g.statistic = target->string("statistic", {"mean", "median", "quantile"}, "median");
+      if (g.statistic == "median") {
+        g.statistic = "quantile";
+        g.quantile = 0.5;
+      } else if (g.statistic == "quantile") {
+        g.quantile = target->number("quantile", {0, 1, true, true});
+      }
+    }
+  }
+}
+
+}  // namespace pfsim

@@ -1,0 +1,285 @@
+#include "io/study.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "core/goal_seek.h"
+#include "core/statistics.h"
+#include "io/hdf5_file.h"
+#include "io/results_writer.h"
+#include "models/simulation.h"
+
+namespace pfsim {
+
+namespace {
+
+std::string group_name(const std::string& scenario) {
+  std::string g = scenario;
+  for (char& c : g)
+    if (c == '/') c = '|';
+  return g;
+}
+
+struct Paired {
+  std::vector<double> mean, se, se_independent, lower, upper;
+};
+
+// Per-path differences scenario - reference: mean, paired standard error,
+// the standard error the two runs would have on independent paths, interval.
+Paired paired(const std::function<double(std::uint64_t, bool)>& value, std::uint64_t n, double z) {
+  std::vector<double> d(n), a(n), b(n);
+  for (std::uint64_t p = 0; p < n; ++p) {
+    a[p] = value(p, true);
+    b[p] = value(p, false);
+    d[p] = a[p] - b[p];
+  }
+  Paired r;
+  const auto md = stats::moments(d), ma = stats::moments(a), mb = stats::moments(b);
+  r.mean.push_back(md.mean);
+  r.se.push_back(md.se);
+  r.se_independent.push_back(std::sqrt(ma.se * ma.se + mb.se * mb.se));
+  r.lower.push_back(md.mean - z * md.se);
+  r.upper.push_back(md.mean + z * md.se);
+  return r;
+}
+
+void append(Paired& into, const Paired& one) {
+  into.mean.push_back(one.mean[0]);
+  into.se.push_back(one.se[0]);
+  into.se_independent.push_back(one.se_independent[0]);
+  into.lower.push_back(one.lower[0]);
+  into.upper.push_back(one.upper[0]);
+}
+
+void write_paired(hid_t g, const std::string& name, const Paired& p) {
+  auto sub = h5::create_group(g, name);
+  h5::write(sub, "mean", p.mean);
+  h5::write(sub, "se", p.se);
+  h5::write(sub, "se_independent", p.se_independent);
+  h5::write(sub, "lower", p.lower);
+  h5::write(sub, "upper", p.upper);
+}
+
+struct ScenarioOutput {
+  std::string name;
+  std::shared_ptr<const RunConfig> cfg;
+  std::unique_ptr<PensionModel> model;
+  RunSummary summary;
+  std::map<std::string, Paired> differences;  // year metric -> by year
+  Paired depletion;                            // P(depleted by y), by year
+  std::vector<double> terminal_median;         // median real balance at the horizon
+};
+
+bool depleted_by(double year_of_depletion, int year) { return std::isfinite(year_of_depletion) && year_of_depletion <= year; }
+
+}  // namespace
+
+void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet) {
+  const double z = stats::two_sided_z(cfg.run.confidence);
+  const std::uint64_t n = cfg.run.paths;
+  std::vector<ScenarioOutput> outs;
+  PathSample reference_sample;
+  std::unique_ptr<PensionModel> reference_model;
+  for (std::size_t i = 0; i < cfg.scenarios.size(); ++i) {
+    const auto& sc = cfg.scenarios[i];
+    auto sc_cfg = std::make_shared<RunConfig>(*sc.config);
+    sc_cfg->run.paths = n;
+    sc_cfg->run.seed = cfg.run.seed;
+    ScenarioOutput o;
+    o.name = sc.name;
+    o.cfg = sc_cfg;
+    o.model = std::make_unique<PensionModel>(sc_cfg->model);
+    if (i > 0 && (o.model->years() != outs.front().model->years() ||
+                  o.model->year_metrics().size() != outs.front().model->year_metrics().size()))
+      throw InputError({sc.values.empty() ? cfg.source : sc.values.front().origin, 0, 0}, "scenarios",
+                       fmt::format("scenario '{}' changes the horizon or the economy's variables; scenarios must share them to be compared path by path", sc.name));
+    if (!quiet) std::cerr << fmt::format("pfsim: scenario {} ({}/{})\n", sc.name, i + 1, cfg.scenarios.size());
+    // The same seed and path ids in every scenario: common random numbers.
+    auto sample = simulate_paths(*o.model, cfg.run.seed, 0, n, options);
+    o.summary = summarize_run(*o.model, sample, *sc_cfg, options.threads);
+    if (i == 0) {
+      reference_sample = std::move(sample);
+      reference_model = std::make_unique<PensionModel>(sc_cfg->model);
+    } else {
+      const auto& ref = reference_sample;
+      for (std::size_t m = 0; m < o.model->year_metrics().size(); ++m) {
+        Paired by_year;
+        for (int t = 0; t < o.model->years(); ++t) {
+          const std::span<const float> a = sample.year_column(m, t), b = ref.year_column(m, t);
+          append(by_year, paired([&](std::uint64_t p, bool first) { return static_cast<double>(first ? a[p] : b[p]); }, n, z));
+        }
+        o.differences[o.model->year_metrics()[m].name] = std::move(by_year);
+      }
+      const std::span<const double> da = sample.scalar_column(kDepletionYear), db = ref.scalar_column(kDepletionYear);
+      for (int t = 0; t < o.model->years(); ++t) {
+        const int y = cfg.model.start_year + t;
+        append(o.depletion, paired([&](std::uint64_t p, bool first) { return depleted_by(first ? da[p] : db[p], y) ? 1.0 : 0.0; }, n, z));
+      }
+    }
+    outs.push_back(std::move(o));
+  }
+
+  const auto& ref = outs.front();
+  write_results(output, *ref.cfg, *ref.model, reference_sample, ref.summary, [&](hid_t root) {
+    auto all = h5::create_group(root, "scenarios");
+    std::string order;
+    for (const auto& o : outs) order += (order.empty() ? "" : "\n") + o.name;
+    h5::attr(all, "names", order);
+    h5::attr(all, "reference", ref.name);
+    for (const auto& o : outs) {
+      auto g = h5::create_group(all, group_name(o.name));
+      h5::attr(g, "name", o.name);
+      h5::attr(g, "config", o.cfg->resolved);
+      PathSample empty;
+      auto cfg_no_paths = *o.cfg;
+      cfg_no_paths.run.full_paths.clear();  // full paths are written for the reference only
+      write_run_contents(g, cfg_no_paths, *o.model, empty, o.summary);
+      if (&o == &ref) continue;
+      auto diff = h5::create_group(g, "difference");
+      for (const auto& [name, p] : o.differences) write_paired(diff, name, p);
+      write_paired(diff, "depletion_probability", o.depletion);
+    }
+    // The comparison table: one entry per scenario, in order.
+    auto cmp = h5::create_group(root, "comparison");
+    h5::attr(cmp, "names", order);
+    std::vector<std::int32_t> years{2035, 2050, cfg.model.end_year};
+    years.erase(std::remove_if(years.begin(), years.end(), [&](int y) { return y < cfg.model.start_year || y > cfg.model.end_year; }), years.end());
+    h5::write(cmp, "depletion_years", years);
+    std::vector<double> p, lo, hi, dp, dse, dse_ind, med, es;
+    for (const auto& o : outs) {
+      for (int y : years) {
+        const auto t = static_cast<std::size_t>(y - cfg.model.start_year);
+        p.push_back(o.summary.risk.depletion.probability[t]);
+        lo.push_back(o.summary.risk.depletion.lower[t]);
+        hi.push_back(o.summary.risk.depletion.upper[t]);
+        dp.push_back(&o == &ref ? 0.0 : o.depletion.mean[t]);
+        dse.push_back(&o == &ref ? 0.0 : o.depletion.se[t]);
+        dse_ind.push_back(&o == &ref ? 0.0 : o.depletion.se_independent[t]);
+      }
+      const auto& term = o.summary.year[kFundBalanceReal];
+      const auto pi = static_cast<std::size_t>(std::find(term.probabilities.begin(), term.probabilities.end(), 0.5) - term.probabilities.begin());
+      med.push_back(term.quantile[pi * term.columns + term.columns - 1]);
+      es.push_back(o.summary.risk.terminal_real_shadow_balance.empty() ? 0.0 : o.summary.risk.terminal_real_shadow_balance.back().expected_shortfall);
+    }
+    const hsize_t ns = outs.size(), ny = years.size();
+    h5::write(cmp, "depletion_probability", p, {ns, ny});
+    h5::write(cmp, "depletion_probability_lower", lo, {ns, ny});
+    h5::write(cmp, "depletion_probability_upper", hi, {ns, ny});
+    h5::write(cmp, "depletion_difference", dp, {ns, ny});
+    h5::write(cmp, "depletion_difference_se", dse, {ns, ny});
+    h5::write(cmp, "depletion_difference_se_independent", dse_ind, {ns, ny});
+    h5::write(cmp, "median_terminal_real_balance", med);
+    h5::write(cmp, "expected_shortfall_terminal_real_shadow_balance", es);
+    h5::attr(cmp, "expected_shortfall_level", cfg.model.risk_levels.back());
+  });
+}
+
+GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet) {
+  const auto& g = cfg.goal_seek;
+  const double z = stats::two_sided_z(cfg.run.confidence);
+  struct Eval {
+    double value, lower, upper;
+  };
+  std::map<double, Eval> cache;
+  const int t = g.year - cfg.model.start_year;
+  std::size_t metric = 0;
+  auto evaluate = [&](double lever) -> Eval {
+    if (auto it = cache.find(lever); it != cache.end()) return it->second;
+    auto v = load_variant(cfg.source, cfg.overrides, {g.at(lever)});
+    const PensionModel model(v.model);
+    if (g.metric != "depletion_probability") {
+      const auto& specs = model.year_metrics();
+      const auto it = std::find_if(specs.begin(), specs.end(), [&](const MetricSpec& s) { return s.name == g.metric; });
+      if (it == specs.end())
+        throw InputError({g.origin, 0, 0}, "goal_seek.target.metric",
+                         fmt::format("'{}' is not depletion_probability or a year metric (docs/results-format.md)", g.metric));
+      metric = static_cast<std::size_t>(it - specs.begin());
+    }
+    const auto sample = simulate_paths(model, cfg.run.seed, 0, cfg.run.paths, options);
+    Eval e{};
+    if (g.metric == "depletion_probability") {
+      std::uint64_t k = 0;
+      for (double y : sample.scalar_column(kDepletionYear)) k += depleted_by(y, g.year) ? 1 : 0;
+      const auto ci = stats::wilson_interval(k, sample.paths(), cfg.run.confidence);
+      e = {static_cast<double>(k) / static_cast<double>(sample.paths()), ci.lower, ci.upper};
+    } else {
+      const auto col = sample.year_column(metric, t);
+      std::vector<double> x(col.begin(), col.end());
+      if (g.statistic == "mean") {
+        const auto m = stats::moments(x);
+        e = {m.mean, m.mean - z * m.se, m.mean + z * m.se};
+      } else {
+        const std::vector<double> pr{g.quantile};
+        const auto q = stats::quantiles_with_ci(x, pr, cfg.run.confidence);
+        e = {q[0].value, q[0].lower, q[0].upper};
+      }
+    }
+    if (!quiet) std::cerr << fmt::format("pfsim: goal seek: {} = {:.6g} -> {:.6g} [{:.6g}, {:.6g}]\n", g.lever, lever, e.value, e.lower, e.upper);
+    cache[lever] = e;
+    return e;
+  };
+  GoalSeekOutcome out;
+  const auto main = seek([&](double x) { return evaluate(x).value; }, g.lower, g.upper, g.threshold, g.at_most, g.tolerance);
+  out.lever = main.lever;
+  out.holds_above = main.holds_above;
+  // The interval: where the statistic's confidence bounds cross the threshold.
+  // A bound that never crosses within the range leaves that end of the range.
+  auto bound = [&](bool upper_bound) {
+    try {
+      return seek([&](double x) { const auto e = evaluate(x); return upper_bound ? e.upper : e.lower; }, g.lower, g.upper,
+                  g.threshold, g.at_most, g.tolerance).lever;
+    } catch (const GoalSeekError&) {
+      return upper_bound == (g.at_most == main.holds_above) ? g.upper : g.lower;
+    }
+  };
+  const double b1 = bound(true), b2 = bound(false);
+  out.lower = std::min({b1, b2, out.lever});
+  out.upper = std::max({b1, b2, out.lever});
+  out.description = fmt::format("{} {} {:.6g} in {} ({}{})", g.metric == "depletion_probability" ? "P(depletion)" : g.statistic + " of " + g.metric,
+                                g.at_most ? "<=" : ">=", g.threshold, g.year, g.statistic == "quantile" ? fmt::format("quantile {}", g.quantile) : g.statistic,
+                                "");
+
+  // Record every evaluation.
+  const auto tmp = output;
+  {
+    std::vector<double> lv, val, lo, hi;
+    for (const auto& [k, e] : cache) {
+      lv.push_back(k);
+      val.push_back(e.value);
+      lo.push_back(e.lower);
+      hi.push_back(e.upper);
+    }
+    const std::filesystem::path final_path(output);
+    if (final_path.has_parent_path()) std::filesystem::create_directories(final_path.parent_path());
+    const std::string part = output + ".tmp";
+    {
+      auto file = h5::File::create(part);
+      const hid_t root = file.id();
+      h5::attr(root, "format", std::string("pfsim-goal-seek"));
+      h5::attr(root, "format_version", static_cast<std::int64_t>(1));
+      h5::attr(root, "config", cfg.resolved);
+      h5::attr(root, "seed", static_cast<std::int64_t>(cfg.run.seed));
+      h5::attr(root, "n_paths", static_cast<std::int64_t>(cfg.run.paths));
+      h5::attr(root, "lever", g.lever);
+      h5::attr(root, "target", out.description);
+      h5::attr(root, "value", out.lever);
+      h5::attr(root, "value_lower", out.lower);
+      h5::attr(root, "value_upper", out.upper);
+      h5::write(root, "lever_values", lv);
+      h5::write(root, "statistic", val);
+      h5::write(root, "statistic_lower", lo);
+      h5::write(root, "statistic_upper", hi);
+      file.flush();
+    }
+    std::filesystem::rename(part, output);
+  }
+  return out;
+}
+
+}  // namespace pfsim

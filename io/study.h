@@ -1,0 +1,27 @@
+#pragma once
+// Several runs of one config on common random numbers: scenarios compared
+// with paired differences against a reference, and goal seeking on a lever.
+#include <string>
+
+#include "core/engine.h"
+#include "io/config.h"
+
+namespace pfsim {
+
+// Simulates every scenario on the same (seed, path ids) and writes one
+// results file: the reference at the root (so every single-run reader
+// works), each scenario under /scenarios/<name>, paired differences against
+// the reference, and the comparison table under /comparison.
+void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet);
+
+struct GoalSeekOutcome {
+  double lever = 0, lower = 0, upper = 0;  // the value and its Monte Carlo interval
+  bool holds_above = false;
+  std::string description;
+};
+
+// Bisection on the lever; the interval comes from the same bisection on the
+// statistic's confidence bounds. Writes the evaluations to `output`.
+GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet);
+
+}  // namespace pfsim
