@@ -33,6 +33,10 @@ class PathSample {
     return {&scalar_[s * static_cast<std::size_t>(paths_)], static_cast<std::size_t>(paths_)};
   }
 
+  // The raw buffers ([metric][year][path] and [scalar][path]), for MPI transfers.
+  std::vector<float>& year_buffer() { return year_; }
+  std::vector<double>& scalar_buffer() { return scalar_; }
+
   std::uint64_t first_path() const { return first_; }
   std::uint64_t paths() const { return paths_; }
   std::size_t year_metrics() const { return metrics_; }

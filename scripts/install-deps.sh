@@ -8,6 +8,7 @@ packages=(
   libtbb-dev libeigen3-dev libboost-dev libhdf5-dev libtomlplusplus-dev
   libcli11-dev libfmt-dev catch2 librandom123-dev libbenchmark-dev
   python3-numpy python3-h5py python3-matplotlib
+  openmpi-bin libopenmpi-dev
 )
 
 missing=()
