@@ -55,6 +55,7 @@ Eigen::MatrixXd read_correlation(ConfigTable& t, const EconomyParams& e) {
       }
     }
   } else if (t.has("pairs")) {
+    std::set<std::pair<int, int>> given;
     const auto* a = t.node("pairs")->as_array();
     if (!a) t.fail("pairs", "expected an array of [\"a\", \"b\", r] triples");
     for (std::size_t i = 0; i < a->size(); ++i) {
@@ -70,7 +71,7 @@ Eigen::MatrixXd read_correlation(ConfigTable& t, const EconomyParams& e) {
       if (ia == ib) throw InputError(location_of(item), where, "a variable's correlation with itself is 1");
       const double v = *as_number(*tri->get(2));
       if (!(v >= -1 && v <= 1)) throw InputError(location_of(item), where, fmt::format("{} is out of range; allowed: -1 <= r <= 1", v));
-      if (r(ia, ib) != 0) throw InputError(location_of(item), where, fmt::format("the pair ({}, {}) is given twice", a1, b1));
+      if (!given.insert(std::minmax(ia, ib)).second) throw InputError(location_of(item), where, fmt::format("the pair ({}, {}) is given twice", a1, b1));
       r(ia, ib) = r(ib, ia) = v;
     }
   }
