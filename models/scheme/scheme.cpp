@@ -134,6 +134,16 @@ SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demo
         if (member_share_[idx(x, a, t)] > 0 || retired_[idx(x, a, t)] > 0) first_age_ = std::min(first_age_, a);
   first_age_ = std::max(first_age_, 1);
 
+  last_member_age_.assign(static_cast<std::size_t>(years), -1);
+  for (int t = 0; t < years; ++t)
+    for (int x = 0; x < 2; ++x)
+      for (int a = 0; a <= w; ++a) {
+        const int a1 = std::min(a + 1, w);
+        if (member_share_[idx(x, a, t)] * (1 - retired_[idx(x, a, t)]) > 0 ||
+            member_share_[idx(x, a1, t + 1)] * (1 - retired_[idx(x, a1, t + 1)]) > 0)
+          last_member_age_[static_cast<std::size_t>(t)] = std::max(last_member_age_[static_cast<std::size_t>(t)], a);
+      }
+
   awards_.assign(static_cast<std::size_t>(years * 2 * ages_), Award{});
   for (int t = 0; t < years; ++t) {
     const int y = start_year + t;
@@ -246,6 +256,9 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
     survival_ratios_from(s.scaled_mx, s.pensioner_survival[x], first_age_, s.scratch);
   }
 
+  // Sums over cohorts in locals: the compiler cannot keep members of `out`
+  // in registers across the stores into the state arrays.
+  SchemeFlows acc{};
   for (int x = 0; x < 2; ++x) {
     const auto& P0 = demo.pop[x];
     const auto& P1 = demo.next[x];
@@ -270,50 +283,52 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
       const auto j = static_cast<std::size_t>(a1);
 
       // Members and contributors: exposure is the mean of the cohort's two 1 January stocks.
+      // Past the last age with members (in this year or the next) only pensioners remain.
+      const bool has_members = a <= last_member_age_[tu];
       const double rho0 = retired_[idx(x, a, t)];
       const double rho1 = retired_[idx(x, a1, t + 1)];
       const double e1 = member_share_[idx(x, a1, t + 1)];
-      const double m0 = P0[i] * member_share_[idx(x, a, t)] * (1 - rho0);
+      const double m0 = has_members ? P0[i] * member_share_[idx(x, a, t)] * (1 - rho0) : 0.0;
       // Survivors of this cohort at year end: P1[j] when a1 = a + 1 < omega; in
       // the open group, split P1[w] by the cohorts' survivor shares.
       double p1 = P1[j];
-      if (a1 == w) {
+      if (a1 == w && has_members) {
         const double from_prev = P0[static_cast<std::size_t>(w - 1)];
         const double from_open = P0[static_cast<std::size_t>(w)];
         const double total = from_prev + from_open;
         p1 = total > 0 ? P1[j] * (a == w ? from_open : from_prev) / total : 0.0;
       }
-      const double m1 = p1 * e1 * (1 - rho1);
+      const double m1 = has_members ? p1 * e1 * (1 - rho1) : 0.0;
       const double exposure = p_.contribution_density * 0.5 * (m0 + m1);
-      out.contributor_years += exposure;
-      out.contributions_pooling += tau_pool * base * exposure;
+      acc.contributor_years += exposure;
+      acc.contributions_pooling += tau_pool * base * exposure;
       const double c_pa = tau_pa * base * exposure;
-      out.contributions_account += c_pa;
-      out.members += m1;
-      out.contributors += p_.contribution_density * m1;
+      acc.contributions_account += c_pa;
+      acc.members += m1;
+      acc.contributors += p_.contribution_density * m1;
 
       // Members' accounts: deaths refunded mid-year; the rest credited, split
       // at year end between those who stay and those who retire.
       const double death = 1 - sv[j];
-      const double A0 = s.accounts[x][i];
-      out.refunds += A0 * death * half;
+      const double A0 = has_members ? s.accounts[x][i] : 0.0;
+      acc.refunds += A0 * death * half;
       const double a_end = A0 * (1 - death) * grow + c_pa * half;
       const double retiring_share = awards_[idx(x, a, t)].retiring_share;
       const double a_ret = a_end * retiring_share;
       A1[j] += a_end - a_ret;
 
       // New pensioners of this cohort (awarded during y, counted half a year).
-      const double retiring = p1 * e1 * std::max(0.0, rho1 - rho0);
+      const double retiring = has_members ? p1 * e1 * std::max(0.0, rho1 - rho0) : 0.0;
       const Award& aw = awards_[idx(x, a, t)];
       const double eligible = retiring > 0 ? aw.eligible : 0.0;
       const double awarded = retiring * eligible;
-      out.transfers_out += a_ret * (1 - eligible);
+      acc.transfers_out += a_ret * (1 - eligible);
       double bb_new = 0, bt_new = 0, ba_new = 0;
       if (awarded > 0) {
         bb_new = wage_prev * aw.basic;
         bt_new = wage_prev * aw.transitional;
         ba_new = (a_ret / retiring) * aw.account;
-        out.new_pensioners += awarded;
+        acc.new_pensioners += awarded;
       }
 
       // Pensioners in payment: survivors keep last year's level (indexed next January).
@@ -322,12 +337,12 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
       const double bt0 = s.trans_benefit[x][i] * (1 + idx_rate);
       const double ba0 = s.account_benefit[x][i];
       const double qs = q0 * sp[j];
-      out.pensioner_years += 0.5 * (q0 + qs + awarded);
-      out.benefits_basic += 0.5 * ((q0 + qs) * bb0 + awarded * bb_new);
-      out.benefits_transitional += 0.5 * ((q0 + qs) * bt0 + awarded * bt_new);
+      acc.pensioner_years += 0.5 * (q0 + qs + awarded);
+      acc.benefits_basic += 0.5 * ((q0 + qs) * bb0 + awarded * bb_new);
+      acc.benefits_transitional += 0.5 * ((q0 + qs) * bt0 + awarded * bt_new);
       const double account_paid = 0.5 * (q0 * ba0 + qs * ba0 + awarded * ba_new);
       const double rb0 = s.remaining[x][i];
-      out.refunds += rb0 * (1 - sp[j]) * half;
+      acc.refunds += rb0 * (1 - sp[j]) * half;
       const double available = rb0 * sp[j] * grow + a_ret * eligible;
       const double due = account_paid * half;
       double overdraft = 0;
@@ -335,8 +350,8 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
         overdraft = (due - available) / half;  // the pooling fund pays on
       else
         RB1[j] += available - due;
-      out.benefits_account += account_paid;
-      out.overdraft += overdraft;
+      acc.benefits_account += account_paid;
+      acc.overdraft += overdraft;
       const double q1 = qs + awarded;
       const double prev_q = Q1[j];  // non-zero only where two cohorts meet in the open group
       if (awarded == 0 && prev_q == 0) {
@@ -358,6 +373,19 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
       out.account_liability += A1[i] + RB1[i];
     }
   }
+  out.contributor_years = acc.contributor_years;
+  out.contributions_pooling = acc.contributions_pooling;
+  out.contributions_account = acc.contributions_account;
+  out.members = acc.members;
+  out.contributors = acc.contributors;
+  out.refunds = acc.refunds;
+  out.transfers_out = acc.transfers_out;
+  out.new_pensioners = acc.new_pensioners;
+  out.pensioner_years = acc.pensioner_years;
+  out.benefits_basic = acc.benefits_basic;
+  out.benefits_transitional = acc.benefits_transitional;
+  out.benefits_account = acc.benefits_account;
+  out.overdraft = acc.overdraft;
   out.payroll = base * out.contributor_years;
   // Shares of expenditure are taken on benefits, refunds and transfers out
   // (the expenditure before administrative costs, which cannot be a share of themselves).

@@ -122,6 +122,7 @@ class SchemeModel {
   int start_year_, end_year_, ages_;
   int first_age_ = 1;                 // youngest age with members or pensioners in any year
   std::vector<Award> awards_;         // [t][x][a], t = 0..years-1
+  std::vector<int> last_member_age_;  // [t]: oldest cohort age with members in year t or t + 1
   std::vector<double> member_share_;  // [t][x][a], t = 0..years
   std::vector<double> retired_;       // [t][x][a]
   std::vector<double> pooling_rate_, account_rate_, transitional_share_;
