@@ -19,6 +19,19 @@
 
 namespace {
 
+// MPI counts are int: large buffers go in pieces of at most 2^30 elements.
+constexpr std::size_t kPiece = std::size_t{1} << 30;
+template <class T>
+void send_all(std::vector<T>& v, MPI_Datatype type, int tag) {
+  for (std::size_t off = 0; off < v.size(); off += kPiece)
+    MPI_Send(v.data() + off, static_cast<int>(std::min(kPiece, v.size() - off)), type, 0, tag, MPI_COMM_WORLD);
+}
+template <class T>
+void receive_all(std::vector<T>& v, MPI_Datatype type, int from, int tag) {
+  for (std::size_t off = 0; off < v.size(); off += kPiece)
+    MPI_Recv(v.data() + off, static_cast<int>(std::min(kPiece, v.size() - off)), type, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+}
+
 int run(int rank, int size, const std::string& config, const std::vector<std::string>& sets,
         std::optional<std::uint64_t> paths, std::optional<std::uint64_t> seed, int threads,
         std::optional<std::uint64_t> block, std::string output, bool quiet) {
@@ -74,8 +87,8 @@ int run(int rank, int size, const std::string& config, const std::vector<std::st
       const std::uint64_t f = first_of(static_cast<std::uint64_t>(r));
       PathSample p(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), f,
                    first_of(static_cast<std::uint64_t>(r) + 1) - f);
-      MPI_Recv(p.year_buffer().data(), static_cast<int>(p.year_buffer().size()), MPI_FLOAT, r, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-      MPI_Recv(p.scalar_buffer().data(), static_cast<int>(p.scalar_buffer().size()), MPI_DOUBLE, r, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      receive_all(p.year_buffer(), MPI_FLOAT, r, 1);
+      receive_all(p.scalar_buffer(), MPI_DOUBLE, r, 2);
       place(p);
     }
     const double t2 = MPI_Wtime();
@@ -93,8 +106,8 @@ int run(int rank, int size, const std::string& config, const std::vector<std::st
       print_summary(output, cfg.run.summary_years, std::cout);
     }
   } else {
-    MPI_Send(part.year_buffer().data(), static_cast<int>(part.year_buffer().size()), MPI_FLOAT, 0, 1, MPI_COMM_WORLD);
-    MPI_Send(part.scalar_buffer().data(), static_cast<int>(part.scalar_buffer().size()), MPI_DOUBLE, 0, 2, MPI_COMM_WORLD);
+    send_all(part.year_buffer(), MPI_FLOAT, 1);
+    send_all(part.scalar_buffer(), MPI_DOUBLE, 2);
   }
   MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
   return status;

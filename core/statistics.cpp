@@ -202,6 +202,21 @@ std::vector<QuantileEstimate> quantiles_with_ci(std::span<double> data,
   return out;
 }
 
+std::vector<QuantileEstimate> quantiles_with_ci_sorted(std::span<const double> sorted,
+                                                       std::span<const double> probs,
+                                                       double confidence) {
+  require(!sorted.empty(), "quantiles_with_ci_sorted of empty data");
+  const std::size_t n = sorted.size();
+  std::vector<QuantileEstimate> out;
+  out.reserve(probs.size());
+  for (double p : probs) {
+    require(is_probability(p), "quantiles_with_ci_sorted: p must be in [0, 1]");
+    const RankInterval ci = quantile_ci_ranks(n, p, confidence);
+    out.push_back({type7_value(sorted, type7_position(n, p)), sorted[ci.lower - 1], sorted[ci.upper - 1]});
+  }
+  return out;
+}
+
 Interval wilson_interval(std::uint64_t successes, std::uint64_t n, double confidence) {
   require(successes <= n, "wilson_interval: successes > n");
   const double z = two_sided_z(confidence);

@@ -61,6 +61,12 @@ std::vector<QuantileEstimate> quantiles_with_ci(std::span<double> data,
                                                 std::span<const double> probs,
                                                 double confidence = 0.95);
 
+// The same estimates from data already sorted in increasing order (no
+// selection needed; the data is not modified).
+std::vector<QuantileEstimate> quantiles_with_ci_sorted(std::span<const double> sorted,
+                                                       std::span<const double> probs,
+                                                       double confidence = 0.95);
+
 // Wilson score interval for a binomial proportion (Wilson 1927; Brown, Cai &
 // DasGupta 2001, eq. 4), z = two_sided_z(confidence):
 //   (p^ + z^2/(2n) +- z sqrt(p^ (1 - p^)/n + z^2/(4 n^2))) / (1 + z^2/n).

@@ -32,7 +32,10 @@ PathSample simulate_with_checkpoints(const PensionModel& model, const RunConfig&
         throw InputError({file, 0, 0}, "", fmt::format("this checkpoint belongs to another config or seed; remove {} or choose another --checkpoint directory", dir));
       if (info.first_path != lo || info.paths != len)
         throw InputError({file, 0, 0}, "", "chunk does not cover the expected paths (made by another pfsim version?)");
-      insert_sample(whole, read_partial_sample(file));
+      const auto part = read_partial_sample(file);
+      if (part.year_metrics() != whole.year_metrics() || part.scalars() != whole.scalars() || part.years() != whole.years())
+        throw InputError({file, 0, 0}, "", "chunk holds other metrics than this pfsim's model (made by another version?); remove the checkpoint directory");
+      insert_sample(whole, part);
       resumed += len;
     } else {
       todo.emplace_back(lo, len);

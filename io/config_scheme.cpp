@@ -180,8 +180,15 @@ FundParams read_fund(ConfigTable& t, const std::string& name, const ModelParams&
           lim->fail(k, fmt::format("fund '{}' holds {:.4g} of {} in {}, above its limit {:.4g}", name, path.at(y), k, y, cap));
     }
   }
-  if (t.has("benchmark")) read_weights(t, "benchmark", m, f.benchmark, name + " (benchmark)");
   const auto& e = m.economy;
+  if (name != "basic") {
+    // Only the basic fund has a benchmark and can go negative (the reserve
+    // transfers at most its balance; the account fund pays at most the balances).
+    for (const char* key : {"benchmark", "debt_rate"})
+      if (t.has(key)) t.fail(key, fmt::format("applies to [funds.basic] only"));
+    return f;
+  }
+  if (t.has("benchmark")) read_weights(t, "benchmark", m, f.benchmark, name + " (benchmark)");
   if (t.has("debt_rate")) {
     f.debt_rate_variable = e.index_of(t.string("debt_rate", e.variables));
   } else if (e.index_of("short_rate") >= 0) {

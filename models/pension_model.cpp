@@ -94,7 +94,7 @@ PensionModel::PensionModel(const ModelParams& params)
       {"depletion_year", "year", "first year whose pre-backstop balance is below zero; +inf: never"},
       {"actuarial_balance", "share of PV payroll", "(F0 + PV income - PV cost - PV ending fund of one year's cost) / PV payroll"},
       {"actuarial_balance_no_subsidy", "share of PV payroll", "actuarial balance with income = contributions only"},
-      {"pv_backstop", kMoney, "present value at start of backstop transfers, discounted at the fund's return"},
+      {"pv_backstop", kMoney, "present value at start of backstop transfers, discounted at the fund's return (or run.discount_rate)"},
       {"terminal_real_shadow_balance", "currency units of the start year", "real shadow balance at the end of the horizon"},
       {"max_drawdown", "share", "maximum drawdown of the fund's cumulative real return index"},
       {"tracking_error", "rate", "sd over years of the fund's return minus its benchmark's"},

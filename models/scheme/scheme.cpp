@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
+#include "core/error.h"
+
 namespace pfsim {
 
 namespace {
@@ -111,6 +115,11 @@ SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demo
   double lo = 0, hi = 1;
   const double target_members = p_.calib_contributors / p_.contribution_density;
   while (members_at(hi) < target_members && hi < 1e6) hi *= 2;
+  if (members_at(hi) < target_members)
+    throw InputError({}, "scheme.calibration.contributors",
+                     fmt::format("{:.6g} contributors cannot be reached: with every cohort of working age a member, "
+                                 "the base population gives {:.6g} (check contribution_density and the members' profile)",
+                                 p_.calib_contributors, members_at(hi) * p_.contribution_density));
   for (int it = 0; it < 200 && hi - lo > 1e-15 * hi; ++it) {
     const double mid = 0.5 * (lo + hi);
     (members_at(mid) < target_members ? lo : hi) = mid;

@@ -17,7 +17,7 @@ struct SchemeEconomy {
   double inflation = 0;         // pi_y = CPI_y / CPI_{y-1} - 1
   double prev_wage_growth = 0;  // G_{y-1}
   double prev_inflation = 0;    // pi_{y-1}
-  double fund_return = 0;       // R_y of the basic fund (for crediting by fund return)
+  double fund_return = 0;       // R_y of the fund backing the accounts (the basic fund, or the account fund when funded)
 };
 
 // Flows during the year and stocks at its end (31 December = 1 January of y + 1).
