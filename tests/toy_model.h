@@ -48,7 +48,7 @@ inline ModelParams toy_params(int start_year = 2024, int end_year = 2060) {
   auto& s = m.scheme;
   s.average_wage_base = 100.0;
   s.compliance = 1.0;
-  s.calib_contributors = 1.0;
+  s.calib_contributors = 0.0;  // no members unless a test adds them
   s.calib_pensioners = 1.0;
   s.calib_average_pension = 40.0;
   s.member_zero_below = 16;

@@ -115,6 +115,7 @@ SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demo
   double lo = 0, hi = 1;
   const double target_members = p_.calib_contributors / p_.contribution_density;
   while (members_at(hi) < target_members && hi < 1e6) hi *= 2;
+  if (target_members <= 0) hi = 0;  // no members (pensioners only: a closed scheme)
   if (members_at(hi) < target_members)
     throw InputError({}, "scheme.calibration.contributors",
                      fmt::format("{:.6g} contributors cannot be reached: with every cohort of working age a member, "
