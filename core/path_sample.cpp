@@ -16,4 +16,18 @@ void PathSample::store(std::uint64_t path, const PathRecord& rec) {
   for (std::size_t s = 0; s < scalars_; ++s) scalar_[s * n + p] = rec.scalars[s];
 }
 
+void PathSample::store_block(std::uint64_t first, std::size_t count, const std::vector<float>& year_rows,
+                             const std::vector<double>& scalar_rows) {
+  const auto p0 = static_cast<std::size_t>(first - first_);
+  const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
+  for (std::size_t c = 0; c < width; ++c) {
+    float* dst = &year_[c * static_cast<std::size_t>(paths_) + p0];
+    for (std::size_t k = 0; k < count; ++k) dst[k] = year_rows[k * width + c];
+  }
+  for (std::size_t sc = 0; sc < scalars_; ++sc) {
+    double* dst = &scalar_[sc * static_cast<std::size_t>(paths_) + p0];
+    for (std::size_t k = 0; k < count; ++k) dst[k] = scalar_rows[k * scalars_ + sc];
+  }
+}
+
 }  // namespace pfsim

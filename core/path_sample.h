@@ -19,6 +19,11 @@ class PathSample {
 
   // Copies one path's record into its column (path is the global id).
   void store(std::uint64_t path, const PathRecord& rec);
+  // Copies `count` consecutive paths from `first` at once: rows[k] holds path
+  // first + k as year metrics (metric * years + t, float) then scalars. Each
+  // column receives `count` contiguous values, which keeps the writes in cache.
+  void store_block(std::uint64_t first, std::size_t count, const std::vector<float>& year_rows,
+                   const std::vector<double>& scalar_rows);
 
   std::span<const float> year_column(std::size_t metric, int t) const {
     return {&year_[offset(metric, t)], static_cast<std::size_t>(paths_)};

@@ -8,6 +8,8 @@ namespace {
 struct Worker {
   Workspace ws;
   PathRecord rec;
+  std::vector<float> year_rows;     // a block's paths, row by row
+  std::vector<double> scalar_rows;
   bool ready = false;
 };
 }  // namespace
@@ -22,10 +24,16 @@ PathSample simulate_paths(const PensionModel& model, std::uint64_t seed, std::ui
       model.prepare(w.ws, w.rec);
       w.ready = true;
     }
+    const std::size_t width = w.rec.year_values.size(), ns = w.rec.scalars.size();
+    w.year_rows.resize(static_cast<std::size_t>(hi - lo) * width);
+    w.scalar_rows.resize(static_cast<std::size_t>(hi - lo) * ns);
     for (std::uint64_t p = lo; p < hi; ++p) {
       model.simulate(seed, p, false, w.ws, w.rec);
-      sample.store(p, w.rec);
+      const auto k = static_cast<std::size_t>(p - lo);
+      for (std::size_t c = 0; c < width; ++c) w.year_rows[k * width + c] = static_cast<float>(w.rec.year_values[c]);
+      for (std::size_t c = 0; c < ns; ++c) w.scalar_rows[k * ns + c] = w.rec.scalars[c];
     }
+    sample.store_block(lo, static_cast<std::size_t>(hi - lo), w.year_rows, w.scalar_rows);
   });
   return sample;
 }
