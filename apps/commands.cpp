@@ -268,6 +268,39 @@ int seek(const RunOptions& o) {
   }
 }
 
+int fit_mortality(const std::string& config, const std::string& output) {
+  try {
+    const auto cfg = load_config(config);
+    const auto& d = cfg.model.demography;
+    if (d.mortality != MortalityModel::lee_carter)
+      throw InputError({config, 0, 0}, "demography.mortality.model", "the config's mortality model is not \"lee_carter\"");
+    std::cout << fmt::format("Lee-Carter fit of {} (annual figures; kappa index with sum(beta) = 1)\n", config);
+    std::cout << fmt::format("  {:8} {:>12} {:>12}\n", "", "drift", "sigma");
+    std::cout << fmt::format("  {:8} {:>12.6f} {:>12.6f}\n", "male", d.lc_drift[0], d.lc_sigma[0]);
+    std::cout << fmt::format("  {:8} {:>12.6f} {:>12.6f}\n", "female", d.lc_drift[1], d.lc_sigma[1]);
+    std::cout << fmt::format("  correlation of the sexes' innovations: {:.6f}\n", d.lc_rho);
+    if (!output.empty()) {
+      std::ofstream out(output);
+      if (!out) throw std::runtime_error("cannot write " + output);
+      out << fmt::format("# Lee-Carter drift, volatility and correlation fitted by pfsim from {}.\n"
+                         "# Include it in a config (include = [\"{}\"]) to fix these values; beta is\n"
+                         "# refitted from the config's mortality history at every load.\n"
+                         "[demography.mortality]\n"
+                         "drift = {{ male = {:.17g}, female = {:.17g} }}\n"
+                         "sigma = {{ male = {:.17g}, female = {:.17g} }}\n"
+                         "correlation = {:.17g}\n",
+                         config, output, d.lc_drift[0], d.lc_drift[1], d.lc_sigma[0], d.lc_sigma[1], d.lc_rho);
+      std::cout << fmt::format("wrote {}\n", output);
+    }
+    return kOk;
+  } catch (const InputError& e) {
+    return report_input_error(e);
+  } catch (const std::exception& e) {
+    std::cerr << "pfsim: error: " << e.what() << "\n";
+    return kFailure;
+  }
+}
+
 int summary(const std::string& file, const std::vector<int>& years) {
   try {
     print_summary(file, years, std::cout);

@@ -28,6 +28,7 @@ int seek(const RunOptions& o);
 int validate(const std::string& config, const std::vector<std::string>& overrides);
 int summary(const std::string& file, const std::vector<int>& years);
 int merge(const std::vector<std::string>& parts, const std::string& output, int threads, bool quiet);
+int fit_mortality(const std::string& config, const std::string& output);
 int calibrate(const std::string& csv, const std::string& output, const std::string& year_column);
 
 }  // namespace pfsim::app

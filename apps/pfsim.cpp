@@ -62,6 +62,11 @@ int main(int argc, char** argv) {
   cal->add_option("--output,-o", cout_file, "TOML fragment to write (for `include = [...]`)");
   cal->add_option("--year-column", cyear, "name of the year column");
 
+  std::string fconfig, fout;
+  auto* fit = cli.add_subcommand("fit-mortality", "report the config's Lee-Carter fit and write it as a config fragment");
+  fit->add_option("config", fconfig, "config file (TOML)")->required()->check(CLI::ExistingFile);
+  fit->add_option("--output,-o", fout, "TOML fragment to write (for `include = [...]`)");
+
   CLI11_PARSE(cli, argc, argv);
   if (*run) return pfsim::app::run(ro);
   if (*val) return validate(vconfig, voverrides);
@@ -69,5 +74,6 @@ int main(int argc, char** argv) {
   if (*sum) return summary(sfile, syears);
   if (*cal) return calibrate(ccsv, cout_file, cyear);
   if (*mrg) return merge(mparts, mout, mthreads, mquiet);
+  if (*fit) return fit_mortality(fconfig, fout);
   return kFailure;
 }

@@ -132,6 +132,13 @@ void read_output(ConfigTable& top, RunConfig& cfg) {
   if (!out) return;
   if (out->has("file")) cfg.run.output_file = out->string("file");
   cfg.run.full_paths = out->strings("paths", std::vector<std::string>{});
+  const auto pyramids = out->numbers("pyramid_years", Range::between(cfg.model.start_year, cfg.model.end_year), std::vector<double>{});
+  for (double y : pyramids) {
+    if (y != std::floor(y)) out->fail("pyramid_years", "years are whole numbers");
+    if (!cfg.model.pyramid_years.empty() && static_cast<int>(y) <= cfg.model.pyramid_years.back())
+      out->fail("pyramid_years", "years must increase strictly");
+    cfg.model.pyramid_years.push_back(static_cast<int>(y));
+  }
 }
 
 }  // namespace pfsim

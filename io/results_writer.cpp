@@ -96,11 +96,34 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
   }
   auto scalars = h5::create_group(g_root, "scalars");
   const auto& sspecs = model.scalar_metrics();
-  for (std::size_t i = 0; i < sspecs.size(); ++i) {
+  for (std::size_t i = 0; i < model.pyramid_begin(); ++i) {
     auto g = h5::create_group(scalars, sspecs[i].name);
     write_distribution(g, s.scalar[i], {s.central.scalars[i]});
     h5::attr(g, "unit", sspecs[i].unit);
     h5::attr(g, "description", sspecs[i].description);
+  }
+
+  if (!model.pyramid_years().empty()) {
+    // /demography/pyramids/<year>: mean, central and quantiles by sex and age.
+    auto demo = h5::create_group(g_root, "demography");
+    auto pyr = h5::create_group(demo, "pyramids");
+    const auto ages = static_cast<hsize_t>(model.demography().ages());
+    const auto np = static_cast<hsize_t>(s.scalar.empty() ? 0 : s.scalar[0].probabilities.size());
+    for (std::size_t k = 0; k < model.pyramid_years().size(); ++k) {
+      auto g = h5::create_group(pyr, std::to_string(model.pyramid_years()[k]));
+      std::vector<double> mean, central, q(np * 2 * ages);
+      for (hsize_t c = 0; c < 2 * ages; ++c) {
+        const std::size_t i = model.pyramid_begin() + k * 2 * ages + c;
+        mean.push_back(s.scalar[i].mean[0]);
+        central.push_back(s.central.scalars[i]);
+        for (hsize_t p = 0; p < np; ++p) q[p * 2 * ages + c] = s.scalar[i].quantile[p];
+      }
+      h5::write(g, "mean", mean, {2, ages});
+      h5::write(g, "central", central, {2, ages});
+      h5::write(g, "quantiles", q, {np, 2, ages});
+      h5::attr(g, "probabilities", s.scalar.empty() ? std::vector<double>{} : s.scalar[0].probabilities);
+      h5::attr(g, "description", std::string("population at 31 December by sex (0 male, 1 female) and single age (the last the open group), persons"));
+    }
   }
 
   auto risk = h5::create_group(g_root, "risk");

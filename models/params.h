@@ -153,6 +153,7 @@ struct ModelParams {
   FundParams account_fund;              // invested personal accounts, when funding = funded
   std::vector<int> return_horizons{1, 5, 10, 20};  // plus the whole horizon
   std::vector<double> risk_levels{0.01, 0.05};
+  std::vector<int> pyramid_years;                  // population by age and sex at 31 December
   bool discount_at_fund_return = true;  // actuarial balance: the path's fund return, or
   double discount_rate = 0;             // a fixed annual rate
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "core/error.h"
 
 namespace pfsim {
@@ -110,6 +112,13 @@ PensionModel::PensionModel(const ModelParams& params)
     scalar_metrics_.push_back({"excess_over_wage_" + s + "y", "rate", "annualised fund return relative to nominal wage growth, first " + s + " years"});
     scalar_metrics_.push_back({"excess_over_crediting_" + s + "y", "rate", "annualised fund return relative to the account crediting rate, first " + s + " years"});
   }
+  pyramid_begin_ = scalar_metrics_.size();
+  const int ages = demography_.ages();
+  for (int y : p_.pyramid_years)
+    for (const char* sex : {"male", "female"})
+      for (int a = 0; a < ages; ++a)
+        scalar_metrics_.push_back({fmt::format("pyramid_{}_{}_{}", y, sex, a), "persons",
+                                   fmt::format("{} aged {} at 31 December {}", sex, a, y)});
 }
 
 void PensionModel::prepare(Workspace& ws, PathRecord& rec) const {
@@ -306,6 +315,12 @@ void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central
     if (!std::isfinite(balance) || !std::isfinite(shadow) || !std::isfinite(benefits) || !std::isfinite(pop))
       throw SimulationError(path, year, "the fund or population became non-finite");
 
+    for (std::size_t k = 0; k < p_.pyramid_years.size(); ++k)
+      if (p_.pyramid_years[k] == year)
+        for (int x = 0; x < 2; ++x)
+          for (int a = 0; a <= w; ++a)
+            rec.scalars[pyramid_begin_ + (k * 2 + static_cast<std::size_t>(x)) * static_cast<std::size_t>(w + 1) + static_cast<std::size_t>(a)] =
+                nx[x][static_cast<std::size_t>(a)];
     DemographyModel::advance(ws.demography);
     SchemeModel::advance(ws.scheme);
     prev_g = g;

@@ -60,6 +60,12 @@ class PensionModel {
     return kScalarFixedCount + 4 * h_index + static_cast<std::size_t>(kind);
   }
 
+  // Population pyramids: scalars from pyramid_begin() on hold, for each year
+  // of params().pyramid_years, the population at 31 December by sex (male
+  // first) and age 0..omega.
+  std::size_t pyramid_begin() const { return pyramid_begin_; }
+  const std::vector<int>& pyramid_years() const { return p_.pyramid_years; }
+
   void prepare(Workspace& ws, PathRecord& rec) const;
   // Throws SimulationError on a non-finite value.
   void simulate(std::uint64_t seed, std::uint64_t path, bool central, Workspace& ws, PathRecord& rec) const;
@@ -77,6 +83,7 @@ class PensionModel {
   std::vector<MetricSpec> year_metrics_;
   std::vector<MetricSpec> scalar_metrics_;
   std::vector<int> horizons_;
+  std::size_t pyramid_begin_ = 0;
 };
 
 }  // namespace pfsim

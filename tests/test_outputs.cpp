@@ -1,0 +1,72 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "io/config.h"
+#include "io/hdf5_file.h"
+#include "io/results_writer.h"
+#include "models/simulation.h"
+
+using namespace pfsim;
+
+namespace {
+const std::string kBaseline = PFSIM_SOURCE_DIR "/configs/china_baseline.toml";
+std::filesystem::path tmp_dir() {
+  const auto d = std::filesystem::path(PFSIM_TEST_TMP) / "outputs";
+  std::filesystem::create_directories(d);
+  return d;
+}
+}  // namespace
+
+TEST_CASE("population pyramids add up to the population of their year, path by path and on average") {
+  auto cfg = load_config(kBaseline, {"run.paths=50", "output.pyramid_years=[2030, 2060]"});
+  const PensionModel m(cfg.model);
+  EngineOptions eo;
+  const auto sample = simulate_paths(m, 3, 0, 50, eo);
+  const int ages = m.demography().ages();
+  for (std::size_t k = 0; k < 2; ++k) {
+    const int t = (k == 0 ? 2030 : 2060) - 2024;
+    for (std::uint64_t p = 0; p < 50; ++p) {
+      double sum = 0;
+      for (int c = 0; c < 2 * ages; ++c) sum += sample.scalar_column(m.pyramid_begin() + k * 2 * static_cast<std::size_t>(ages) + static_cast<std::size_t>(c))[p];
+      // The population metric is stored as float: 7 significant digits.
+      CHECK(sum == Approx(sample.year_column(kPopulation, t)[p]).epsilon(1e-6));
+    }
+  }
+  const auto out = (tmp_dir() / "pyramids.h5").string();
+  const auto s = summarize_run(m, sample, cfg, 0);
+  write_results(out, cfg, m, sample, s);
+  auto f = h5::File::open_read(out);
+  std::vector<hsize_t> dims;
+  const auto mean = h5::read_doubles(f.id(), "demography/pyramids/2060/mean", &dims);
+  REQUIRE(dims == std::vector<hsize_t>{2, static_cast<hsize_t>(ages)});
+  double total = 0;
+  for (double v : mean) total += v;
+  const auto pop = h5::read_doubles(f.id(), "metrics/population/mean");
+  CHECK(total == Approx(pop[2060 - 2024]).epsilon(1e-6));
+  CHECK_FALSE(h5::exists(f.id(), "scalars/pyramid_2060_male_0"));
+}
+
+TEST_CASE("fit-mortality writes a fragment that, included, fixes the fitted Lee-Carter parameters") {
+  const auto dir = tmp_dir();
+  const auto fragment = (dir / "lee_carter.toml").string();
+  const std::string cmd = std::string(PFSIM_BINARY) + " fit-mortality " + kBaseline + " -o " + fragment + " > " +
+                          (dir / "fit.out").string() + " 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  const auto base = load_config(kBaseline);
+  // A config that includes the baseline and then the fragment, with a changed history window
+  // that would otherwise give other values: the fragment's values win.
+  const auto cfg_path = (dir / "with_fragment.toml").string();
+  std::ofstream(cfg_path) << "include = [\"" << kBaseline << "\", \"" << fragment << "\"]\n"
+                          << "[demography.mortality]\nfit_years = [1988, 2023]\n";
+  const auto cfg = load_config(cfg_path);
+  for (int s = 0; s < 2; ++s) {
+    CHECK(cfg.model.demography.lc_drift[s] == base.model.demography.lc_drift[s]);
+    CHECK(cfg.model.demography.lc_sigma[s] == base.model.demography.lc_sigma[s]);
+  }
+  CHECK(cfg.model.demography.lc_rho == base.model.demography.lc_rho);
+  const auto refit = load_config(kBaseline, {"demography.mortality.fit_years=[1988, 2023]"});
+  CHECK(refit.model.demography.lc_drift[0] != base.model.demography.lc_drift[0]);
+}
