@@ -3,6 +3,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
+
+#include <toml++/toml.h>
 
 #include "io/config.h"
 #include "io/hdf5_file.h"
@@ -69,4 +72,36 @@ TEST_CASE("fit-mortality writes a fragment that, included, fixes the fitted Lee-
   CHECK(cfg.model.demography.lc_rho == base.model.demography.lc_rho);
   const auto refit = load_config(kBaseline, {"demography.mortality.fit_years=[1988, 2023]"});
   CHECK(refit.model.demography.lc_drift[0] != base.model.demography.lc_drift[0]);
+}
+
+TEST_CASE("pfsim calibrate estimates a VAR(1) from an annual CSV and writes a fragment a config can include") {
+  // z_t = mu + a (z_{t-1} - mu) + u_t for two variables, 400 years.
+  const auto dir = tmp_dir();
+  const auto csv = (dir / "history.csv").string();
+  {
+    std::ofstream out(csv);
+    out << "year,inflation,real_wage\n";
+    std::mt19937_64 rng(5);
+    std::normal_distribution<double> n(0.0, 1.0);
+    double x = 0.02, y = 0.03;
+    for (int t = 0; t < 400; ++t) {
+      x = 0.02 + 0.6 * (x - 0.02) + 0.01 * n(rng);
+      y = 0.03 + 0.3 * (y - 0.03) + 0.015 * n(rng);
+      out << 1700 + t << "," << x << "," << y << "\n";
+    }
+  }
+  const auto fragment = (dir / "economy_fit.toml").string();
+  const std::string cmd = std::string(PFSIM_BINARY) + " calibrate " + csv + " -o " + fragment + " > " + (dir / "cal.out").string() + " 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  const auto t = toml::parse_file(fragment);
+  const double mean_inflation = t["economy"]["mean"]["inflation"].value_or(-1.0);
+  CHECK(std::abs(mean_inflation - 0.02) < 0.005);
+  const auto* a = t["economy"]["persistence"]["matrix"].as_array();
+  REQUIRE(a != nullptr);
+  const double a11 = a->get(0)->as_array()->get(0)->value_or(-1.0);
+  const double a22 = a->get(1)->as_array()->get(1)->value_or(-1.0);
+  // OLS s.e. of an AR coefficient is about sqrt((1 - a^2) / n): 0.04 and 0.048 here; 4 s.e.
+  CHECK(std::abs(a11 - 0.6) < 4 * 0.04);
+  CHECK(std::abs(a22 - 0.3) < 4 * 0.048);
+  CHECK(std::abs(t["economy"]["volatility"]["real_wage"].value_or(-1.0) - 0.015) < 4 * 0.015 / std::sqrt(2 * 396.0));
 }
