@@ -54,8 +54,28 @@ void read_mortality(ConfigTable& d, ModelParams& m, int omega) {
   p.jump_off_year = static_cast<int>(mt.integer("jump_off_year", 1900, m.start_year - 1, m.start_year - 1));
   if (model == "improvement") {
     p.mortality = MortalityModel::improvement;
-    const auto imp = read_by_sex(mt, "improvement", Range::between(-0.1, 0.1), {0.0, 0.0});
-    for (int s = 0; s < 2; ++s) p.improvement[s].assign(static_cast<std::size_t>(omega + 1), imp[s]);
+    // A number, { male = , female = }, or { file = "x.csv" } with age,male,female rates by age.
+    const auto* node = mt.node("improvement");
+    if (node && node->is_table() && node->as_table()->contains("file")) {
+      auto t = *mt.table("improvement");
+      const auto file = t.file_path("file", t.string("file"));
+      const auto csv = CsvTable::read(file);
+      const auto ca = csv.column("age"), cm = csv.column("male"), cf = csv.column("female");
+      for (int s = 0; s < 2; ++s) p.improvement[s].assign(static_cast<std::size_t>(omega + 1), 0.0);
+      for (std::size_t r = 0; r < csv.rows(); ++r) {
+        const int a = static_cast<int>(csv.number(r, ca));
+        if (a < 0 || a > omega) throw InputError({file, csv.line(r), 0}, "age", fmt::format("age {} is outside 0..{}", a, omega));
+        for (int s = 0; s < 2; ++s) {
+          const double v = csv.number(r, s == 0 ? cm : cf);
+          if (!(v >= -0.1 && v <= 0.1))
+            throw InputError({file, csv.line(r), 0}, s == 0 ? "male" : "female", fmt::format("{} is out of range; allowed: -0.1 <= x <= 0.1", v));
+          p.improvement[s][static_cast<std::size_t>(a)] = v;
+        }
+      }
+    } else {
+      const auto imp = read_by_sex(mt, "improvement", Range::between(-0.1, 0.1), {0.0, 0.0});
+      for (int s = 0; s < 2; ++s) p.improvement[s].assign(static_cast<std::size_t>(omega + 1), imp[s]);
+    }
     return;
   }
   p.mortality = MortalityModel::lee_carter;

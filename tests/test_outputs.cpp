@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 
 #include <toml++/toml.h>
@@ -104,4 +105,41 @@ TEST_CASE("pfsim calibrate estimates a VAR(1) from an annual CSV and writes a fr
   CHECK(std::abs(a11 - 0.6) < 4 * 0.04);
   CHECK(std::abs(a22 - 0.3) < 4 * 0.048);
   CHECK(std::abs(t["economy"]["volatility"]["real_wage"].value_or(-1.0) - 0.015) < 4 * 0.015 / std::sqrt(2 * 396.0));
+}
+
+TEST_CASE("deterministic mortality improvement can be given by age and sex from a file") {
+  const auto dir = tmp_dir();
+  std::ifstream in(kBaseline);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (std::size_t at; (at = text.find("\"data/china/")) != std::string::npos;)
+    text.replace(at, 12, "\"" PFSIM_SOURCE_DIR "/configs/data/china/");
+  const auto b = text.find("[demography.mortality]"), e = text.find("[demography.fertility]");
+  REQUIRE(b != std::string::npos);
+  REQUIRE(e != std::string::npos);
+  const auto csv = (dir / "improvement.csv").string();
+  {
+    std::ofstream out(csv);
+    out << "age,male,female\n";
+    for (int a = 0; a <= 100; ++a) out << a << "," << (a < 60 ? 0.02 : 0.01) << ",0.015\n";
+  }
+  text.replace(b, e - b, "[demography.mortality]\nmodel = \"improvement\"\njump_off = \"" PFSIM_SOURCE_DIR
+                         "/configs/data/china/mortality_2023.csv\"\nimprovement = { file = \"" + csv + "\" }\n\n");
+  const auto path = (dir / "improvement.toml").string();
+  std::ofstream(path) << text;
+  const auto cfg = load_config(path);
+  const auto& d = cfg.model.demography;
+  REQUIRE(d.mortality == MortalityModel::improvement);
+  CHECK(d.improvement[kMale][30] == 0.02);
+  CHECK(d.improvement[kMale][70] == 0.01);
+  CHECK(d.improvement[kFemale][70] == 0.015);
+  // The rates of 2030 are the jump-off rates improved for 7 years.
+  const PensionModel m(cfg.model);
+  DemographyState ds;
+  m.demography().start(ds);
+  for (int y = 2024; y <= 2030; ++y) {
+    m.demography().step(1, 0, true, y, ds);
+    if (y < 2030) DemographyModel::advance(ds);
+  }
+  CHECK(ds.mx[kMale][70] == Approx(d.jump_off_mx[kMale][70] * std::pow(0.99, 7)).epsilon(1e-12));
+  CHECK(ds.mx[kMale][30] == Approx(d.jump_off_mx[kMale][30] * std::pow(0.98, 7)).epsilon(1e-12));
 }
