@@ -1,5 +1,8 @@
 #include "io/hdf5_file.h"
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -42,6 +45,25 @@ std::vector<T> read_any(hid_t parent, const std::string& name, hid_t mem_type, s
   return out;
 }
 }  // namespace
+
+void write_file_atomically(const std::string& path, const std::function<void(hid_t)>& fill) {
+  namespace fs = std::filesystem;
+  const fs::path final_path(path);
+  if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path());
+  const std::string tmp = fmt::format("{}.tmp-{}", path, ::getpid());
+  try {
+    {
+      auto file = File::create(tmp);
+      fill(file.id());
+      file.flush();
+    }
+    fs::rename(tmp, final_path);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+}
 
 hid_t check(hid_t id, const std::string& what) {
   if (id < 0) throw std::runtime_error(fmt::format("HDF5 error at '{}'", what));

@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,11 @@ class Handle {
 
 // Throws std::runtime_error naming the object when an HDF5 call fails.
 hid_t check(hid_t id, const std::string& what);
+
+// Creates `path` as an HDF5 file through `fill(file_id)`, under a temporary
+// name in the same directory renamed on success: a failed or interrupted
+// write never leaves a file under the final name.
+void write_file_atomically(const std::string& path, const std::function<void(hid_t)>& fill);
 
 class File {
  public:

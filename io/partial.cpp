@@ -1,7 +1,5 @@
 #include "io/partial.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 
@@ -12,49 +10,35 @@
 
 namespace pfsim {
 
-namespace fs = std::filesystem;
 
 void write_partial(const std::string& path, const RunConfig& cfg, const PathSample& sample) {
-  const fs::path final_path(path);
-  if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path());
-  const std::string tmp = fmt::format("{}.tmp-{}", path, ::getpid());
-  try {
-    {
-      auto file = h5::File::create(tmp);
-      const hid_t root = file.id();
-      h5::attr(root, "format", std::string("pfsim-partial"));
-      h5::attr(root, "format_version", static_cast<std::int64_t>(1));
-      h5::attr(root, "config_file", cfg.source);
-      h5::attr(root, "config", cfg.resolved);
-      h5::attr(root, "seed", static_cast<std::int64_t>(cfg.run.seed));
-      h5::attr(root, "total_paths", static_cast<std::int64_t>(cfg.run.paths));
-      h5::attr(root, "first_path", static_cast<std::int64_t>(sample.first_path()));
-      h5::attr(root, "paths", static_cast<std::int64_t>(sample.paths()));
-      const auto n = static_cast<hsize_t>(sample.paths());
-      const auto Y = static_cast<hsize_t>(sample.years());
-      std::vector<float> year(sample.year_metrics() * Y * n);
-      for (std::size_t m = 0; m < sample.year_metrics(); ++m)
-        for (int t = 0; t < sample.years(); ++t) {
-          const auto col = sample.year_column(m, t);
-          std::copy(col.begin(), col.end(), year.begin() + static_cast<std::ptrdiff_t>((m * Y + static_cast<hsize_t>(t)) * n));
-        }
-      h5::write_float_matrix(root, "year_values", year, sample.year_metrics() * Y, n, 0);
-      std::vector<double> scalars(sample.scalars() * n);
-      for (std::size_t s = 0; s < sample.scalars(); ++s) {
-        const auto col = sample.scalar_column(s);
-        std::copy(col.begin(), col.end(), scalars.begin() + static_cast<std::ptrdiff_t>(s * n));
+  h5::write_file_atomically(path, [&](hid_t root) {
+    h5::attr(root, "format", std::string("pfsim-partial"));
+    h5::attr(root, "format_version", static_cast<std::int64_t>(1));
+    h5::attr(root, "config_file", cfg.source);
+    h5::attr(root, "config", cfg.resolved);
+    h5::attr(root, "seed", static_cast<std::int64_t>(cfg.run.seed));
+    h5::attr(root, "total_paths", static_cast<std::int64_t>(cfg.run.paths));
+    h5::attr(root, "first_path", static_cast<std::int64_t>(sample.first_path()));
+    h5::attr(root, "paths", static_cast<std::int64_t>(sample.paths()));
+    const auto n = static_cast<hsize_t>(sample.paths());
+    const auto Y = static_cast<hsize_t>(sample.years());
+    std::vector<float> year(sample.year_metrics() * Y * n);
+    for (std::size_t m = 0; m < sample.year_metrics(); ++m)
+      for (int t = 0; t < sample.years(); ++t) {
+        const auto col = sample.year_column(m, t);
+        std::copy(col.begin(), col.end(), year.begin() + static_cast<std::ptrdiff_t>((m * Y + static_cast<hsize_t>(t)) * n));
       }
-      h5::write(root, "scalars", scalars, {sample.scalars(), n});
-      h5::attr(root, "year_metrics", static_cast<std::int64_t>(sample.year_metrics()));
-      h5::attr(root, "years", static_cast<std::int64_t>(sample.years()));
-      file.flush();
+    h5::write_float_matrix(root, "year_values", year, sample.year_metrics() * Y, n, 0);
+    std::vector<double> scalars(sample.scalars() * n);
+    for (std::size_t s = 0; s < sample.scalars(); ++s) {
+      const auto col = sample.scalar_column(s);
+      std::copy(col.begin(), col.end(), scalars.begin() + static_cast<std::ptrdiff_t>(s * n));
     }
-    fs::rename(tmp, final_path);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw;
-  }
+    h5::write(root, "scalars", scalars, {sample.scalars(), n});
+    h5::attr(root, "year_metrics", static_cast<std::int64_t>(sample.year_metrics()));
+    h5::attr(root, "years", static_cast<std::int64_t>(sample.years()));
+  });
 }
 
 PartialInfo read_partial_info(const std::string& path) {

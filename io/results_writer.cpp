@@ -1,7 +1,5 @@
 #include "io/results_writer.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -15,7 +13,6 @@
 
 namespace pfsim {
 
-namespace fs = std::filesystem;
 
 RunSummary summarize_run(const PensionModel& model, const PathSample& sample, const RunConfig& cfg, int threads) {
   RunSummary s;
@@ -168,45 +165,32 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
 
 void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,
                    const PathSample& sample, const RunSummary& summary, const std::function<void(hid_t)>& extra) {
-  const fs::path final_path(path);
-  if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path());
-  const std::string tmp = fmt::format("{}.tmp-{}", path, ::getpid());
-  try {
-    {
-      auto file = h5::File::create(tmp);
-      const hid_t root = file.id();
-      const auto& m = model.params();
-      h5::attr(root, "format", std::string("pfsim-results"));
-      h5::attr(root, "format_version", static_cast<std::int64_t>(kResultsFormatVersion));
-      h5::attr(root, "pfsim_version", std::string(kVersion));
-      h5::attr(root, "git_sha", std::string(kGitSha));
-      h5::attr(root, "created_utc", utc_now());
-      h5::attr(root, "seed", static_cast<std::int64_t>(cfg.run.seed));
-      h5::attr(root, "seed_is_default", static_cast<std::int64_t>(cfg.run.seed_is_default ? 1 : 0));
-      h5::attr(root, "n_paths", static_cast<std::int64_t>(sample.paths()));
-      h5::attr(root, "first_path", static_cast<std::int64_t>(sample.first_path()));
-      h5::attr(root, "name", cfg.run.name);
-      h5::attr(root, "currency", cfg.run.currency);
-      h5::attr(root, "config_file", cfg.source);
-      h5::attr(root, "config", cfg.resolved);
-      h5::attr(root, "start_year", static_cast<std::int64_t>(m.start_year));
-      h5::attr(root, "end_year", static_cast<std::int64_t>(m.end_year));
-      h5::attr(root, "confidence", cfg.run.confidence);
+  h5::write_file_atomically(path, [&](hid_t root) {
+    const auto& m = model.params();
+    h5::attr(root, "format", std::string("pfsim-results"));
+    h5::attr(root, "format_version", static_cast<std::int64_t>(kResultsFormatVersion));
+    h5::attr(root, "pfsim_version", std::string(kVersion));
+    h5::attr(root, "git_sha", std::string(kGitSha));
+    h5::attr(root, "created_utc", utc_now());
+    h5::attr(root, "seed", static_cast<std::int64_t>(cfg.run.seed));
+    h5::attr(root, "seed_is_default", static_cast<std::int64_t>(cfg.run.seed_is_default ? 1 : 0));
+    h5::attr(root, "n_paths", static_cast<std::int64_t>(sample.paths()));
+    h5::attr(root, "first_path", static_cast<std::int64_t>(sample.first_path()));
+    h5::attr(root, "name", cfg.run.name);
+    h5::attr(root, "currency", cfg.run.currency);
+    h5::attr(root, "config_file", cfg.source);
+    h5::attr(root, "config", cfg.resolved);
+    h5::attr(root, "start_year", static_cast<std::int64_t>(m.start_year));
+    h5::attr(root, "end_year", static_cast<std::int64_t>(m.end_year));
+    h5::attr(root, "confidence", cfg.run.confidence);
 
-      std::vector<std::int32_t> years;
-      for (int y = m.start_year; y <= m.end_year; ++y) years.push_back(y);
-      h5::write(root, "years", years);
+    std::vector<std::int32_t> years;
+    for (int y = m.start_year; y <= m.end_year; ++y) years.push_back(y);
+    h5::write(root, "years", years);
 
-      write_run_contents(root, cfg, model, sample, summary);
-      if (extra) extra(root);
-      file.flush();
-    }
-    fs::rename(tmp, final_path);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw;
-  }
+    write_run_contents(root, cfg, model, sample, summary);
+    if (extra) extra(root);
+  });
 }
 
 }  // namespace pfsim

@@ -246,7 +246,6 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
                                 "");
 
   // Record every evaluation.
-  const auto tmp = output;
   {
     std::vector<double> lv, val, lo, hi;
     for (const auto& [k, e] : cache) {
@@ -255,12 +254,7 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
       lo.push_back(e.lower);
       hi.push_back(e.upper);
     }
-    const std::filesystem::path final_path(output);
-    if (final_path.has_parent_path()) std::filesystem::create_directories(final_path.parent_path());
-    const std::string part = output + ".tmp";
-    {
-      auto file = h5::File::create(part);
-      const hid_t root = file.id();
+    h5::write_file_atomically(output, [&](hid_t root) {
       h5::attr(root, "format", std::string("pfsim-goal-seek"));
       h5::attr(root, "format_version", static_cast<std::int64_t>(1));
       h5::attr(root, "config", cfg.resolved);
@@ -275,9 +269,7 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
       h5::write(root, "statistic", val);
       h5::write(root, "statistic_lower", lo);
       h5::write(root, "statistic_upper", hi);
-      file.flush();
-    }
-    std::filesystem::rename(part, output);
+    });
   }
   return out;
 }
