@@ -26,7 +26,7 @@ SIM_RE = re.compile(r"simulated in ([0-9.]+) s \(([0-9.]+) path-years/s\)")
 
 
 def default_pfsim():
-    for d in ("release", "helper-peer"):
+    for d in ("release",):
         p = os.path.join(ROOT, "build", d, "pfsim")
         if os.path.exists(p):
             return p
