@@ -32,21 +32,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 extern "C" void on_signal(int) { g_stop = true; }
 
-void check_output_paths(const RunConfig& cfg, const PensionModel& model) {
-  for (const auto& name : cfg.run.full_paths) {
-    bool found = false;
-    std::set<std::string> names;
-    for (const auto& m : model.year_metrics()) {
-      names.insert(m.name);
-      found = found || m.name == name;
-    }
-    if (!found)
-      throw InputError({cfg.source, 0, 0}, "output.paths",
-                       fmt::format("'{}' is not a year metric; did you mean '{}'? (see docs/results-format.md)", name,
-                                   nearest_key(name, names)));
-  }
-}
-
 int report_input_error(const InputError& e) {
   std::cerr << e.what() << "\n";
   return kBadInput;
@@ -59,6 +44,13 @@ int validate(const std::string& config, const std::vector<std::string>& override
     const auto cfg = load_config(config, overrides);
     const PensionModel model(cfg.model);
     check_output_paths(cfg, model);
+    if (cfg.goal_seek.enabled && cfg.goal_seek.metric != "depletion_probability") {
+      bool known = false;
+      for (const auto& m : model.year_metrics()) known = known || m.name == cfg.goal_seek.metric;
+      if (!known)
+        throw InputError({cfg.goal_seek.origin, 0, 0}, "goal_seek.target.metric",
+                         fmt::format("'{}' is not depletion_probability or a year metric (docs/results-format.md)", cfg.goal_seek.metric));
+    }
     std::cout << fmt::format("{}: valid ({} years {}-{}, {} paths, {} economy variables, seed {}{})\n", config,
                              cfg.model.years(), cfg.model.start_year, cfg.model.end_year, cfg.run.paths,
                              cfg.model.economy.variables.size(), cfg.run.seed,
@@ -204,9 +196,12 @@ int merge(const std::vector<std::string>& parts, const std::string& output, int 
     std::vector<std::string> files;
     const auto ordered = check_partials(infos, &files);
     const auto& ref = ordered.front();
-    auto cfg = load_config_text(ref.resolved, ref.config_file);
-    cfg.resolved = ref.resolved;
-    cfg.source = ref.config_file;
+    // The model is rebuilt from the config file and overrides the shards
+    // record (absolute path), and must resolve to the same text.
+    auto cfg = load_config(ref.config_file, ref.overrides);
+    if (cfg.resolved != ref.resolved)
+      throw InputError({ref.config_file, 0, 0}, "",
+                       "the config (or a file it includes) changed since the shards were run; merge needs the config they were made from");
     cfg.run.paths = ref.total_paths;
     cfg.run.seed = ref.seed;
     cfg.run.seed_is_default = false;

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include <fmt/format.h>
@@ -56,13 +57,27 @@ int run(int rank, int size, const std::string& config, const std::vector<std::st
   const std::uint64_t first = first_of(static_cast<std::uint64_t>(rank));
   const std::uint64_t count = first_of(static_cast<std::uint64_t>(rank) + 1) - first;
 
-  const PensionModel model(cfg.model);
+  std::unique_ptr<PensionModel> model_ptr;
+  try {
+    model_ptr = std::make_unique<PensionModel>(cfg.model);
+    check_output_paths(cfg, *model_ptr);
+  } catch (const InputError& e) {
+    if (rank == 0) std::cerr << e.what() << "\n";
+    return 2;
+  }
+  const PensionModel& model = *model_ptr;
   EngineOptions eo;
   eo.threads = threads;
   eo.block_size = cfg.run.block_size;
   eo.progress = !quiet && rank == 0;
   const double t0 = MPI_Wtime();
-  auto part = simulate_paths(model, cfg.run.seed, first, count, eo);
+  PathSample part;
+  try {
+    part = simulate_paths(model, cfg.run.seed, first, count, eo);
+  } catch (const std::exception& e) {
+    std::cerr << fmt::format("pfsim-mpi: rank {}: {}\n", rank, e.what());
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
   const double t1 = MPI_Wtime();
 
   // Gather: rank 0 receives every rank's buffers and places them by path id.
@@ -108,6 +123,7 @@ int run(int rank, int size, const std::string& config, const std::vector<std::st
   } else {
     send_all(part.year_buffer(), MPI_FLOAT, 1);
     send_all(part.scalar_buffer(), MPI_DOUBLE, 2);
+    part = PathSample();  // the rank's share is no longer needed
   }
   MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
   return status;

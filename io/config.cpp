@@ -183,7 +183,16 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   auto cfg = build(root, path);
   cfg.overrides = overrides;
   // Every scenario and goal-seek variant is loaded and checked now, before any simulation.
-  for (auto& sc : cfg.scenarios) sc.config = std::make_shared<RunConfig>(load_variant(path, overrides, sc.values));
+  for (auto& sc : cfg.scenarios) {
+    sc.config = std::make_shared<RunConfig>(load_variant(path, overrides, sc.values));
+    const auto& m = sc.config->model;
+    if (m.start_year != cfg.model.start_year || m.end_year != cfg.model.end_year ||
+        m.economy.variables != cfg.model.economy.variables || m.return_horizons != cfg.model.return_horizons ||
+        m.pyramid_years != cfg.model.pyramid_years)
+      throw InputError({sc.values.empty() ? path : sc.values.front().origin, 0, 0}, "scenarios.define." + sc.name,
+                       "a scenario may not change the horizon, the economy's variables, return_horizons or "
+                       "pyramid_years: scenarios are compared path by path");
+  }
   if (cfg.goal_seek.enabled)
     for (double v : {cfg.goal_seek.lower, cfg.goal_seek.upper}) (void)load_variant(path, overrides, {cfg.goal_seek.at(v)});
   return cfg;

@@ -52,6 +52,7 @@ void read_studies(ConfigTable& top, RunConfig& cfg) {
       std::vector<std::string> base_names;
       for (const auto& d : defined) base_names.push_back(d.name);
       const auto names = grid->strings("scenarios", base_names);
+      if (names.empty()) grid->fail("scenarios", "at least one scenario of [scenarios.define]");
       for (const auto& n : names)
         if (std::find(base_names.begin(), base_names.end(), n) == base_names.end())
           grid->fail("scenarios", fmt::format("'{}' is not a scenario of [scenarios.define]", n));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -15,7 +17,10 @@ void write_partial(const std::string& path, const RunConfig& cfg, const PathSamp
   h5::write_file_atomically(path, [&](hid_t root) {
     h5::attr(root, "format", std::string("pfsim-partial"));
     h5::attr(root, "format_version", static_cast<std::int64_t>(1));
-    h5::attr(root, "config_file", cfg.source);
+    h5::attr(root, "config_file", std::filesystem::absolute(cfg.source).lexically_normal().string());
+  std::string overrides;
+  for (const auto& o : cfg.overrides) overrides += o + "\n";
+  h5::attr(root, "overrides", overrides);
     h5::attr(root, "config", cfg.resolved);
     h5::attr(root, "seed", static_cast<std::int64_t>(cfg.run.seed));
     h5::attr(root, "total_paths", static_cast<std::int64_t>(cfg.run.paths));
@@ -53,6 +58,11 @@ PartialInfo read_partial_info(const std::string& path) {
     throw InputError({path, 0, 0}, "", "not a pfsim partial results file (made by `pfsim run --shard k/N`)");
   PartialInfo p;
   p.config_file = h5::read_string_attr(root, "config_file");
+  if (h5::has_attr(root, "overrides")) {
+    std::istringstream in(h5::read_string_attr(root, "overrides"));
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) p.overrides.push_back(line);
+  }
   p.resolved = h5::read_string_attr(root, "config");
   p.seed = static_cast<std::uint64_t>(h5::read_int_attr(root, "seed"));
   p.total_paths = static_cast<std::uint64_t>(h5::read_int_attr(root, "total_paths"));

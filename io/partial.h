@@ -13,7 +13,8 @@
 namespace pfsim {
 
 struct PartialInfo {
-  std::string config_file;      // the config as given
+  std::string config_file;      // the config file, absolute
+  std::vector<std::string> overrides;  // --set overrides (and --paths, --seed), in order
   std::string resolved;         // the resolved config text
   std::uint64_t seed = 0;
   std::uint64_t total_paths = 0;  // of the whole run

@@ -1,18 +1,31 @@
 #include "io/results_writer.h"
 
 #include <chrono>
+#include <set>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 
 #include <fmt/format.h>
 
+#include "core/error.h"
+#include "io/config_table.h"
 #include "io/hdf5_file.h"
 #include "models/simulation.h"
 #include "pfsim/version.h"
 
 namespace pfsim {
 
+
+void check_output_paths(const RunConfig& cfg, const PensionModel& model) {
+  std::set<std::string> names;
+  for (const auto& m : model.year_metrics()) names.insert(m.name);
+  for (const auto& name : cfg.run.full_paths)
+    if (!names.count(name))
+      throw InputError({cfg.source, 0, 0}, "output.paths",
+                       fmt::format("'{}' is not a year metric; did you mean '{}'? (see docs/results-format.md)", name,
+                                   nearest_key(name, names)));
+}
 
 RunSummary summarize_run(const PensionModel& model, const PathSample& sample, const RunConfig& cfg, int threads) {
   RunSummary s;

@@ -32,6 +32,9 @@ void write_results(const std::string& path, const RunConfig& cfg, const PensionM
                    const PathSample& sample, const RunSummary& summary,
                    const std::function<void(hid_t)>& extra = {});
 
+// output.paths must name year metrics of the model: InputError otherwise.
+void check_output_paths(const RunConfig& cfg, const PensionModel& model);
+
 // /metrics, /scalars, /risk, /calibration and /paths of one run, into group g.
 void write_run_contents(hid_t g, const RunConfig& cfg, const PensionModel& model, const PathSample& sample,
                         const RunSummary& summary);

@@ -150,6 +150,8 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
     h5::attr(cmp, "names", order);
     std::vector<std::int32_t> years{2035, 2050, cfg.model.end_year};
     years.erase(std::remove_if(years.begin(), years.end(), [&](int y) { return y < cfg.model.start_year || y > cfg.model.end_year; }), years.end());
+    std::sort(years.begin(), years.end());
+    years.erase(std::unique(years.begin(), years.end()), years.end());
     h5::write(cmp, "depletion_years", years);
     std::vector<double> p, lo, hi, dp, dse, dse_ind, med, es;
     for (const auto& o : outs) {
