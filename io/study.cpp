@@ -85,7 +85,6 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
   const std::uint64_t n = cfg.run.paths;
   std::vector<ScenarioOutput> outs;
   PathSample reference_sample;
-  std::unique_ptr<PensionModel> reference_model;
   for (std::size_t i = 0; i < cfg.scenarios.size(); ++i) {
     const auto& sc = cfg.scenarios[i];
     auto sc_cfg = std::make_shared<RunConfig>(*sc.config);
@@ -105,7 +104,6 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
     o.summary = summarize_run(*o.model, sample, *sc_cfg, options.threads);
     if (i == 0) {
       reference_sample = std::move(sample);
-      reference_model = std::make_unique<PensionModel>(sc_cfg->model);
     } else {
       const auto& ref = reference_sample;
       for (std::size_t m = 0; m < o.model->year_metrics().size(); ++m) {
