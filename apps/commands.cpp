@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <set>
@@ -32,15 +33,33 @@ namespace {
 std::atomic<bool> g_stop{false};
 extern "C" void on_signal(int) { g_stop = true; }
 
-int report_input_error(const InputError& e) {
-  std::cerr << e.what() << "\n";
-  return kBadInput;
+// Runs a subcommand and turns what it throws into its message and exit
+// status: bad input 2, interrupted 130, any other failure 1.
+int guarded(const std::function<int()>& body, const std::string& stop_note = "") {
+  try {
+    return body();
+  } catch (const InputError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  } catch (const Interrupted&) {
+    std::cerr << "\npfsim: interrupted; no results file was written" << stop_note << "\n";
+    return kInterrupted;
+  } catch (const SimulationError& e) {
+    std::cerr << "pfsim: simulation stopped: " << e.what() << "\n";
+    return kFailure;
+  } catch (const GoalSeekError& e) {
+    std::cerr << "pfsim: goal seek: " << e.what() << "\n";
+    return kFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "pfsim: error: " << e.what() << "\n";
+    return kFailure;
+  }
 }
 
 }  // namespace
 
 int validate(const std::string& config, const std::vector<std::string>& overrides) {
-  try {
+  return guarded([&]() -> int {
     const auto cfg = load_config(config, overrides);
     const PensionModel model(cfg.model);
     check_output_paths(cfg, model);
@@ -56,9 +75,7 @@ int validate(const std::string& config, const std::vector<std::string>& override
                              cfg.model.economy.variables.size(), cfg.run.seed,
                              cfg.run.seed_is_default ? " (default)" : "");
     return kOk;
-  } catch (const InputError& e) {
-    return report_input_error(e);
-  }
+  });
 }
 
 namespace {
@@ -103,8 +120,8 @@ int finish(const RunConfig& cfg, const PensionModel& model, const PathSample& sa
 }  // namespace
 
 int run(const RunOptions& o) {
-  RunConfig cfg;
-  try {
+  return guarded([&]() -> int {
+    RunConfig cfg;
     // --paths and --seed are overrides like any other, so the resolved config
     // recorded in results, partial and checkpoint files is the run's own.
     auto overrides = o.overrides;
@@ -121,22 +138,18 @@ int run(const RunOptions& o) {
       overrides.push_back(fmt::format("run.seed={}", *o.seed));
     }
     cfg = load_config(o.config, overrides);
-  } catch (const InputError& e) {
-    return report_input_error(e);
-  }
-  if (o.block_size) cfg.run.block_size = std::max<std::uint64_t>(1, *o.block_size);
-  std::uint64_t first = 0, count = cfg.run.paths;
-  if (!o.shard.empty()) {
-    std::string error;
-    if (!parse_shard(o.shard, cfg.run.paths, first, count, error)) {
-      std::cerr << error << "\n";
-      return kBadInput;
+    if (o.block_size) cfg.run.block_size = std::max<std::uint64_t>(1, *o.block_size);
+    std::uint64_t first = 0, count = cfg.run.paths;
+    if (!o.shard.empty()) {
+      std::string error;
+      if (!parse_shard(o.shard, cfg.run.paths, first, count, error)) {
+        std::cerr << error << "\n";
+        return kBadInput;
+      }
     }
-  }
-  std::string output = o.output.empty() ? cfg.run.output_file : o.output;
-  if (output.empty()) output = "results/" + cfg.run.name + ".h5";
+    std::string output = o.output.empty() ? cfg.run.output_file : o.output;
+    if (output.empty()) output = "results/" + cfg.run.name + ".h5";
 
-  try {
     const auto t0 = std::chrono::steady_clock::now();
     const PensionModel model(cfg.model);
     check_output_paths(cfg, model);
@@ -175,22 +188,11 @@ int run(const RunOptions& o) {
       return kOk;
     }
     return finish(cfg, model, sample, output, o.threads, o.quiet, o.no_summary, sim);
-  } catch (const InputError& e) {
-    return report_input_error(e);
-  } catch (const Interrupted&) {
-    std::cerr << "\npfsim: interrupted; no results file was written" << (o.checkpoint.empty() ? "" : "; completed chunks are in " + o.checkpoint) << "\n";
-    return kInterrupted;
-  } catch (const SimulationError& e) {
-    std::cerr << "pfsim: simulation stopped: " << e.what() << "\n";
-    return kFailure;
-  } catch (const std::exception& e) {
-    std::cerr << "pfsim: error: " << e.what() << "\n";
-    return kFailure;
-  }
+  }, o.checkpoint.empty() ? std::string() : "; completed chunks are in " + o.checkpoint);
 }
 
 int merge(const std::vector<std::string>& parts, const std::string& output, int threads, bool quiet) {
-  try {
+  return guarded([&]() -> int {
     std::vector<std::pair<std::string, PartialInfo>> infos;
     for (const auto& p : parts) infos.emplace_back(p, read_partial_info(p));
     std::vector<std::string> files;
@@ -214,28 +216,19 @@ int merge(const std::vector<std::string>& parts, const std::string& output, int 
       insert_sample(whole, part);
     }
     return finish(cfg, model, whole, output, threads, quiet, quiet, 0.0);
-  } catch (const InputError& e) {
-    return report_input_error(e);
-  } catch (const std::exception& e) {
-    std::cerr << "pfsim: error: " << e.what() << "\n";
-    return kFailure;
-  }
+  });
 }
 
 int seek(const RunOptions& o) {
-  RunConfig cfg;
-  try {
+  return guarded([&]() -> int {
+    RunConfig cfg;
     auto overrides = o.overrides;
     if (o.paths) overrides.push_back(fmt::format("run.paths={}", *o.paths));
     if (o.seed) overrides.push_back(fmt::format("run.seed={}", *o.seed));
     cfg = load_config(o.config, overrides);
     cfg.overrides = overrides;
     if (!cfg.goal_seek.enabled) throw InputError({o.config, 0, 0}, "goal_seek", "the config has no [goal_seek] table");
-  } catch (const InputError& e) {
-    return report_input_error(e);
-  }
-  std::string output = o.output.empty() ? "results/" + cfg.run.name + "_goal_seek.h5" : o.output;
-  try {
+    std::string output = o.output.empty() ? "results/" + cfg.run.name + "_goal_seek.h5" : o.output;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     EngineOptions eo;
@@ -249,22 +242,11 @@ int seek(const RunOptions& o) {
                              r.lever, 100 * cfg.run.confidence, r.lower, r.upper, r.holds_above ? "at and above" : "at and below");
     std::cout << fmt::format("  evaluations written to {}\n", output);
     return kOk;
-  } catch (const InputError& e) {
-    return report_input_error(e);
-  } catch (const GoalSeekError& e) {
-    std::cerr << "pfsim: goal seek: " << e.what() << "\n";
-    return kFailure;
-  } catch (const Interrupted&) {
-    std::cerr << "\npfsim: interrupted\n";
-    return kInterrupted;
-  } catch (const std::exception& e) {
-    std::cerr << "pfsim: error: " << e.what() << "\n";
-    return kFailure;
-  }
+  });
 }
 
 int fit_mortality(const std::string& config, const std::string& output) {
-  try {
+  return guarded([&]() -> int {
     const auto cfg = load_config(config);
     const auto& d = cfg.model.demography;
     if (d.mortality != MortalityModel::lee_carter)
@@ -288,26 +270,18 @@ int fit_mortality(const std::string& config, const std::string& output) {
       std::cout << fmt::format("wrote {}\n", output);
     }
     return kOk;
-  } catch (const InputError& e) {
-    return report_input_error(e);
-  } catch (const std::exception& e) {
-    std::cerr << "pfsim: error: " << e.what() << "\n";
-    return kFailure;
-  }
+  });
 }
 
 int summary(const std::string& file, const std::vector<int>& years) {
-  try {
+  return guarded([&]() -> int {
     print_summary(file, years, std::cout);
     return kOk;
-  } catch (const std::exception& e) {
-    std::cerr << "pfsim: " << e.what() << "\n";
-    return kFailure;
-  }
+  });
 }
 
 int calibrate(const std::string& csv_path, const std::string& output, const std::string& year_column) {
-  try {
+  return guarded([&]() -> int {
     const auto csv = CsvTable::read(csv_path);
     const auto yc = csv.column(year_column);
     std::vector<std::string> names;
@@ -338,12 +312,7 @@ int calibrate(const std::string& csv_path, const std::string& output, const std:
       std::cout << fmt::format("wrote {} (add it to a config with include = [\"{}\"])\n", output, output);
     }
     return kOk;
-  } catch (const InputError& e) {
-    return report_input_error(e);
-  } catch (const std::exception& e) {
-    std::cerr << "pfsim: error: " << e.what() << "\n";
-    return kFailure;
-  }
+  });
 }
 
 }  // namespace pfsim::app

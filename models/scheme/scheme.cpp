@@ -268,7 +268,7 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
 
   // Sums over cohorts in locals: the compiler cannot keep members of `out`
   // in registers across the stores into the state arrays.
-  SchemeFlows acc{};
+  SchemeFlows acc = out;  // the rates set above, every sum at zero
   for (int x = 0; x < 2; ++x) {
     const auto& P0 = demo.pop[x];
     const auto& P1 = demo.next[x];
@@ -379,23 +379,11 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
     }
     for (int a = 0; a <= w; ++a) {
       const auto i = static_cast<std::size_t>(a);
-      out.pensioners += Q1[i];
-      out.account_liability += A1[i] + RB1[i];
+      acc.pensioners += Q1[i];
+      acc.account_liability += A1[i] + RB1[i];
     }
   }
-  out.contributor_years = acc.contributor_years;
-  out.contributions_pooling = acc.contributions_pooling;
-  out.contributions_account = acc.contributions_account;
-  out.members = acc.members;
-  out.contributors = acc.contributors;
-  out.refunds = acc.refunds;
-  out.transfers_out = acc.transfers_out;
-  out.new_pensioners = acc.new_pensioners;
-  out.pensioner_years = acc.pensioner_years;
-  out.benefits_basic = acc.benefits_basic;
-  out.benefits_transitional = acc.benefits_transitional;
-  out.benefits_account = acc.benefits_account;
-  out.overdraft = acc.overdraft;
+  out = acc;
   out.payroll = base * out.contributor_years;
   // Shares of expenditure are taken on benefits, refunds and transfers out
   // (the expenditure before administrative costs, which cannot be a share of themselves).
