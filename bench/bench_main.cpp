@@ -3,7 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include "core/distribution.h"
-#include "core/fast_exp.h"
+#include "core/lanes.h"
 #include "core/normal.h"
 #include "core/rng.h"
 #include "io/config.h"
@@ -11,6 +11,7 @@
 #include "models/simulation.h"
 #include "io/results_writer.h"
 
+#include <array>
 #include <filesystem>
 
 namespace {
@@ -59,18 +60,21 @@ void BM_EconomyPath(benchmark::State& state) {
 }
 BENCHMARK(BM_EconomyPath);
 
-// The whole model, one path at a time on one thread; items = path-years.
+// The whole model on one thread, kLanes paths side by side (core/lanes.h);
+// items = path-years.
 void BM_ModelPath(benchmark::State& state) {
   const auto& m = model();
   pfsim::Workspace ws;
-  pfsim::PathRecord rec;
-  m.prepare(ws, rec);
+  std::array<pfsim::PathRecord, pfsim::kLanes> recs;
+  for (auto& r : recs) m.prepare(ws, r);
+  std::array<std::uint64_t, pfsim::kLanes> ids;
   std::uint64_t id = 0;
   for (auto _ : state) {
-    m.simulate(7, id++, false, ws, rec);
-    benchmark::DoNotOptimize(rec.year_values.data());
+    for (auto& i : ids) i = id++;
+    m.simulate(7, ids, false, ws, recs);
+    benchmark::DoNotOptimize(recs[0].year_values.data());
   }
-  state.SetItemsProcessed(state.iterations() * m.years());
+  state.SetItemsProcessed(state.iterations() * pfsim::kLanes * m.years());
 }
 BENCHMARK(BM_ModelPath);
 
@@ -89,92 +93,103 @@ void BM_Engine(benchmark::State& state) {
 BENCHMARK(BM_Engine)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The demography step alone (Lee-Carter rates, life tables, fertility,
-// cohort projection); items = path-years.
+// cohort projection) for kLanes paths; items = path-years.
 void BM_DemographyStep(benchmark::State& state) {
   const auto& m = model();
   const auto& demo = m.demography();
   pfsim::DemographyState ds;
-  std::uint64_t path = 0;
+  std::array<std::uint64_t, pfsim::kLanes> ids;
+  std::uint64_t next_id = 0;
+  for (auto& i : ids) i = next_id++;
   int t = 0;
   demo.start(ds);
   for (auto _ : state) {
     if (t == m.years()) {
       demo.start(ds);
       t = 0;
-      ++path;
+      for (auto& i : ids) i = next_id++;
     }
-    demo.step(7, path, false, m.params().start_year + t, ds);
+    demo.step(7, ids, false, m.params().start_year + t, ds);
     pfsim::DemographyModel::advance(ds);
     ++t;
   }
-  state.SetItemsProcessed(state.iterations());
+  state.SetItemsProcessed(state.iterations() * pfsim::kLanes);
 }
 BENCHMARK(BM_DemographyStep);
 
-// The scheme step alone on a fixed demography; items = path-years.
+// The scheme step alone on a fixed demography, kLanes paths; items = path-years.
 void BM_SchemeStep(benchmark::State& state) {
   const auto& m = model();
   pfsim::DemographyState ds;
   m.demography().start(ds);
-  m.demography().step(7, 0, true, m.params().start_year, ds);
+  std::array<std::uint64_t, pfsim::kLanes> ids;
+  for (int l = 0; l < pfsim::kLanes; ++l) ids[static_cast<std::size_t>(l)] = static_cast<std::uint64_t>(l);
+  m.demography().step(7, ids, false, m.params().start_year, ds);
   pfsim::SchemeState ss;
-  pfsim::SchemeFlows f;
-  const pfsim::SchemeEconomy econ{0.05, 0.02, 0.05, 0.02, 0.03};
+  pfsim::SchemeFlowLanes f;
+  const pfsim::SchemeEconomyLanes econ{pfsim::splat(0.05), pfsim::splat(0.02), pfsim::splat(0.05), pfsim::splat(0.02),
+                                       pfsim::splat(0.03)};
   m.scheme().start(ss);
   for (auto _ : state) {
     m.scheme().step(m.params().start_year, econ, ds, ss, f);
     benchmark::DoNotOptimize(f.benefits_basic);
   }
-  state.SetItemsProcessed(state.iterations());
+  state.SetItemsProcessed(state.iterations() * pfsim::kLanes);
 }
 BENCHMARK(BM_SchemeStep);
 
 // The limit kernel: the model's random draws (6 economy shocks, 2 Lee-Carter,
 // 1 fertility per path-year) and its cohort arithmetic (the VAR step, 202
 // log-rates to rates, survival, the two-sex cohort shift, births, a
-// per-cohort account update) with every rule, statistic and output stripped:
-// the floor of what a path-year of this model can cost.
+// per-cohort account update) with every rule, statistic and output stripped,
+// on kLanes paths side by side as the model runs them: the floor of what a
+// path-year of this model can cost. items = path-years.
 void BM_LimitKernel(benchmark::State& state) {
+  using pfsim::Lane;
+  using pfsim::kLanes;
   const auto& m = model();
   const int n_ages = m.demography().ages();
+  const auto n = static_cast<std::size_t>(n_ages);
   const auto& p = m.params().demography;
-  std::vector<double> pop[2], next[2], lm[2], mx[2], acc(static_cast<std::size_t>(2 * n_ages), 1.0);
+  std::vector<Lane> pop[2], next[2], mx[2], acc(2 * n, pfsim::splat(1.0));
+  std::vector<double> lm[2];
   for (int x = 0; x < 2; ++x) {
-    pop[x] = m.demography().initial_population()[x];
-    next[x].assign(static_cast<std::size_t>(n_ages), 0.0);
-    mx[x].assign(static_cast<std::size_t>(n_ages), 0.0);
-    lm[x].resize(static_cast<std::size_t>(n_ages));
-    for (int a = 0; a < n_ages; ++a) lm[x][static_cast<std::size_t>(a)] = std::log(p.jump_off_mx[x][static_cast<std::size_t>(a)]);
+    pop[x].resize(n);
+    for (std::size_t a = 0; a < n; ++a) pop[x][a] = pfsim::splat(m.demography().initial_population()[x][a]);
+    next[x].assign(n, pfsim::splat(0.0));
+    mx[x].assign(n, pfsim::splat(0.0));
+    lm[x].resize(n);
+    for (std::size_t a = 0; a < n; ++a) lm[x][a] = std::log(p.jump_off_mx[x][a]);
   }
   const Eigen::MatrixXd L = Eigen::MatrixXd::Identity(6, 6) * 0.1;
-  Eigen::VectorXd eps(6), z(6), dev = Eigen::VectorXd::Zero(6);
-  std::uint64_t path = 0;
+  Eigen::VectorXd eps(6);
+  std::array<Eigen::VectorXd, kLanes> dev;
+  for (auto& d : dev) d = Eigen::VectorXd::Zero(6);
+  std::uint64_t group = 0;
   int t = 0;
-  double kappa = 0;
+  Lane kappa = pfsim::splat(0.0), tfr, wage_growth;
   for (auto _ : state) {
-    if (t == m.years()) { t = 0; ++path; kappa = 0; }
+    if (t == m.years()) { t = 0; ++group; kappa = pfsim::splat(0.0); }
     const auto step = static_cast<std::uint32_t>(t + 1);
-    pfsim::RandomStream se(7, path, pfsim::Stream::economy_shocks, step);
-    pfsim::fill_standard_normal(se, eps.data(), 6);
-    z.noalias() = L * eps + 0.5 * dev;
-    dev = z;
-    pfsim::RandomStream sm(7, path, pfsim::Stream::mortality, step);
-    kappa += -2.5 + pfsim::standard_normal(sm) + 0.0 * pfsim::standard_normal(sm);
-    pfsim::RandomStream sf(7, path, pfsim::Stream::fertility, step);
-    const double tfr = std::exp(0.1 * pfsim::standard_normal(sf));
-    double births = 0;
+    for (int l = 0; l < kLanes; ++l) {
+      const std::uint64_t path = group * kLanes + static_cast<std::uint64_t>(l);
+      pfsim::RandomStream se(7, path, pfsim::Stream::economy_shocks, step);
+      pfsim::fill_standard_normal(se, eps.data(), 6);
+      auto& d = dev[static_cast<std::size_t>(l)];
+      d = L * eps + 0.5 * d;
+      wage_growth[l] = d(1) * 0.01;
+      pfsim::RandomStream sm(7, path, pfsim::Stream::mortality, step);
+      kappa[l] += -2.5 + pfsim::standard_normal(sm) + 0.0 * pfsim::standard_normal(sm);
+      pfsim::RandomStream sf(7, path, pfsim::Stream::fertility, step);
+      tfr[l] = std::exp(0.1 * pfsim::standard_normal(sf));
+    }
+    Lane births = pfsim::splat(0.0);
     for (int x = 0; x < 2; ++x) {
-      for (int a = 0; a < n_ages; ++a)
-        mx[x][static_cast<std::size_t>(a)] = lm[x][static_cast<std::size_t>(a)] + p.lc_beta[x][static_cast<std::size_t>(a)] * kappa;
-      pfsim::exp_array(mx[x].data(), mx[x].data(), n_ages);
-      for (int a = 0; a < n_ages; ++a) mx[x][static_cast<std::size_t>(a)] = -mx[x][static_cast<std::size_t>(a)];
-      pfsim::exp_array(mx[x].data(), mx[x].data(), n_ages);  // one-year survival
-      for (int a = n_ages - 1; a >= 1; --a)
-        next[x][static_cast<std::size_t>(a)] = pop[x][static_cast<std::size_t>(a - 1)] * mx[x][static_cast<std::size_t>(a)];
+      for (std::size_t a = 0; a < n; ++a) mx[x][a] = pfsim::lane_exp(-pfsim::lane_exp(lm[x][a] + p.lc_beta[x][a] * kappa));
+      for (std::size_t a = n - 1; a >= 1; --a) next[x][a] = pop[x][a - 1] * mx[x][a];
       if (x == 1)
-        for (int a = 15; a < 50; ++a) births += 0.03 * tfr * next[x][static_cast<std::size_t>(a)];
-      for (int a = 0; a < n_ages; ++a)
-        acc[static_cast<std::size_t>(x * n_ages + a)] = acc[static_cast<std::size_t>(x * n_ages + a)] * (1 + z(1) * 0.01) + 0.08 * next[x][static_cast<std::size_t>(a)];
+        for (std::size_t a = 15; a < 50; ++a) births += 0.03 * tfr * next[x][a];
+      for (std::size_t a = 0; a < n; ++a) acc[x * n + a] = acc[x * n + a] * (1 + wage_growth) + 0.08 * next[x][a];
     }
     next[0][0] = births * 0.52;
     next[1][0] = births * 0.48;
@@ -183,7 +198,7 @@ void BM_LimitKernel(benchmark::State& state) {
     benchmark::DoNotOptimize(acc.data());
     ++t;
   }
-  state.SetItemsProcessed(state.iterations());
+  state.SetItemsProcessed(state.iterations() * kLanes);
 }
 BENCHMARK(BM_LimitKernel);
 

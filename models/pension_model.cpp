@@ -122,237 +122,282 @@ PensionModel::PensionModel(const ModelParams& params)
 }
 
 void PensionModel::prepare(Workspace& ws, PathRecord& rec) const {
-  rec.years = years();
-  rec.year_values.assign(year_metrics_.size() * static_cast<std::size_t>(years()), 0.0);
-  rec.scalars.assign(scalar_metrics_.size(), 0.0);
-  ws.gross_return.assign(static_cast<std::size_t>(years()), 1.0);
-  ws.cpi.assign(static_cast<std::size_t>(years()), 1.0);
+  auto size = [&](PathRecord& r) {
+    r.years = years();
+    r.year_values.assign(year_metrics_.size() * static_cast<std::size_t>(years()), 0.0);
+    r.scalars.assign(scalar_metrics_.size(), 0.0);
+  };
+  size(rec);
+  for (int l = 0; l < kLanes; ++l) {
+    size(ws.records[static_cast<std::size_t>(l)]);
+    ws.gross_return[static_cast<std::size_t>(l)].assign(static_cast<std::size_t>(years()), 1.0);
+    ws.cpi[static_cast<std::size_t>(l)].assign(static_cast<std::size_t>(years()), 1.0);
+  }
 }
 
 void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central, Workspace& ws,
                             PathRecord& rec) const {
+  std::array<std::uint64_t, kLanes> paths;
+  paths.fill(path);
+  simulate(seed, paths, central, ws, ws.records);
+  rec = ws.records[0];
+}
+
+void PensionModel::simulate(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central,
+                            Workspace& ws, std::array<PathRecord, kLanes>& recs) const {
   const int H = years();
   const auto& ep = p_.economy;
   const auto& fp = p_.basic_fund;
   const auto& sp = p_.scheme;
-  economy_.simulate(seed, path, central, ws.economy);
+  for (int l = 0; l < kLanes; ++l) economy_.simulate(seed, paths[l], central, ws.economy[static_cast<std::size_t>(l)]);
   demography_.start(ws.demography);
   scheme_.start(ws.scheme);
 
   const bool funded = sp.funding == AccountFunding::funded;
   const bool reserve_on = p_.has_reserve;
-  double balance = fp.initial_balance;
-  double shadow = fp.initial_balance;
-  double reserve = reserve_on ? p_.reserve.initial_balance : 0.0;
-  double shadow_reserve = reserve;
-  double account_fund = funded ? p_.account_fund.initial_balance : 0.0;
-  double first_wage = 0;
-  double cpi = 1.0;
-  double prev_g = std::exp(ep.initial(ep.inflation) + ep.initial(ep.real_wage)) - 1;
-  double prev_pi = std::exp(ep.initial(ep.inflation)) - 1;
-  double depletion = std::numeric_limits<double>::infinity();
-  // Actuarial balance accumulators (discounted at the path's fund return).
-  double discount = 1.0;  // to 1 January of the year
-  double pv_income = 0, pv_contrib = 0, pv_cost = 0, pv_payroll = 0, pv_backstop = 0, last_cost_pv = 0;
-  // Return statistics.
-  double wealth_real = 1.0, peak = 1.0, max_dd = 0.0;
-  double te_sum = 0, te_sum2 = 0;
-  double pv_reserve_inflow = 0;
+  for (auto& st : ws.funds) {
+    st = PathFunds{};
+    st.balance = st.shadow = fp.initial_balance;
+    st.reserve = st.shadow_reserve = reserve_on ? p_.reserve.initial_balance : 0.0;
+    st.account_fund = funded ? p_.account_fund.initial_balance : 0.0;
+    st.prev_g = std::exp(ep.initial(ep.inflation) + ep.initial(ep.real_wage)) - 1;
+    st.prev_pi = std::exp(ep.initial(ep.inflation)) - 1;
+    st.depletion = std::numeric_limits<double>::infinity();
+  }
   const int w = demography_.params().omega;
+
+  // Per lane and year: the economy's rates.
+  struct Rates {
+    double pi, g_real, g, gross, bench, debt, account_gross;
+  };
+  std::array<Rates, kLanes> rates;
 
   for (int t = 0; t < H; ++t) {
     const int year = p_.start_year + t;
-    const double* z = &ws.economy.z(t, 0);
-    const double pi = std::exp(z[ep.inflation]) - 1;
-    const double g_real = std::exp(z[ep.real_wage]) - 1;
-    const double g = std::exp(z[ep.inflation] + z[ep.real_wage]) - 1;
-    cpi *= 1 + pi;
-    const double gross = strategy_.gross_return(t, z);
-    const double bench = benchmark_.empty() ? 1.0 : benchmark_.gross_return(t, z);
-    const double debt = fp.debt_rate_variable >= 0 ? std::exp(z[fp.debt_rate_variable]) : 1.0;
-    const double account_gross = funded ? account_strategy_.gross_return(t, z) : gross;
-
-    demography_.step(seed, path, central, year, ws.demography);
-    SchemeEconomy se{g, pi, prev_g, prev_pi, account_gross - 1};
-    auto& f = ws.flows;
-    scheme_.step(year, se, ws.demography, ws.scheme, f);
-    if (t == 0) first_wage = f.average_wage;
-
-    const double contributions = f.contributions_pooling + f.contributions_account;
-    const double benefits = f.benefits();
-    // Notional accounts: everything passes through the basic fund. Funded
-    // accounts: the account fund takes account contributions and pays account
-    // pensions up to the balances, refunds and transfers out; the basic fund
-    // pays the overdraft.
-    const double account_outflow = f.benefits_account - f.overdraft + f.refunds + f.transfers_out;
-    const double net = funded ? f.contributions_pooling + f.subsidy - f.benefits_pooled() - f.overdraft - f.admin_costs
-                              : contributions + f.subsidy - f.expenditure();
-    const double floor = sp.backstop_floor_months / 12.0 * benefits;
-    FundYear fy = fund_step(balance, net, gross, debt, false, 0.0);
-    FundYear sh = fund_step(shadow, net, gross, debt, false, 0.0);
-    double transfer = 0;
-    double reserve_inflow = 0;
-    if (reserve_on) {
-      const auto& rp = p_.reserve;
-      const double rg = reserve_strategy_.gross_return(t, z);
-      const double inflow = reserve_inflow_[static_cast<std::size_t>(t)] * (rp.inflow_wage_indexed ? f.average_wage / first_wage : 1.0);
-      const double target = rp.transfer_below_months / 12.0 * benefits;
-      auto reserve_year = [&](double& r, FundYear& basic) {
-        r = fund_step(r, inflow, rg, rg, false, 0.0).end;
-        double tr = 0;
-        if (basic.before_floor < target) tr = std::min(target - basic.before_floor, rp.transfer_max_share * std::max(r, 0.0));
-        r -= tr;
-        basic.before_floor += tr;
-        basic.end = basic.before_floor;
-        return tr;
-      };
-      transfer = reserve_year(reserve, fy);
-      reserve_inflow = inflow;
-      reserve_year(shadow_reserve, sh);
+    SchemeEconomyLanes se;
+    for (int l = 0; l < kLanes; ++l) {
+      const auto lu = static_cast<std::size_t>(l);
+      const double* z = &ws.economy[lu].z(t, 0);
+      Rates& r = rates[lu];
+      r.pi = std::exp(z[ep.inflation]) - 1;
+      r.g_real = std::exp(z[ep.real_wage]) - 1;
+      r.g = std::exp(z[ep.inflation] + z[ep.real_wage]) - 1;
+      r.gross = strategy_.gross_return(t, z);
+      r.bench = benchmark_.empty() ? 1.0 : benchmark_.gross_return(t, z);
+      r.debt = fp.debt_rate_variable >= 0 ? std::exp(z[fp.debt_rate_variable]) : 1.0;
+      r.account_gross = funded ? account_strategy_.gross_return(t, z) : r.gross;
+      se.wage_growth[l] = r.g;
+      se.inflation[l] = r.pi;
+      se.prev_wage_growth[l] = ws.funds[lu].prev_g;
+      se.prev_inflation[l] = ws.funds[lu].prev_pi;
+      se.fund_return[l] = r.account_gross - 1;
     }
-    if (sp.backstop && fy.end < floor) {
-      fy.backstop = floor - fy.end;
-      fy.end = floor;
-    }
-    if (funded) account_fund = fund_step(account_fund, f.contributions_account - account_outflow, account_gross, account_gross, false, 0.0).end;
-    if (fy.before_floor < 0 && !std::isfinite(depletion)) depletion = year;
-    balance = fy.end;
-    shadow = sh.end;
 
-    // Actuarial balance: mid-year flows, discounted at the fund return.
-    const double dgross = p_.discount_at_fund_return ? gross : 1 + p_.discount_rate;
-    const double mid = discount / std::sqrt(dgross);
-    pv_income += (contributions + f.subsidy) * mid;
-    pv_reserve_inflow += reserve_inflow * mid;
-    pv_contrib += contributions * mid;
-    pv_cost += f.expenditure() * mid;
-    pv_payroll += f.payroll * mid;
-    discount /= dgross;
-    pv_backstop += fy.backstop * discount;
-    if (t == H - 1) last_cost_pv = f.expenditure() * discount;
-
-    wealth_real *= gross / (1 + pi);
-    peak = std::max(peak, wealth_real);
-    max_dd = std::max(max_dd, 1 - wealth_real / peak);
-    const double rel = gross - bench;
-    te_sum += rel;
-    te_sum2 += rel * rel;
-    ws.gross_return[static_cast<std::size_t>(t)] = gross;
-    ws.cpi[static_cast<std::size_t>(t)] = cpi;
+    demography_.step(seed, paths, central, year, ws.demography);
+    scheme_.step(year, se, ws.demography, ws.scheme, ws.flows);
 
     // Demographic summaries at 31 December (the stocks of 1 January y + 1).
     const auto& nx = ws.demography.next;
-    double pop = 0, young = 0, work = 0, old = 0;
+    Lane pops = splat(0.0), youngs = splat(0.0), works = splat(0.0), olds = splat(0.0);
     for (int x = 0; x < 2; ++x)
       for (int a = 0; a <= w; ++a) {
-        const double v = nx[x][static_cast<std::size_t>(a)];
-        pop += v;
-        if (a < 15) young += v;
-        else if (a < 65) work += v;
-        else old += v;
+        const Lane v = nx[x][static_cast<std::size_t>(a)];
+        pops += v;
+        if (a < 15) youngs += v;
+        else if (a < 65) works += v;
+        else olds += v;
       }
 
-    const double funding = contributions + f.subsidy + fy.backstop;
-    auto put = [&](YearMetric m, double v) { rec.at(m, t) = v; };
-    put(kFundBalance, balance);
-    put(kFundBalanceReal, balance / cpi);
-    put(kShadowBalanceReal, shadow / cpi);
-    put(kMonthsCovered, benefits > 0 ? 12.0 * balance / benefits : 0.0);
-    put(kIncome, f.income());
-    put(kExpenditure, f.expenditure());
-    put(kSurplus, f.income() - f.expenditure());
-    put(kContributionsPooling, f.contributions_pooling);
-    put(kContributionsAccount, f.contributions_account);
-    put(kSubsidy, f.subsidy);
-    put(kBackstop, fy.backstop);
-    put(kBenefitsBasic, f.benefits_basic);
-    put(kBenefitsTransitional, f.benefits_transitional);
-    put(kBenefitsAccount, f.benefits_account);
-    put(kOverdraft, f.overdraft);
-    put(kRefunds, f.refunds);
-    put(kTransfersOut, f.transfers_out);
-    put(kAdminCosts, f.admin_costs);
-    put(kContributors, f.contributors);
-    put(kMembers, f.members);
-    put(kPensioners, f.pensioners);
-    put(kNewPensioners, f.new_pensioners);
-    put(kSystemDependency, f.contributors > 0 ? f.pensioners / f.contributors : 0.0);
-    const double avg_pension = f.pensioner_years > 0 ? benefits / f.pensioner_years : 0.0;
-    put(kAveragePension, avg_pension);
-    put(kReplacementRate, f.average_wage > 0 ? avg_pension / f.average_wage : 0.0);
-    put(kAccountLiability, f.account_liability);
-    put(kEmptyAccountGap, f.account_liability - account_fund);
-    put(kReserveBalance, reserve);
-    put(kReserveTransfer, transfer);
-    put(kAccountFundBalance, account_fund);
-    put(kBurdenEmployers, funding > 0 ? f.contributions_pooling / funding : 0.0);
-    put(kBurdenIndividuals, funding > 0 ? f.contributions_account / funding : 0.0);
-    put(kBurdenState, funding > 0 ? (f.subsidy + fy.backstop) / funding : 0.0);
-    put(kPortfolioReturn, gross - 1);
-    put(kBenchmarkReturn, bench - 1);
-    put(kCpi, cpi);
-    put(kAverageWage, f.average_wage);
-    put(kInflation, pi);
-    put(kRealWageGrowth, g_real);
-    put(kNominalWageGrowth, g);
-    put(kIndexation, f.indexation);
-    put(kCreditingRate, f.crediting_rate);
-    put(kPopulation, pop);
-    put(kPopulation0To14, young);
-    put(kPopulation15To64, work);
-    put(kPopulation65Plus, old);
-    put(kOldAgeDependency, work > 0 ? old / work : 0.0);
-    put(kTfr, ws.demography.tfr);
-    put(kBirths, ws.demography.births);
-    put(kDeaths, ws.demography.deaths);
-    put(kE0Male, ws.demography.e0[kMale]);
-    put(kE0Female, ws.demography.e0[kFemale]);
-    put(kE60Male, ws.demography.e60[kMale]);
-    put(kE60Female, ws.demography.e60[kFemale]);
-    for (std::size_t k = 0; k < ep.assets.size(); ++k)
-      rec.at(kYearMetricCount + k, t) = std::exp(z[ep.assets[k]]) - 1;
+    for (int l = 0; l < kLanes; ++l) {
+      const auto lu = static_cast<std::size_t>(l);
+      PathFunds& st = ws.funds[lu];
+      PathRecord& rec = recs[l];
+      const Rates& r = rates[lu];
+      const double pi = r.pi, g = r.g, gross = r.gross, bench = r.bench, debt = r.debt, account_gross = r.account_gross;
+      const double* z = &ws.economy[lu].z(t, 0);
+      st.cpi *= 1 + pi;
+      const double cpi = st.cpi;
+      const SchemeFlows f = lane(ws.flows, l);
+      if (t == 0) st.first_wage = f.average_wage;
 
-    if (!std::isfinite(balance) || !std::isfinite(shadow) || !std::isfinite(benefits) || !std::isfinite(pop))
-      throw SimulationError(path, year, "the fund or population became non-finite");
+      const double contributions = f.contributions_pooling + f.contributions_account;
+      const double benefits = f.benefits();
+      // Notional accounts: everything passes through the basic fund. Funded
+      // accounts: the account fund takes account contributions and pays account
+      // pensions up to the balances, refunds and transfers out; the basic fund
+      // pays the overdraft.
+      const double account_outflow = f.benefits_account - f.overdraft + f.refunds + f.transfers_out;
+      const double net = funded ? f.contributions_pooling + f.subsidy - f.benefits_pooled() - f.overdraft - f.admin_costs
+                                : contributions + f.subsidy - f.expenditure();
+      const double floor = sp.backstop_floor_months / 12.0 * benefits;
+      FundYear fy = fund_step(st.balance, net, gross, debt, false, 0.0);
+      FundYear sh = fund_step(st.shadow, net, gross, debt, false, 0.0);
+      double transfer = 0;
+      double reserve_inflow = 0;
+      if (reserve_on) {
+        const auto& rp = p_.reserve;
+        const double rg = reserve_strategy_.gross_return(t, z);
+        const double inflow = reserve_inflow_[static_cast<std::size_t>(t)] * (rp.inflow_wage_indexed ? f.average_wage / st.first_wage : 1.0);
+        const double target = rp.transfer_below_months / 12.0 * benefits;
+        auto reserve_year = [&](double& res, FundYear& basic) {
+          res = fund_step(res, inflow, rg, rg, false, 0.0).end;
+          double tr = 0;
+          if (basic.before_floor < target) tr = std::min(target - basic.before_floor, rp.transfer_max_share * std::max(res, 0.0));
+          res -= tr;
+          basic.before_floor += tr;
+          basic.end = basic.before_floor;
+          return tr;
+        };
+        transfer = reserve_year(st.reserve, fy);
+        reserve_inflow = inflow;
+        reserve_year(st.shadow_reserve, sh);
+      }
+      if (sp.backstop && fy.end < floor) {
+        fy.backstop = floor - fy.end;
+        fy.end = floor;
+      }
+      if (funded)
+        st.account_fund = fund_step(st.account_fund, f.contributions_account - account_outflow, account_gross, account_gross, false, 0.0).end;
+      if (fy.before_floor < 0 && !std::isfinite(st.depletion)) st.depletion = year;
+      st.balance = fy.end;
+      st.shadow = sh.end;
 
-    for (std::size_t k = 0; k < p_.pyramid_years.size(); ++k)
-      if (p_.pyramid_years[k] == year)
-        for (int x = 0; x < 2; ++x)
-          for (int a = 0; a <= w; ++a)
-            rec.scalars[pyramid_begin_ + (k * 2 + static_cast<std::size_t>(x)) * static_cast<std::size_t>(w + 1) + static_cast<std::size_t>(a)] =
-                nx[x][static_cast<std::size_t>(a)];
+      // Actuarial balance: mid-year flows, discounted at the fund return.
+      const double dgross = p_.discount_at_fund_return ? gross : 1 + p_.discount_rate;
+      const double mid = st.discount / std::sqrt(dgross);
+      st.pv_income += (contributions + f.subsidy) * mid;
+      st.pv_reserve_inflow += reserve_inflow * mid;
+      st.pv_contrib += contributions * mid;
+      st.pv_cost += f.expenditure() * mid;
+      st.pv_payroll += f.payroll * mid;
+      st.discount /= dgross;
+      st.pv_backstop += fy.backstop * st.discount;
+      if (t == H - 1) st.last_cost_pv = f.expenditure() * st.discount;
+
+      st.wealth_real *= gross / (1 + pi);
+      st.peak = std::max(st.peak, st.wealth_real);
+      st.max_dd = std::max(st.max_dd, 1 - st.wealth_real / st.peak);
+      const double rel = gross - bench;
+      st.te_sum += rel;
+      st.te_sum2 += rel * rel;
+      ws.gross_return[lu][static_cast<std::size_t>(t)] = gross;
+      ws.cpi[lu][static_cast<std::size_t>(t)] = cpi;
+
+      const double pop = pops[l], work = works[l], old = olds[l];
+      const double balance = st.balance;
+      const double funding = contributions + f.subsidy + fy.backstop;
+      auto put = [&](YearMetric m, double v) { rec.at(m, t) = v; };
+      put(kFundBalance, balance);
+      put(kFundBalanceReal, balance / cpi);
+      put(kShadowBalanceReal, st.shadow / cpi);
+      put(kMonthsCovered, benefits > 0 ? 12.0 * balance / benefits : 0.0);
+      put(kIncome, f.income());
+      put(kExpenditure, f.expenditure());
+      put(kSurplus, f.income() - f.expenditure());
+      put(kContributionsPooling, f.contributions_pooling);
+      put(kContributionsAccount, f.contributions_account);
+      put(kSubsidy, f.subsidy);
+      put(kBackstop, fy.backstop);
+      put(kBenefitsBasic, f.benefits_basic);
+      put(kBenefitsTransitional, f.benefits_transitional);
+      put(kBenefitsAccount, f.benefits_account);
+      put(kOverdraft, f.overdraft);
+      put(kRefunds, f.refunds);
+      put(kTransfersOut, f.transfers_out);
+      put(kAdminCosts, f.admin_costs);
+      put(kContributors, f.contributors);
+      put(kMembers, f.members);
+      put(kPensioners, f.pensioners);
+      put(kNewPensioners, f.new_pensioners);
+      put(kSystemDependency, f.contributors > 0 ? f.pensioners / f.contributors : 0.0);
+      const double avg_pension = f.pensioner_years > 0 ? benefits / f.pensioner_years : 0.0;
+      put(kAveragePension, avg_pension);
+      put(kReplacementRate, f.average_wage > 0 ? avg_pension / f.average_wage : 0.0);
+      put(kAccountLiability, f.account_liability);
+      put(kEmptyAccountGap, f.account_liability - st.account_fund);
+      put(kReserveBalance, st.reserve);
+      put(kReserveTransfer, transfer);
+      put(kAccountFundBalance, st.account_fund);
+      put(kBurdenEmployers, funding > 0 ? f.contributions_pooling / funding : 0.0);
+      put(kBurdenIndividuals, funding > 0 ? f.contributions_account / funding : 0.0);
+      put(kBurdenState, funding > 0 ? (f.subsidy + fy.backstop) / funding : 0.0);
+      put(kPortfolioReturn, gross - 1);
+      put(kBenchmarkReturn, bench - 1);
+      put(kCpi, cpi);
+      put(kAverageWage, f.average_wage);
+      put(kInflation, pi);
+      put(kRealWageGrowth, r.g_real);
+      put(kNominalWageGrowth, g);
+      put(kIndexation, f.indexation);
+      put(kCreditingRate, f.crediting_rate);
+      put(kPopulation, pop);
+      put(kPopulation0To14, youngs[l]);
+      put(kPopulation15To64, work);
+      put(kPopulation65Plus, old);
+      put(kOldAgeDependency, work > 0 ? old / work : 0.0);
+      put(kTfr, ws.demography.tfr[l]);
+      put(kBirths, ws.demography.births[l]);
+      put(kDeaths, ws.demography.deaths[l]);
+      put(kE0Male, ws.demography.e0[kMale][l]);
+      put(kE0Female, ws.demography.e0[kFemale][l]);
+      put(kE60Male, ws.demography.e60[kMale][l]);
+      put(kE60Female, ws.demography.e60[kFemale][l]);
+      for (std::size_t k = 0; k < ep.assets.size(); ++k)
+        rec.at(kYearMetricCount + k, t) = std::exp(z[ep.assets[k]]) - 1;
+
+      if (!std::isfinite(balance) || !std::isfinite(st.shadow) || !std::isfinite(benefits) || !std::isfinite(pop))
+        throw SimulationError(paths[l], year, "the fund or population became non-finite");
+
+      for (std::size_t k = 0; k < p_.pyramid_years.size(); ++k)
+        if (p_.pyramid_years[k] == year)
+          for (int x = 0; x < 2; ++x)
+            for (int a = 0; a <= w; ++a)
+              rec.scalars[pyramid_begin_ + (k * 2 + static_cast<std::size_t>(x)) * static_cast<std::size_t>(w + 1) + static_cast<std::size_t>(a)] =
+                  nx[x][static_cast<std::size_t>(a)][l];
+      st.prev_g = g;
+      st.prev_pi = pi;
+    }
     DemographyModel::advance(ws.demography);
     SchemeModel::advance(ws.scheme);
-    prev_g = g;
-    prev_pi = pi;
   }
 
+  for (int l = 0; l < kLanes; ++l) finish_path(ws, l, recs[l]);
+}
+
+void PensionModel::finish_path(const Workspace& ws, int l, PathRecord& rec) const {
+  const int H = years();
+  const auto lu = static_cast<std::size_t>(l);
+  const PathFunds& st = ws.funds[lu];
+  const auto& fp = p_.basic_fund;
+  const bool funded = p_.scheme.funding == AccountFunding::funded;
+  const bool reserve_on = p_.has_reserve;
+  const double cpi = st.cpi;
   // The system's assets at the start: the basic fund, the reserve and invested accounts.
   const double assets0 = fp.initial_balance + (reserve_on ? p_.reserve.initial_balance : 0.0) +
                          (funded ? p_.account_fund.initial_balance : 0.0);
-  rec.scalars[kDepletionYear] = depletion;
+  rec.scalars[kDepletionYear] = st.depletion;
   rec.scalars[kActuarialBalance] =
-      pv_payroll > 0 ? (assets0 + pv_income + pv_reserve_inflow - pv_cost - last_cost_pv) / pv_payroll : 0.0;
+      st.pv_payroll > 0 ? (assets0 + st.pv_income + st.pv_reserve_inflow - st.pv_cost - st.last_cost_pv) / st.pv_payroll : 0.0;
   rec.scalars[kActuarialBalanceNoSubsidy] =
-      pv_payroll > 0 ? (assets0 + pv_contrib - pv_cost - last_cost_pv) / pv_payroll : 0.0;
-  rec.scalars[kPvBackstop] = pv_backstop;
-  rec.scalars[kTerminalRealShadowBalance] = shadow / cpi;
-  rec.scalars[kMaxDrawdown] = max_dd;
+      st.pv_payroll > 0 ? (assets0 + st.pv_contrib - st.pv_cost - st.last_cost_pv) / st.pv_payroll : 0.0;
+  rec.scalars[kPvBackstop] = st.pv_backstop;
+  rec.scalars[kTerminalRealShadowBalance] = st.shadow / cpi;
+  rec.scalars[kMaxDrawdown] = st.max_dd;
   rec.scalars[kTrackingError] =
-      H > 1 ? std::sqrt(std::max(0.0, (te_sum2 - te_sum * te_sum / H) / (H - 1))) : 0.0;
+      H > 1 ? std::sqrt(std::max(0.0, (st.te_sum2 - st.te_sum * st.te_sum / H) / (H - 1))) : 0.0;
 
   // Annualised returns over the first h years.
   for (std::size_t hi = 0; hi < horizons_.size(); ++hi) {
     const int h = horizons_[hi];
     double fund = 1, wage = 1, credit = 1;
     for (int t = 0; t < h; ++t) {
-      fund *= ws.gross_return[static_cast<std::size_t>(t)];
+      fund *= ws.gross_return[lu][static_cast<std::size_t>(t)];
       wage *= 1 + rec.at(kNominalWageGrowth, t);
       credit *= 1 + rec.at(kCreditingRate, t);
     }
     const double inv = 1.0 / h;
     rec.scalars[return_scalar(hi, 0)] = std::pow(fund, inv) - 1;
-    rec.scalars[return_scalar(hi, 1)] = std::pow(fund / ws.cpi[static_cast<std::size_t>(h - 1)], inv) - 1;
+    rec.scalars[return_scalar(hi, 1)] = std::pow(fund / ws.cpi[lu][static_cast<std::size_t>(h - 1)], inv) - 1;
     rec.scalars[return_scalar(hi, 2)] = std::pow(fund / wage, inv) - 1;
     rec.scalars[return_scalar(hi, 3)] = std::pow(fund / credit, inv) - 1;
   }

@@ -2,10 +2,12 @@
 // One path of the whole model: economy -> demography -> scheme -> funds, and
 // what the path reports (model.md section 5). Const and thread-safe; each
 // thread brings its own Workspace.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "core/lanes.h"
 #include "core/metrics.h"
 #include "models/demography/demography.h"
 #include "models/economy/economy.h"
@@ -32,13 +34,27 @@ enum ScalarMetric : std::size_t {
   kMaxDrawdown, kTrackingError, kScalarFixedCount
 };
 
+// One path's funds and running sums along the years.
+struct PathFunds {
+  double balance = 0, shadow = 0, reserve = 0, shadow_reserve = 0, account_fund = 0;
+  double first_wage = 0, cpi = 1, prev_g = 0, prev_pi = 0, depletion = 0;
+  // Actuarial balance accumulators (discounted at the path's fund return).
+  double discount = 1, pv_income = 0, pv_contrib = 0, pv_cost = 0, pv_payroll = 0, pv_backstop = 0, last_cost_pv = 0;
+  double pv_reserve_inflow = 0;
+  // Return statistics.
+  double wealth_real = 1, peak = 1, max_dd = 0, te_sum = 0, te_sum2 = 0;
+};
+
+// Per-thread scratch for a group of kLanes paths (core/lanes.h).
 struct Workspace {
-  EconomyPath economy;
+  std::array<EconomyPath, kLanes> economy;
   DemographyState demography;
   SchemeState scheme;
-  SchemeFlows flows;
-  std::vector<double> gross_return;  // 1 + R_y per year
-  std::vector<double> cpi;           // CPI at the end of each year, CPI(y0 - 1 end) = 1
+  SchemeFlowLanes flows;
+  std::array<PathFunds, kLanes> funds;
+  std::array<std::vector<double>, kLanes> gross_return;  // 1 + R_y per year
+  std::array<std::vector<double>, kLanes> cpi;           // CPI at the end of each year, CPI(y0 - 1 end) = 1
+  std::array<PathRecord, kLanes> records;                // for simulate() of one path
 };
 
 class PensionModel {
@@ -66,11 +82,21 @@ class PensionModel {
   std::size_t pyramid_begin() const { return pyramid_begin_; }
   const std::vector<int>& pyramid_years() const { return p_.pyramid_years; }
 
+  // Sizes a workspace and records for this model.
   void prepare(Workspace& ws, PathRecord& rec) const;
-  // Throws SimulationError on a non-finite value.
+  // kLanes paths side by side: lane l simulates paths[l] into recs[l] (each
+  // prepared). A path's results do not depend on the other paths of the
+  // group; callers with fewer paths repeat one. Throws SimulationError on a
+  // non-finite value.
+  void simulate(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central, Workspace& ws,
+                std::array<PathRecord, kLanes>& recs) const;
+  // One path (all lanes follow it).
   void simulate(std::uint64_t seed, std::uint64_t path, bool central, Workspace& ws, PathRecord& rec) const;
 
  private:
+  // The per-path scalars of lane l once its years are done.
+  void finish_path(const Workspace& ws, int l, PathRecord& rec) const;
+
   ModelParams p_;
   EconomyModel economy_;
   DemographyModel demography_;

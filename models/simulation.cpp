@@ -1,5 +1,8 @@
 #include "models/simulation.h"
 
+#include <algorithm>
+#include <array>
+
 #include <tbb/enumerable_thread_specific.h>
 
 namespace pfsim {
@@ -7,7 +10,7 @@ namespace pfsim {
 namespace {
 struct Worker {
   Workspace ws;
-  PathRecord rec;
+  std::array<PathRecord, kLanes> recs;
   std::vector<float> year_rows;     // a block's paths, row by row
   std::vector<double> scalar_rows;
   bool ready = false;
@@ -21,17 +24,24 @@ PathSample simulate_paths(const PensionModel& model, std::uint64_t seed, std::ui
   run_blocks(first_path, paths, options, [&](std::uint64_t lo, std::uint64_t hi) {
     auto& w = workers.local();
     if (!w.ready) {
-      model.prepare(w.ws, w.rec);
+      for (auto& rec : w.recs) model.prepare(w.ws, rec);
       w.ready = true;
     }
-    const std::size_t width = w.rec.year_values.size(), ns = w.rec.scalars.size();
+    const std::size_t width = w.recs[0].year_values.size(), ns = w.recs[0].scalars.size();
     w.year_rows.resize(static_cast<std::size_t>(hi - lo) * width);
     w.scalar_rows.resize(static_cast<std::size_t>(hi - lo) * ns);
-    for (std::uint64_t p = lo; p < hi; ++p) {
-      model.simulate(seed, p, false, w.ws, w.rec);
-      const auto k = static_cast<std::size_t>(p - lo);
-      for (std::size_t c = 0; c < width; ++c) w.year_rows[k * width + c] = static_cast<float>(w.rec.year_values[c]);
-      for (std::size_t c = 0; c < ns; ++c) w.scalar_rows[k * ns + c] = w.rec.scalars[c];
+    // Groups of kLanes paths; a short last group repeats its last path in
+    // the spare lanes, whose results are dropped.
+    for (std::uint64_t p0 = lo; p0 < hi; p0 += kLanes) {
+      std::array<std::uint64_t, kLanes> ids;
+      for (int l = 0; l < kLanes; ++l) ids[l] = std::min<std::uint64_t>(p0 + static_cast<std::uint64_t>(l), hi - 1);
+      model.simulate(seed, ids, false, w.ws, w.recs);
+      for (int l = 0; l < kLanes && p0 + static_cast<std::uint64_t>(l) < hi; ++l) {
+        const auto k = static_cast<std::size_t>(p0 + static_cast<std::uint64_t>(l) - lo);
+        const PathRecord& rec = w.recs[static_cast<std::size_t>(l)];
+        for (std::size_t c = 0; c < width; ++c) w.year_rows[k * width + c] = static_cast<float>(rec.year_values[c]);
+        for (std::size_t c = 0; c < ns; ++c) w.scalar_rows[k * ns + c] = rec.scalars[c];
+      }
     }
     sample.store_block(lo, static_cast<std::size_t>(hi - lo), w.year_rows, w.scalar_rows);
   });

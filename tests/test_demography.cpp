@@ -54,10 +54,11 @@ DemographyParams base_params(int omega, int end_year, double m, double tfr) {
   return p;
 }
 
-double total(const std::array<std::vector<double>, 2>& pop) {
+// Lane 0's population (the single-path steps put one path in every lane).
+double total(const std::array<std::vector<pfsim::Lane>, 2>& pop) {
   double t = 0;
   for (const auto& v : pop)
-    for (double x : v) t += x;
+    for (const auto& x : v) t += x[0];
   return t;
 }
 
@@ -113,21 +114,21 @@ TEST_CASE("no births, no deaths, no migration: every cohort moves up one age exa
   const auto before = st.pop;
   model.step(kSeed, 0, false, kStart, st);
   for (int s = 0; s < 2; ++s) {
-    CHECK(st.next[s][0] == 0.0);
+    CHECK(st.next[s][0][0] == 0.0);
     for (int a = 0; a + 1 < omega; ++a) {
       INFO("sex " << s << " age " << a);
-      CHECK(st.next[s][static_cast<std::size_t>(a + 1)] == before[s][static_cast<std::size_t>(a)]);
+      CHECK(st.next[s][static_cast<std::size_t>(a + 1)][0] == before[s][static_cast<std::size_t>(a)][0]);
     }
-    CHECK(st.next[s][static_cast<std::size_t>(omega)] == 0.0);
+    CHECK(st.next[s][static_cast<std::size_t>(omega)][0] == 0.0);
   }
-  CHECK(st.births == 0.0);
+  CHECK(st.births[0] == 0.0);
   // deaths = start + births + migrants - end: a difference of two sums of the same numbers
   // in another order; rounding only (population ~3e5, so 1e-8 is ~1e-13 relative).
-  CHECK(std::abs(st.deaths) < 1e-8);
+  CHECK(std::abs(st.deaths[0]) < 1e-8);
   CHECK(total(st.next) == Approx(total(before)).epsilon(1e-14));
 }
 
-TEST_CASE("stable population: growth converges to the Leslie matrix's dominant eigenvalue", "[demography]") {
+TEST_CASE("stable population: growth converges to the Leslie matrix's dominant eigenvalue", "[demography][0]") {
   // Discrete Lotka. With constant rates and no migration the projection is linear, x(t+1) = A x(t)
   // with x = (P_female, P_male). Females do not depend on males, so A is block lower-triangular
   // and its dominant eigenvalue is that of the female Leslie matrix F (the male block only has
@@ -194,16 +195,16 @@ TEST_CASE("stable population: growth converges to the Leslie matrix's dominant e
     model.step(kSeed, 0, false, y, st);
     if (y == kStart) {
       // Births reach 1 January at age 0 with survival L0/l0 of their own sex (no migration here).
-      CHECK(st.next[kFemale][0] == Approx(st.births / (1 + srb) * sf[0]).epsilon(1e-12));
-      CHECK(st.next[kMale][0] == Approx(st.births * srb / (1 + srb) * sm[0]).epsilon(1e-12));
+      CHECK(st.next[kFemale][0][0] == Approx(st.births[0] / (1 + srb) * sf[0]).epsilon(1e-12));
+      CHECK(st.next[kMale][0][0] == Approx(st.births[0] * srb / (1 + srb) * sm[0]).epsilon(1e-12));
     }
     const double t = total(st.next);
     if (y > kStart) {
       growth = t / prev_total;
-      births_growth = st.births / prev_births;
+      births_growth = st.births[0] / prev_births;
     }
     prev_total = t;
-    prev_births = st.births;
+    prev_births = st.births[0];
     DemographyModel::advance(st);
   }
   INFO("lambda " << lambda << ", r = ln lambda = " << std::log(lambda));
@@ -229,10 +230,10 @@ TEST_CASE("flat mortality: e0 and e60 equal 1/m, and deterministic improvement c
     model.step(kSeed, 0, false, y, st);
     const double mf = m * std::pow(0.98, y - (kStart - 1));
     INFO("year " << y);
-    CHECK(st.e0[kMale] == Approx(1 / m).epsilon(1e-9));
-    CHECK(st.e60[kMale] == Approx(1 / m).epsilon(1e-9));
-    CHECK(st.e0[kFemale] == Approx(1 / mf).epsilon(1e-9));
-    CHECK(st.e60[kFemale] == Approx(1 / mf).epsilon(1e-9));
+    CHECK(st.e0[kMale][0] == Approx(1 / m).epsilon(1e-9));
+    CHECK(st.e60[kMale][0] == Approx(1 / m).epsilon(1e-9));
+    CHECK(st.e0[kFemale][0] == Approx(1 / mf).epsilon(1e-9));
+    CHECK(st.e60[kFemale][0] == Approx(1 / mf).epsilon(1e-9));
     DemographyModel::advance(st);
   }
 }
@@ -256,7 +257,7 @@ TEST_CASE("Lee-Carter kappa is a random walk: mean n d, variance n sigma^2, corr
     for (int y = kStart; y <= end; ++y) {
       const auto k0 = st.kappa;
       model.step(kSeed, static_cast<std::uint64_t>(path), false, y, st);
-      const double dx = st.kappa[0] - k0[0], dy = st.kappa[1] - k0[1];
+      const double dx = st.kappa[0][0] - k0[0][0], dy = st.kappa[1][0] - k0[1][0];
       sx += dx;
       sy += dy;
       sxx += dx * dx;
@@ -265,8 +266,8 @@ TEST_CASE("Lee-Carter kappa is a random walk: mean n d, variance n sigma^2, corr
       cnt += 1;
       DemographyModel::advance(st);
     }
-    kappa[0].add(st.kappa[0]);
-    kappa[1].add(st.kappa[1]);
+    kappa[0].add(st.kappa[0][0]);
+    kappa[1].add(st.kappa[1][0]);
   }
   for (int s = 0; s < 2; ++s) {
     const double var = n * p.lc_sigma[s] * p.lc_sigma[s];
@@ -285,8 +286,8 @@ TEST_CASE("Lee-Carter kappa is a random walk: mean n d, variance n sigma^2, corr
     model.step(kSeed, 0, true, y, st);
     DemographyModel::advance(st);
   }
-  CHECK(st.kappa[0] == Approx(n * p.lc_drift[0]).epsilon(1e-12));
-  CHECK(st.kappa[1] == Approx(n * p.lc_drift[1]).epsilon(1e-12));
+  CHECK(st.kappa[0][0] == Approx(n * p.lc_drift[0]).epsilon(1e-12));
+  CHECK(st.kappa[1][0] == Approx(n * p.lc_drift[1]).epsilon(1e-12));
 }
 
 TEST_CASE("Lee-Carter catch-up: a jump-off k years before the first year gives mean k d and variance k sigma^2",
@@ -306,8 +307,8 @@ TEST_CASE("Lee-Carter catch-up: a jump-off k years before the first year gives m
   for (int path = 0; path < N; ++path) {
     model.start(st);
     model.step(kSeed, static_cast<std::uint64_t>(path), false, kStart, st);
-    kappa[0].add(st.kappa[0]);
-    kappa[1].add(st.kappa[1]);
+    kappa[0].add(st.kappa[0][0]);
+    kappa[1].add(st.kappa[1][0]);
   }
   for (int s = 0; s < 2; ++s) {
     const double var = k * p.lc_sigma[s] * p.lc_sigma[s];
@@ -336,7 +337,7 @@ TEST_CASE("log TFR is AR(1) around the target: mean decays as phi^t, stationary 
     model.start(st);
     for (int t = 1; t <= horizon; ++t) {
       model.step(kSeed, static_cast<std::uint64_t>(path), false, kStart + t - 1, st);
-      const double g = std::log(st.tfr) - std::log(target);
+      const double g = std::log(st.tfr[0]) - std::log(target);
       if (t == t_early) early.add(g);
       if (t == horizon) late.add(g);
       DemographyModel::advance(st);
@@ -358,5 +359,5 @@ TEST_CASE("log TFR is AR(1) around the target: mean decays as phi^t, stationary 
     model.step(kSeed, 0, true, kStart + t - 1, st);
     DemographyModel::advance(st);
   }
-  CHECK(std::log(st.tfr) == Approx(std::log(target) + std::pow(phi, t_early) * g0).epsilon(1e-12));
+  CHECK(std::log(st.tfr[0]) == Approx(std::log(target) + std::pow(phi, t_early) * g0).epsilon(1e-12));
 }

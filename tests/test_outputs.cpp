@@ -140,6 +140,6 @@ TEST_CASE("deterministic mortality improvement can be given by age and sex from 
     m.demography().step(1, 0, true, y, ds);
     if (y < 2030) DemographyModel::advance(ds);
   }
-  CHECK(ds.mx[kMale][70] == Approx(d.jump_off_mx[kMale][70] * std::pow(0.99, 7)).epsilon(1e-12));
-  CHECK(ds.mx[kMale][30] == Approx(d.jump_off_mx[kMale][30] * std::pow(0.98, 7)).epsilon(1e-12));
+  CHECK(ds.mx[kMale][70][0] == Approx(d.jump_off_mx[kMale][70] * std::pow(0.99, 7)).epsilon(1e-12));
+  CHECK(ds.mx[kMale][30][0] == Approx(d.jump_off_mx[kMale][30] * std::pow(0.98, 7)).epsilon(1e-12));
 }

@@ -48,7 +48,7 @@ TEST_CASE("an account pension runs for exactly `divisor` months, then the poolin
   p.demography.base_population[kMale][59] = 1000;
   p.scheme.calib_contributors = 1000;
   SchemeState s;
-  const auto r = run_scheme(p, s, 20, SchemeEconomy{}, [](SchemeState& st) { st.accounts[kMale][59] = 1000 * 1390.0; });
+  const auto r = run_scheme(p, s, 20, SchemeEconomy{}, [](SchemeState& st) { st.accounts[kMale][59] = splat(1000 * 1390.0); });
   CHECK(r.flows[0].new_pensioners == Approx(1000).epsilon(1e-12));
   CHECK(r.flows[0].benefits_account == Approx(0.5 * 1000 * 120).epsilon(1e-14));
   CHECK(r.flows[0].overdraft == 0);
@@ -71,7 +71,7 @@ TEST_CASE("with a positive crediting rate the account lasts longer than the divi
   p.scheme.calib_contributors = 1000;
   p.scheme.crediting_fixed = 0.03;
   SchemeState s;
-  const auto r = run_scheme(p, s, 20, SchemeEconomy{}, [](SchemeState& st) { st.accounts[kMale][59] = 1000 * 1390.0; });
+  const auto r = run_scheme(p, s, 20, SchemeEconomy{}, [](SchemeState& st) { st.accounts[kMale][59] = splat(1000 * 1390.0); });
   CHECK(r.flows[12].overdraft == 0);  // exhausted in 2036 at a zero rate
   CHECK(r.flows[19].overdraft > 0);
 }

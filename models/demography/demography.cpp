@@ -2,7 +2,6 @@
 
 #include <cmath>
 
-#include "core/fast_exp.h"
 #include "core/normal.h"
 #include "core/rng.h"
 
@@ -62,33 +61,38 @@ DemographyModel::DemographyModel(const DemographyParams& params, int start_year,
 void DemographyModel::start(DemographyState& s) const {
   const auto n = static_cast<std::size_t>(p_.omega + 1);
   for (int x = 0; x < 2; ++x) {
-    s.pop[x] = initial_[x];
-    s.next[x].assign(n, 0.0);
-    s.mx[x].assign(n, 0.0);
-    s.survival[x].assign(n, 0.0);
+    s.pop[x].resize(n);
+    for (std::size_t a = 0; a < n; ++a) s.pop[x][a] = splat(initial_[x][a]);
+    s.next[x].assign(n, splat(0.0));
+    s.mx[x].assign(n, splat(0.0));
+    s.survival[x].assign(n, splat(0.0));
   }
-  s.scratch.assign(3 * n, 0.0);
-  s.kappa = {0, 0};
-  s.log_tfr_gap = std::log(p_.initial_tfr) - target_log_tfr_.front();
+  s.scratch.assign(3 * n, splat(0.0));
+  s.kappa = {splat(0.0), splat(0.0)};
+  s.log_tfr_gap = splat(std::log(p_.initial_tfr) - target_log_tfr_.front());
 }
 
 void DemographyModel::mortality_rates(int year, DemographyState& s) const {
   const auto n = static_cast<std::size_t>(p_.omega + 1);
   if (p_.mortality == MortalityModel::lee_carter) {
     // ln m[y] = ln m[jump-off] + beta (kappa[y] - kappa[jump-off]), kappa[jump-off] = 0.
-    for (int x = 0; x < 2; ++x) {
-      for (std::size_t a = 0; a < n; ++a) s.mx[x][a] = log_jump_off_[x][a] + p_.lc_beta[x][a] * s.kappa[x];
-      exp_array(s.mx[x].data(), s.mx[x].data(), static_cast<int>(n));
-    }
+    for (int x = 0; x < 2; ++x)
+      for (std::size_t a = 0; a < n; ++a) s.mx[x][a] = lane_exp(log_jump_off_[x][a] + p_.lc_beta[x][a] * s.kappa[x]);
   } else {
     const double t = year - p_.jump_off_year;
     for (int x = 0; x < 2; ++x)
       for (std::size_t a = 0; a < n; ++a)
-        s.mx[x][a] = p_.jump_off_mx[x][a] * std::pow(1.0 - p_.improvement[x][a], t);
+        s.mx[x][a] = splat(p_.jump_off_mx[x][a] * std::pow(1.0 - p_.improvement[x][a], t));
   }
 }
 
-void DemographyModel::step(std::uint64_t seed, std::uint64_t path, bool central, int year,
+void DemographyModel::step(std::uint64_t seed, std::uint64_t path, bool central, int year, DemographyState& s) const {
+  std::array<std::uint64_t, kLanes> paths;
+  paths.fill(path);
+  step(seed, paths, central, year, s);
+}
+
+void DemographyModel::step(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central, int year,
                            DemographyState& s) const {
   const int w = p_.omega;
   const auto t = static_cast<std::size_t>(year - start_year_);
@@ -96,13 +100,15 @@ void DemographyModel::step(std::uint64_t seed, std::uint64_t path, bool central,
 
   // Lee-Carter kappa: random walk with drift, correlated between the sexes.
   if (p_.mortality == MortalityModel::lee_carter) {
-    double eta_m = 0, eta_f = 0;
+    Lane eta_m = splat(0.0), eta_f = splat(0.0);
     if (!central && (p_.lc_sigma[0] > 0 || p_.lc_sigma[1] > 0)) {
-      RandomStream r(seed, path, Stream::mortality, step_id);
-      const double z1 = standard_normal(r);
-      const double z2 = standard_normal(r);
-      eta_m = z1;
-      eta_f = p_.lc_rho * z1 + std::sqrt(1 - p_.lc_rho * p_.lc_rho) * z2;
+      for (int l = 0; l < kLanes; ++l) {
+        RandomStream r(seed, paths[l], Stream::mortality, step_id);
+        const double z1 = standard_normal(r);
+        const double z2 = standard_normal(r);
+        eta_m[l] = z1;
+        eta_f[l] = p_.lc_rho * z1 + std::sqrt(1 - p_.lc_rho * p_.lc_rho) * z2;
+      }
     }
     // The jump-off table is for jump_off_year; when the first projected year
     // is k > 1 years later, its step carries k years of drift and one shock
@@ -120,43 +126,42 @@ void DemographyModel::step(std::uint64_t seed, std::uint64_t path, bool central,
   }
 
   // Fertility: ln TFR_y = ln T*_y + phi (ln TFR_{y-1} - ln T*_{y-1}) + sigma_F xi_y.
-  double xi = 0;
+  Lane xi = splat(0.0);
   if (!central && p_.tfr_volatility > 0) {
-    RandomStream r(seed, path, Stream::fertility, step_id);
-    xi = standard_normal(r);
+    for (int l = 0; l < kLanes; ++l) {
+      RandomStream r(seed, paths[l], Stream::fertility, step_id);
+      xi[l] = standard_normal(r);
+    }
   }
   s.log_tfr_gap = p_.tfr_persistence * s.log_tfr_gap + p_.tfr_volatility * xi;
-  s.tfr = std::exp(target_log_tfr_[t + 1] + s.log_tfr_gap);
+  for (int l = 0; l < kLanes; ++l) s.tfr[l] = std::exp(target_log_tfr_[t + 1] + s.log_tfr_gap[l]);
 
   // Survivors to 1 January of year + 1, plus net migration.
   const double migrants = migration_total_[t];
-  double deaths = 0;
+  Lane deaths = splat(0.0);
   for (int x = 0; x < 2; ++x) {
-    const auto& P = s.pop[x];
-    auto& N = s.next[x];
-    const auto& sv = s.survival[x];
+    const Lane* P = s.pop[x].data();
+    Lane* N = s.next[x].data();
+    const Lane* sv = s.survival[x].data();
     const auto& g = p_.migration_profile[x];
-    for (int a = w - 1; a >= 1; --a)
-      N[static_cast<std::size_t>(a)] = P[static_cast<std::size_t>(a - 1)] * sv[static_cast<std::size_t>(a)];
-    N[static_cast<std::size_t>(w)] = (P[static_cast<std::size_t>(w - 1)] + P[static_cast<std::size_t>(w)]) * sv[static_cast<std::size_t>(w)];
+    for (int a = w - 1; a >= 1; --a) N[a] = P[a - 1] * sv[a];
+    N[w] = (P[w - 1] + P[w]) * sv[w];
     for (int a = 0; a <= w; ++a) {
-      deaths += P[static_cast<std::size_t>(a)];
-      N[static_cast<std::size_t>(a)] += migrants * g[static_cast<std::size_t>(a)];
+      deaths += P[a];
+      N[a] += migrants * g[static_cast<std::size_t>(a)];
     }
   }
 
   // Births: women of age a on 1 January of y and y + 1 (standard exposure).
   const auto& pattern = p_.fertility_pattern[t + 1];
-  const auto& Pf = s.pop[kFemale];
-  const auto& Nf = s.next[kFemale];
-  double births = 0;
-  for (int a = kFertileFirst; a <= kFertileLast && a <= w; ++a) {
-    const auto i = static_cast<std::size_t>(a);
-    births += pattern[i] * 0.5 * (Pf[i] + Nf[i]);
-  }
+  const Lane* Pf = s.pop[kFemale].data();
+  const Lane* Nf = s.next[kFemale].data();
+  Lane births = splat(0.0);
+  for (int a = kFertileFirst; a <= kFertileLast && a <= w; ++a)
+    births += pattern[static_cast<std::size_t>(a)] * 0.5 * (Pf[a] + Nf[a]);
   births *= s.tfr;
   const double srb = srb_[t];
-  const double boys = births * srb / (1 + srb);
+  const Lane boys = births * srb / (1 + srb);
   s.next[kMale][0] = boys * s.survival[kMale][0] + migrants * p_.migration_profile[kMale][0];
   s.next[kFemale][0] = (births - boys) * s.survival[kFemale][0] + migrants * p_.migration_profile[kFemale][0];
 

@@ -6,25 +6,27 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/lanes.h"
 #include "models/demography/life_table.h"
 #include "models/params.h"
 
 namespace pfsim {
 
-// Per-path state and scratch, reused across paths.
+// Per-path state and scratch for kLanes paths side by side (core/lanes.h):
+// every value is a Lane, lane l belonging to the l-th path of the group.
+// Reused across groups.
 struct DemographyState {
-  std::array<std::vector<double>, 2> pop;       // 1 January of the current year
-  std::array<std::vector<double>, 2> next;      // 1 January of the next year
-  std::array<std::vector<double>, 2> mx;        // central death rates in force this year
-  std::array<std::vector<double>, 2> survival;  // cohort-component survival ratios
-  std::array<double, 2> kappa{0, 0};           // Lee-Carter index relative to the jump-off year
-  double log_tfr_gap = 0;                       // ln TFR - ln T* of the previous year
-  std::vector<double> scratch;                 // 3 (omega + 1), for the life table
+  std::array<std::vector<Lane>, 2> pop;       // 1 January of the current year, by sex and age
+  std::array<std::vector<Lane>, 2> next;      // 1 January of the next year
+  std::array<std::vector<Lane>, 2> mx;        // central death rates in force this year
+  std::array<std::vector<Lane>, 2> survival;  // cohort-component survival ratios
+  std::array<Lane, 2> kappa{};                // Lee-Carter index relative to the jump-off year
+  Lane log_tfr_gap{};                         // ln TFR - ln T* of the previous year
+  std::vector<Lane> scratch;                  // 3 (omega + 1), for the life table
   // Flows and summaries of the year just projected.
-  double tfr = 0, births = 0, deaths = 0;
-  std::array<double, 2> e0{0, 0}, e60{0, 0};
+  Lane tfr{}, births{}, deaths{};
+  std::array<Lane, 2> e0{}, e60{};
 };
-
 class DemographyModel {
  public:
   DemographyModel(const DemographyParams& params, int start_year, int end_year);
@@ -36,7 +38,10 @@ class DemographyModel {
 
   void start(DemographyState& s) const;
   // Projects from 1 January of `year` to 1 January of year + 1 into s.next,
-  // with the rates in force during `year`. central: every shock zero.
+  // with the rates in force during `year`; lane l follows path paths[l].
+  // central: every shock zero.
+  void step(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central, int year, DemographyState& s) const;
+  // The same with one path in every lane.
   void step(std::uint64_t seed, std::uint64_t path, bool central, int year, DemographyState& s) const;
   // After step: s.pop = s.next.
   static void advance(DemographyState& s) { std::swap(s.pop, s.next); }

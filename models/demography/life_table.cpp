@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "core/fast_exp.h"
 
 #include <cassert>
 #include <cmath>
@@ -99,25 +98,26 @@ namespace pfsim {
 
 namespace {
 // f(m) = (1 - e^-m) / m, the share of a year lived by the average life at
-// constant hazard m over the year, given p = e^-m.
-inline double lived_share(double m, double p) {
-  if (m > 1e-3) return (1.0 - p) / m;
-  // 1 - m/2 + m^2/6 - m^3/24 + m^4/120: truncation below m^5/720 < 1.4e-18.
-  return 1.0 + m * (-0.5 + m * (1.0 / 6 + m * (-1.0 / 24 + m * (1.0 / 120))));
+// constant hazard m over the year, given p = e^-m; below m = 1e-3 its series
+// 1 - m/2 + m^2/6 - m^3/24 + m^4/120 (truncation below m^5/720 < 1.4e-18).
+inline Lane lived_share(Lane m, Lane p) {
+  const Lane series = 1.0 + m * (-0.5 + m * (1.0 / 6 + m * (-1.0 / 24 + m * (1.0 / 120))));
+  return select(m > 1e-3, (1.0 - p) / m, series);
 }
 }  // namespace
 
-LifeSummary projection_life_table(std::span<const double> m, std::span<double> s, std::span<double> scratch,
+LifeSummary projection_life_table(std::span<const Lane> m, std::span<Lane> s, std::span<Lane> scratch,
                                   int summary_age) {
   const auto n = m.size();
   const auto w = n - 1;
-  double* p = scratch.data();
-  double* f = p + n;
-  double* L = f + n;
-  for (std::size_t a = 0; a < n; ++a) f[a] = -m[a];
-  exp_array(f, p, static_cast<int>(n));
-  for (std::size_t a = 0; a < n; ++a) f[a] = lived_share(m[a], p[a]);
-  double l = 1.0, l_at = 1.0;
+  Lane* p = scratch.data();
+  Lane* f = p + n;
+  Lane* L = f + n;
+  for (std::size_t a = 0; a < n; ++a) {
+    p[a] = lane_exp(-m[a]);
+    f[a] = lived_share(m[a], p[a]);
+  }
+  Lane l = splat(1.0), l_at = splat(1.0);
   for (std::size_t a = 0; a < w; ++a) {
     if (a == static_cast<std::size_t>(summary_age)) l_at = l;
     L[a] = l * f[a];
@@ -128,23 +128,25 @@ LifeSummary projection_life_table(std::span<const double> m, std::span<double> s
   s[0] = f[0];
   for (std::size_t a = 1; a < w; ++a) s[a] = L[a] / L[a - 1];
   s[w] = L[w] / (L[w - 1] + L[w]);
-  double T = 0, t_at = 0;
+  Lane T = splat(0.0), t_at = splat(0.0);
   for (std::size_t a = n; a-- > 0;) {
     T += L[a];
     if (a == static_cast<std::size_t>(summary_age)) t_at = T;
   }
-  return {T, summary_age >= 0 && static_cast<std::size_t>(summary_age) <= w ? t_at / l_at : 0.0};
+  return {T, summary_age >= 0 && static_cast<std::size_t>(summary_age) <= w ? t_at / l_at : splat(0.0)};
 }
 
-void survival_ratios_from(std::span<const double> m, std::span<double> s, int first, std::span<double> scratch) {
+void survival_ratios_from(std::span<const Lane> m, std::span<Lane> s, int first, std::span<Lane> scratch) {
   const auto n = static_cast<int>(m.size());
   const int w = n - 1;
   const int lo = std::max(0, first - 1);
-  double* p = scratch.data();
-  double* f = p + n;
-  for (int a = lo; a < n; ++a) f[a] = -m[static_cast<std::size_t>(a)];
-  exp_array(f + lo, p + lo, n - lo);
-  for (int a = lo; a < n; ++a) f[a] = lived_share(m[static_cast<std::size_t>(a)], p[a]);
+  Lane* p = scratch.data();
+  Lane* f = p + n;
+  for (int a = lo; a < n; ++a) {
+    const Lane ma = m[static_cast<std::size_t>(a)];
+    p[a] = lane_exp(-ma);
+    f[a] = lived_share(ma, p[a]);
+  }
   // L[a] / L[a-1] = p[a-1] f[a] / f[a-1]; the open group's T[w]/T[w-1] =
   // p[w-1] / (m[w] f[w-1] + p[w-1]).
   if (first <= 0) s[0] = f[0];

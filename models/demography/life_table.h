@@ -8,6 +8,8 @@
 // and finite, and m[omega] > 0 so that the open group closes. A violated size precondition
 // throws std::invalid_argument.
 #include <span>
+
+#include "core/lanes.h"
 #include <vector>
 
 namespace pfsim {
@@ -34,19 +36,21 @@ void survival_ratios(std::span<const double> m, std::span<double> s);
 
 namespace pfsim {
 
-// The per-path-year life table of the projection, fused into one pass with a
-// vectorised exp: survival ratios s as survival_ratios gives them, and e0 and
-// e[summary_age]. f = (1 - e^-m)/m uses its Taylor series below m = 1e-3,
-// where 1 - e^-m would lose digits. scratch needs 3 (omega + 1) entries.
+// The per-path-year life table of the projection, for kLanes paths at once
+// (core/lanes.h), with a vectorised exp: survival ratios s as
+// survival_ratios gives them, and e0 and e[summary_age]. f = (1 - e^-m)/m
+// uses its Taylor series below m = 1e-3, where 1 - e^-m would lose digits.
+// m, s have omega + 1 entries; scratch needs 3 (omega + 1).
 struct LifeSummary {
-  double e0;
-  double e_at;  // life expectancy at summary_age
+  Lane e0;
+  Lane e_at;  // life expectancy at summary_age
 };
-LifeSummary projection_life_table(std::span<const double> m, std::span<double> s, std::span<double> scratch,
+LifeSummary projection_life_table(std::span<const Lane> m, std::span<Lane> s, std::span<Lane> scratch,
                                   int summary_age);
 
 // Survival ratios s[a] for a = first..omega only (s[a] needs m[a-1] and
-// m[a]); the entries below `first` are left as they are.
-void survival_ratios_from(std::span<const double> m, std::span<double> s, int first, std::span<double> scratch);
+// m[a]); the entries below `first` are left as they are. scratch needs
+// 2 (omega + 1) entries.
+void survival_ratios_from(std::span<const Lane> m, std::span<Lane> s, int first, std::span<Lane> scratch);
 
 }  // namespace pfsim

@@ -144,6 +144,15 @@ SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demo
         if (member_share_[idx(x, a, t)] > 0 || retired_[idx(x, a, t)] > 0) first_age_ = std::min(first_age_, a);
   first_age_ = std::max(first_age_, 1);
 
+  // Pensioners' survival ratios are needed from the youngest age a pensioner
+  // can reach at a year end: one above the youngest age with a retired share.
+  first_pensioner_age_ = w;
+  for (int t = 0; t <= years; ++t)
+    for (int x = 0; x < 2; ++x)
+      for (int a = 1; a <= w; ++a)
+        if (retired_[idx(x, a, t)] > 0) first_pensioner_age_ = std::min(first_pensioner_age_, a);
+  first_pensioner_age_ = std::max(first_pensioner_age_, first_age_);
+
   last_member_age_.assign(static_cast<std::size_t>(years), -1);
   for (int t = 0; t < years; ++t)
     for (int x = 0; x < 2; ++x)
@@ -164,6 +173,7 @@ SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demo
         const double rho0 = retired_[idx(x, a, t)], rho1 = retired_[idx(x, a1, t + 1)];
         if (!(rho1 > rho0)) continue;
         const int b = y - a - 1;
+        awards_[idx(x, a, t)].retires = true;
         const double r_months = retirement_age(x, b);
         const double n = p_.contribution_years_mean + (r_months - reference) / 12.0;
         const double n_pre = std::clamp(kReformYear - (b + r_months / 12.0 - n), 0.0, n);
@@ -192,24 +202,54 @@ SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demo
   }
 }
 
+SchemeFlows lane(const SchemeFlowLanes& f, int l) {
+  SchemeFlows o;
+  o.average_wage = f.average_wage[l];
+  o.contributions_pooling = f.contributions_pooling[l];
+  o.contributions_account = f.contributions_account[l];
+  o.benefits_basic = f.benefits_basic[l];
+  o.benefits_transitional = f.benefits_transitional[l];
+  o.benefits_account = f.benefits_account[l];
+  o.overdraft = f.overdraft[l];
+  o.refunds = f.refunds[l];
+  o.transfers_out = f.transfers_out[l];
+  o.admin_costs = f.admin_costs[l];
+  o.subsidy = f.subsidy[l];
+  o.contributors = f.contributors[l];
+  o.members = f.members[l];
+  o.pensioners = f.pensioners[l];
+  o.new_pensioners = f.new_pensioners[l];
+  o.contributor_years = f.contributor_years[l];
+  o.pensioner_years = f.pensioner_years[l];
+  o.payroll = f.payroll[l];
+  o.account_liability = f.account_liability[l];
+  o.indexation = f.indexation[l];
+  o.crediting_rate = f.crediting_rate[l];
+  return o;
+}
+
 void SchemeModel::start(SchemeState& s) const {
   const auto n = static_cast<std::size_t>(ages_);
+  auto spread = [&](const std::vector<double>& v, std::vector<Lane>& out) {
+    out.resize(n);
+    for (std::size_t a = 0; a < n; ++a) out[a] = splat(v[a]);
+  };
   for (int x = 0; x < 2; ++x) {
-    s.accounts[x] = initial_accounts_[x];
-    s.pensioners[x] = initial_pensioners_[x];
+    spread(initial_accounts_[x], s.accounts[x]);
+    spread(initial_pensioners_[x], s.pensioners[x]);
     // Starting pensioners draw the calibrated average, all of it treated as
     // pooled (indexed); their account pensions are not separated (docs/model.md).
-    s.basic_benefit[x].assign(n, p_.calib_average_pension);
-    s.trans_benefit[x].assign(n, 0.0);
-    s.account_benefit[x].assign(n, 0.0);
-    s.remaining[x].assign(n, 0.0);
+    s.basic_benefit[x].assign(n, splat(p_.calib_average_pension));
+    s.trans_benefit[x].assign(n, splat(0.0));
+    s.account_benefit[x].assign(n, splat(0.0));
+    s.remaining[x].assign(n, splat(0.0));
     for (auto* v : {&s.next_accounts[x], &s.next_pensioners[x], &s.next_basic[x], &s.next_trans[x], &s.next_account[x],
                     &s.next_remaining[x], &s.pensioner_survival[x]})
-      v->assign(n, 0.0);
+      v->assign(n, splat(0.0));
   }
-  s.scaled_mx.assign(n, 0.0);
-  s.scratch.assign(3 * n, 0.0);
-  s.wage = p_.average_wage_base;
+  s.scaled_mx.assign(n, splat(0.0));
+  s.scratch.assign(3 * n, splat(0.0));
+  s.wage = splat(p_.average_wage_base);
 }
 
 void SchemeModel::advance(SchemeState& s) {
@@ -223,34 +263,46 @@ void SchemeModel::advance(SchemeState& s) {
 
 void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyState& demo, SchemeState& s,
                        SchemeFlows& out) const {
+  const SchemeEconomyLanes lanes{splat(econ.wage_growth), splat(econ.inflation), splat(econ.prev_wage_growth),
+                                 splat(econ.prev_inflation), splat(econ.fund_return)};
+  SchemeFlowLanes flows;
+  step(year, lanes, demo, s, flows);
+  out = lane(flows, 0);
+}
+
+void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const DemographyState& demo, SchemeState& s,
+                       SchemeFlowLanes& out) const {
   const int t = year - start_year_;
   const auto tu = static_cast<std::size_t>(t);
   const int w = ages_ - 1;
-  out = SchemeFlows{};
+  const Lane zero = splat(0.0);
+  out = SchemeFlowLanes{};
 
   // January indexation of pensions in payment (pooled part only).
-  double idx_rate;
+  Lane idx_rate;
   if (year <= p_.indexation_history_last) {
-    idx_rate = p_.indexation_history.at(year);
+    idx_rate = splat(p_.indexation_history.at(year));
   } else {
     idx_rate = p_.index_wage * econ.prev_wage_growth + p_.index_price * econ.prev_inflation + p_.index_constant;
-    idx_rate = std::clamp(idx_rate, p_.index_floor, p_.index_cap);
+    idx_rate = lane_clamp(idx_rate, splat(p_.index_floor), splat(p_.index_cap));
   }
   out.indexation = idx_rate;
 
-  const double wage_prev = s.wage;
-  const double wage = wage_prev * (1 + econ.wage_growth);
+  const Lane wage_prev = s.wage;
+  const Lane wage = wage_prev * (1 + econ.wage_growth);
   out.average_wage = wage;
-  double credit = 0;
+  Lane credit = zero;
   switch (p_.crediting) {
-    case CreditingRule::wage_growth: credit = std::max(econ.wage_growth, p_.crediting_floor); break;
-    case CreditingRule::fixed: credit = p_.crediting_fixed; break;
-    case CreditingRule::fund_return: credit = std::max(econ.fund_return, p_.crediting_floor); break;
+    case CreditingRule::wage_growth: credit = lane_max(econ.wage_growth, splat(p_.crediting_floor)); break;
+    case CreditingRule::fixed: credit = splat(p_.crediting_fixed); break;
+    case CreditingRule::fund_return: credit = lane_max(econ.fund_return, splat(p_.crediting_floor)); break;
   }
   out.crediting_rate = credit;
-  const double grow = 1 + credit;
-  const double half = std::sqrt(grow);
-  const double base = p_.compliance * wage;  // contribution base per contributor
+  const Lane grow = 1 + credit;
+  const Lane half = lane_sqrt(grow);
+  const Lane inv_half = 1.0 / half;
+  const Lane index_factor = 1 + idx_rate;
+  const Lane base = p_.compliance * wage;  // contribution base per contributor
   const double tau_pool = pooling_rate_[tu];
   const double tau_pa = account_rate_[tu];
 
@@ -261,133 +313,157 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
       continue;
     }
     // Only ages from the youngest possible pensioner up are needed.
-    for (int a = first_age_ - 1; a <= w; ++a)
+    for (int a = first_pensioner_age_ - 1; a <= w; ++a)
       s.scaled_mx[static_cast<std::size_t>(a)] = demo.mx[x][static_cast<std::size_t>(a)] * p_.pensioner_mortality_multiplier;
-    survival_ratios_from(s.scaled_mx, s.pensioner_survival[x], first_age_, s.scratch);
+    survival_ratios_from(s.scaled_mx, s.pensioner_survival[x], first_pensioner_age_, s.scratch);
   }
 
   // Sums over cohorts in locals: the compiler cannot keep members of `out`
   // in registers across the stores into the state arrays.
-  SchemeFlows acc = out;  // the rates set above, every sum at zero
+  SchemeFlowLanes acc = out;  // the rates set above, every sum at zero
   for (int x = 0; x < 2; ++x) {
-    const auto& P0 = demo.pop[x];
-    const auto& P1 = demo.next[x];
-    const auto& sv = demo.survival[x];
-    const auto& sp = s.pensioner_survival[x];
-    auto& A1 = s.next_accounts[x];
-    auto& Q1 = s.next_pensioners[x];
-    auto& BB1 = s.next_basic[x];
-    auto& BT1 = s.next_trans[x];
-    auto& BA1 = s.next_account[x];
-    auto& RB1 = s.next_remaining[x];
-    std::fill(A1.begin(), A1.end(), 0.0);
-    std::fill(Q1.begin(), Q1.end(), 0.0);
-    std::fill(BB1.begin(), BB1.end(), 0.0);
-    std::fill(BT1.begin(), BT1.end(), 0.0);
-    std::fill(BA1.begin(), BA1.end(), 0.0);
-    std::fill(RB1.begin(), RB1.end(), 0.0);
-    // Cohorts younger than first_age_ have neither members nor pensioners.
-    for (int a = first_age_ - 1; a <= w; ++a) {
-      const auto i = static_cast<std::size_t>(a);
+    const Lane* P0 = demo.pop[x].data();
+    const Lane* P1 = demo.next[x].data();
+    const Lane* sv = demo.survival[x].data();
+    const Lane* sp = s.pensioner_survival[x].data();
+    const Lane* A0s = s.accounts[x].data();
+    const Lane* Q0s = s.pensioners[x].data();
+    const Lane* BB0s = s.basic_benefit[x].data();
+    const Lane* BT0s = s.trans_benefit[x].data();
+    const Lane* BA0s = s.account_benefit[x].data();
+    const Lane* RB0s = s.remaining[x].data();
+    Lane* A1 = s.next_accounts[x].data();
+    Lane* Q1 = s.next_pensioners[x].data();
+    Lane* BB1 = s.next_basic[x].data();
+    Lane* BT1 = s.next_trans[x].data();
+    Lane* BA1 = s.next_account[x].data();
+    Lane* RB1 = s.next_remaining[x].data();
+    for (int a = 0; a <= w; ++a) A1[a] = Q1[a] = BB1[a] = BT1[a] = BA1[a] = RB1[a] = zero;
+    // One cohort of age a; kMembers: the cohort has members this year or
+    // the next; kAwards: some of them retire during the year, or a second
+    // cohort enters the open group. Without them the member and award terms
+    // are exact zeros, so the lean instances give the same values.
+    auto cohort = [&]<bool kMembers, bool kAwards>(int a) {
       const int a1 = std::min(a + 1, w);  // the open group absorbs omega - 1 and omega
-      const auto j = static_cast<std::size_t>(a1);
-
-      // Members and contributors: exposure is the mean of the cohort's two 1 January stocks.
-      // Past the last age with members (in this year or the next) only pensioners remain.
-      const bool has_members = a <= last_member_age_[tu];
+      const int j = a1;
       const double rho0 = retired_[idx(x, a, t)];
       const double rho1 = retired_[idx(x, a1, t + 1)];
-      const double e1 = member_share_[idx(x, a1, t + 1)];
-      const double m0 = has_members ? P0[i] * member_share_[idx(x, a, t)] * (1 - rho0) : 0.0;
-      // Survivors of this cohort at year end: P1[j] when a1 = a + 1 < omega; in
-      // the open group, split P1[w] by the cohorts' survivor shares.
-      double p1 = P1[j];
-      if (a1 == w && has_members) {
-        const double from_prev = P0[static_cast<std::size_t>(w - 1)];
-        const double from_open = P0[static_cast<std::size_t>(w)];
-        const double total = from_prev + from_open;
-        p1 = total > 0 ? P1[j] * (a == w ? from_open : from_prev) / total : 0.0;
-      }
-      const double m1 = has_members ? p1 * e1 * (1 - rho1) : 0.0;
-      const double exposure = p_.contribution_density * 0.5 * (m0 + m1);
-      acc.contributor_years += exposure;
-      acc.contributions_pooling += tau_pool * base * exposure;
-      const double c_pa = tau_pa * base * exposure;
-      acc.contributions_account += c_pa;
-      acc.members += m1;
-      acc.contributors += p_.contribution_density * m1;
-
-      // Members' accounts: deaths refunded mid-year; the rest credited, split
-      // at year end between those who stay and those who retire.
-      const double death = 1 - sv[j];
-      const double A0 = has_members ? s.accounts[x][i] : 0.0;
-      acc.refunds += A0 * death * half;
-      const double a_end = A0 * (1 - death) * grow + c_pa * half;
-      const double retiring_share = awards_[idx(x, a, t)].retiring_share;
-      const double a_ret = a_end * retiring_share;
-      A1[j] += a_end - a_ret;
-
-      // New pensioners of this cohort (awarded during y, counted half a year).
-      const double retiring = has_members ? p1 * e1 * std::max(0.0, rho1 - rho0) : 0.0;
       const Award& aw = awards_[idx(x, a, t)];
-      const double eligible = retiring > 0 ? aw.eligible : 0.0;
-      const double awarded = retiring * eligible;
-      acc.transfers_out += a_ret * (1 - eligible);
-      double bb_new = 0, bt_new = 0, ba_new = 0;
-      if (awarded > 0) {
-        bb_new = wage_prev * aw.basic;
-        bt_new = wage_prev * aw.transitional;
-        ba_new = (a_ret / retiring) * aw.account;
-        acc.new_pensioners += awarded;
+      Lane a_ret = zero, awarded = zero, eligible = zero, bb_new = zero, bt_new = zero, ba_new = zero;
+      if constexpr (kMembers) {
+        // Members and contributors: exposure is the mean of the cohort's two 1 January stocks.
+        const double e1 = member_share_[idx(x, a1, t + 1)];
+        const Lane m0 = P0[a] * member_share_[idx(x, a, t)] * (1 - rho0);
+        // Survivors of this cohort at year end: P1[j] when a1 = a + 1 < omega; in
+        // the open group, split P1[w] by the cohorts' survivor shares.
+        Lane p1 = P1[j];
+        if (a1 == w) {
+          const Lane from_prev = P0[w - 1];
+          const Lane from_open = P0[w];
+          const Lane total = from_prev + from_open;
+          p1 = select(total > 0, P1[j] * (a == w ? from_open : from_prev) / total, zero);
+        }
+        const Lane m1 = p1 * e1 * (1 - rho1);
+        const Lane exposure = p_.contribution_density * 0.5 * (m0 + m1);
+        acc.contributor_years += exposure;
+        acc.contributions_pooling += tau_pool * base * exposure;
+        const Lane c_pa = tau_pa * base * exposure;
+        acc.contributions_account += c_pa;
+        acc.members += m1;
+        acc.contributors += p_.contribution_density * m1;
+
+        // Members' accounts: deaths refunded mid-year; the rest credited, split
+        // at year end between those who stay and those who retire.
+        const Lane death = 1 - sv[j];
+        const Lane A0 = A0s[a];
+        acc.refunds += A0 * death * half;
+        const Lane a_end = A0 * (1 - death) * grow + c_pa * half;
+        a_ret = a_end * aw.retiring_share;
+        A1[j] += a_end - a_ret;
+
+        if constexpr (kAwards) {
+          // New pensioners of this cohort (awarded during y, counted half a year).
+          const Lane retiring = p1 * e1 * std::max(0.0, rho1 - rho0);
+          eligible = select(retiring > 0, splat(aw.eligible), zero);
+          awarded = retiring * eligible;
+          acc.transfers_out += a_ret * (1 - eligible);
+          const LaneMask is_awarded = awarded > 0;
+          bb_new = select(is_awarded, wage_prev * aw.basic, zero);
+          bt_new = select(is_awarded, wage_prev * aw.transitional, zero);
+          ba_new = select(is_awarded, (a_ret / retiring) * aw.account, zero);
+          acc.new_pensioners += select(is_awarded, awarded, zero);
+        } else {
+          acc.transfers_out += a_ret;
+        }
       }
 
       // Pensioners in payment: survivors keep last year's level (indexed next January).
-      const double q0 = s.pensioners[x][i];
-      const double bb0 = s.basic_benefit[x][i] * (1 + idx_rate);
-      const double bt0 = s.trans_benefit[x][i] * (1 + idx_rate);
-      const double ba0 = s.account_benefit[x][i];
-      const double qs = q0 * sp[j];
-      acc.pensioner_years += 0.5 * (q0 + qs + awarded);
-      acc.benefits_basic += 0.5 * ((q0 + qs) * bb0 + awarded * bb_new);
-      acc.benefits_transitional += 0.5 * ((q0 + qs) * bt0 + awarded * bt_new);
-      const double account_paid = 0.5 * (q0 * ba0 + qs * ba0 + awarded * ba_new);
-      const double rb0 = s.remaining[x][i];
+      const Lane q0 = Q0s[a];
+      const Lane bb0 = BB0s[a] * index_factor;
+      const Lane bt0 = BT0s[a] * index_factor;
+      const Lane ba0 = BA0s[a];
+      const Lane qs = q0 * sp[j];
+      const Lane rb0 = RB0s[a];
       acc.refunds += rb0 * (1 - sp[j]) * half;
-      const double available = rb0 * sp[j] * grow + a_ret * eligible;
-      const double due = account_paid * half;
-      double overdraft = 0;
-      if (due > available)
-        overdraft = (due - available) / half;  // the pooling fund pays on
-      else
-        RB1[j] += available - due;
+      const Lane q1 = qs + awarded;
+      Lane account_paid, available;
+      if constexpr (kAwards) {
+        acc.pensioner_years += 0.5 * (q0 + qs + awarded);
+        acc.benefits_basic += 0.5 * ((q0 + qs) * bb0 + awarded * bb_new);
+        acc.benefits_transitional += 0.5 * ((q0 + qs) * bt0 + awarded * bt_new);
+        account_paid = 0.5 * (q0 * ba0 + qs * ba0 + awarded * ba_new);
+        available = rb0 * sp[j] * grow + a_ret * eligible;
+      } else {
+        acc.pensioner_years += 0.5 * (q0 + qs);
+        acc.benefits_basic += 0.5 * ((q0 + qs) * bb0);
+        acc.benefits_transitional += 0.5 * ((q0 + qs) * bt0);
+        account_paid = 0.5 * (q0 * ba0 + qs * ba0);
+        available = rb0 * sp[j] * grow;
+      }
+      const Lane due = account_paid * half;
+      const LaneMask short_of = due > available;  // the pooling fund pays on
+      acc.overdraft += select(short_of, (due - available) * inv_half, zero);
+      RB1[j] = select(short_of, RB1[j], RB1[j] + (available - due));
       acc.benefits_account += account_paid;
-      acc.overdraft += overdraft;
-      const double q1 = qs + awarded;
-      const double prev_q = Q1[j];  // non-zero only where two cohorts meet in the open group
-      if (awarded == 0 && prev_q == 0) {
+      if constexpr (kAwards) {
+        // A new award or a second cohort entering the open group averages the
+        // levels by head count; survivors alone keep theirs.
+        const Lane prev_q = Q1[j];  // non-zero only where two cohorts meet in the open group
+        const LaneMask keep = (awarded == 0) & (prev_q == 0);
+        const LaneMask mix = ~keep & (q1 > 0);
+        const Lane inv = 1.0 / (prev_q + q1);
+        BB1[j] = select(keep, bb0, select(mix, (BB1[j] * prev_q + qs * bb0 + awarded * bb_new) * inv, BB1[j]));
+        BT1[j] = select(keep, bt0, select(mix, (BT1[j] * prev_q + qs * bt0 + awarded * bt_new) * inv, BT1[j]));
+        BA1[j] = select(keep, ba0, select(mix, (BA1[j] * prev_q + qs * ba0 + awarded * ba_new) * inv, BA1[j]));
+        Q1[j] = select(keep, q1, select(mix, prev_q + q1, Q1[j]));
+      } else {
         BB1[j] = bb0;
         BT1[j] = bt0;
         BA1[j] = ba0;
         Q1[j] = q1;
-      } else if (q1 > 0) {
-        const double inv = 1.0 / (prev_q + q1);
-        BB1[j] = (BB1[j] * prev_q + qs * bb0 + awarded * bb_new) * inv;
-        BT1[j] = (BT1[j] * prev_q + qs * bt0 + awarded * bt_new) * inv;
-        BA1[j] = (BA1[j] * prev_q + qs * ba0 + awarded * ba_new) * inv;
-        Q1[j] = prev_q + q1;
       }
+    };
+    // Cohorts younger than first_age_ have neither members nor pensioners;
+    // past the last age with members (in this year or the next) only
+    // pensioners remain.
+    for (int a = first_age_ - 1; a <= w; ++a) {
+      const bool members = a <= last_member_age_[tu];
+      const bool awards = (members && awards_[idx(x, a, t)].retires) || a == w;
+      if (members && awards) cohort.template operator()<true, true>(a);
+      else if (members) cohort.template operator()<true, false>(a);
+      else if (awards) cohort.template operator()<false, true>(a);
+      else cohort.template operator()<false, false>(a);
     }
     for (int a = 0; a <= w; ++a) {
-      const auto i = static_cast<std::size_t>(a);
-      acc.pensioners += Q1[i];
-      acc.account_liability += A1[i] + RB1[i];
+      acc.pensioners += Q1[a];
+      acc.account_liability += A1[a] + RB1[a];
     }
   }
   out = acc;
   out.payroll = base * out.contributor_years;
   // Shares of expenditure are taken on benefits, refunds and transfers out
   // (the expenditure before administrative costs, which cannot be a share of themselves).
-  const double spending = out.benefits() + out.refunds + out.transfers_out;
+  const Lane spending = out.benefits() + out.refunds + out.transfers_out;
   out.admin_costs = p_.admin_cost_share * spending;
   switch (p_.subsidy) {
     case SubsidyRule::none: break;

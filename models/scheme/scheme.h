@@ -6,62 +6,74 @@
 #include <array>
 #include <vector>
 
+#include "core/lanes.h"
 #include "models/demography/demography.h"
 #include "models/params.h"
 
 namespace pfsim {
 
-// The economy as the scheme sees it during one year.
-struct SchemeEconomy {
-  double wage_growth = 0;       // nominal G_y
-  double inflation = 0;         // pi_y = CPI_y / CPI_{y-1} - 1
-  double prev_wage_growth = 0;  // G_{y-1}
-  double prev_inflation = 0;    // pi_{y-1}
-  double fund_return = 0;       // R_y of the fund backing the accounts (the basic fund, or the account fund when funded)
+// The economy as the scheme sees it during one year; T is double for one
+// path or Lane for kLanes paths side by side (core/lanes.h).
+template <class T>
+struct SchemeEconomyT {
+  T wage_growth{};       // nominal G_y
+  T inflation{};         // pi_y = CPI_y / CPI_{y-1} - 1
+  T prev_wage_growth{};  // G_{y-1}
+  T prev_inflation{};    // pi_{y-1}
+  T fund_return{};       // R_y of the fund backing the accounts (the basic fund, or the account fund when funded)
 };
+using SchemeEconomy = SchemeEconomyT<double>;
+using SchemeEconomyLanes = SchemeEconomyT<Lane>;
 
 // Flows during the year and stocks at its end (31 December = 1 January of y + 1).
-struct SchemeFlows {
-  double average_wage = 0;          // w_y
-  double contributions_pooling = 0; // employers
-  double contributions_account = 0; // individuals
-  double benefits_basic = 0;        // basic pensions, indexed
-  double benefits_transitional = 0; // transitional pensions for pre-1997 service, indexed
-  double benefits_account = 0;      // account pensions, including the overdraft
-  double overdraft = 0;             // account pensions paid after the balance ran out
-  double refunds = 0;               // account balances of members and pensioners who die
-  double transfers_out = 0;         // balances refunded to retirees without the minimum years
-  double admin_costs = 0;
-  double subsidy = 0;               // the subsidy rule (the backstop is the funds' business)
-  double contributors = 0;          // year-end stock
-  double members = 0;               // year-end stock, working status
-  double pensioners = 0;            // year-end stock
-  double new_pensioners = 0;        // awarded during the year
-  double contributor_years = 0;     // exposure, person-years
-  double pensioner_years = 0;       // exposure, person-years
-  double payroll = 0;               // lambda w_y W (contribution base)
-  double account_liability = 0;     // members' and pensioners' notional balances, year end
-  double indexation = 0;            // increase applied in January of the year
-  double crediting_rate = 0;
-  double benefits_pooled() const { return benefits_basic + benefits_transitional; }
-  double benefits() const { return benefits_pooled() + benefits_account; }
-  double income() const { return contributions_pooling + contributions_account + subsidy; }
-  double expenditure() const { return benefits() + refunds + transfers_out + admin_costs; }
+template <class T>
+struct SchemeFlowsT {
+  T average_wage{};          // w_y
+  T contributions_pooling{}; // employers
+  T contributions_account{}; // individuals
+  T benefits_basic{};        // basic pensions, indexed
+  T benefits_transitional{}; // transitional pensions for pre-1997 service, indexed
+  T benefits_account{};      // account pensions, including the overdraft
+  T overdraft{};             // account pensions paid after the balance ran out
+  T refunds{};               // account balances of members and pensioners who die
+  T transfers_out{};         // balances refunded to retirees without the minimum years
+  T admin_costs{};
+  T subsidy{};               // the subsidy rule (the backstop is the funds' business)
+  T contributors{};          // year-end stock
+  T members{};               // year-end stock, working status
+  T pensioners{};            // year-end stock
+  T new_pensioners{};        // awarded during the year
+  T contributor_years{};     // exposure, person-years
+  T pensioner_years{};       // exposure, person-years
+  T payroll{};               // lambda w_y W (contribution base)
+  T account_liability{};     // members' and pensioners' notional balances, year end
+  T indexation{};            // increase applied in January of the year
+  T crediting_rate{};
+  T benefits_pooled() const { return benefits_basic + benefits_transitional; }
+  T benefits() const { return benefits_pooled() + benefits_account; }
+  T income() const { return contributions_pooling + contributions_account + subsidy; }
+  T expenditure() const { return benefits() + refunds + transfers_out + admin_costs; }
 };
+using SchemeFlows = SchemeFlowsT<double>;
+using SchemeFlowLanes = SchemeFlowsT<Lane>;
 
+// Lane l of each flow.
+SchemeFlows lane(const SchemeFlowLanes& f, int l);
+
+// Cohort state of kLanes paths, by sex and age (each value a Lane).
 struct SchemeState {
-  std::array<std::vector<double>, 2> accounts;        // members' balances by cohort, 1 January
-  std::array<std::vector<double>, 2> pensioners;      // counts
-  std::array<std::vector<double>, 2> basic_benefit;   // average basic pension, per year
-  std::array<std::vector<double>, 2> trans_benefit;   // average transitional pension, per year
-  std::array<std::vector<double>, 2> account_benefit; // average account pension, per year
-  std::array<std::vector<double>, 2> remaining;       // pensioners' remaining balances
-  std::array<std::vector<double>, 2> next_accounts, next_pensioners, next_basic, next_trans, next_account, next_remaining;
-  std::array<std::vector<double>, 2> pensioner_survival;
-  std::vector<double> scaled_mx;
-  std::vector<double> scratch;
-  double wage = 0;                                    // w_{y-1}
-  double first_wage = 0;                              // w_{y0}
+  std::array<std::vector<Lane>, 2> accounts;        // members' balances by cohort, 1 January
+  std::array<std::vector<Lane>, 2> pensioners;      // counts
+  std::array<std::vector<Lane>, 2> basic_benefit;   // average basic pension, per year
+  std::array<std::vector<Lane>, 2> trans_benefit;   // average transitional pension, per year
+  std::array<std::vector<Lane>, 2> account_benefit; // average account pension, per year
+  std::array<std::vector<Lane>, 2> remaining;       // pensioners' remaining balances
+  std::array<std::vector<Lane>, 2> next_accounts, next_pensioners, next_basic, next_trans, next_account, next_remaining;
+  std::array<std::vector<Lane>, 2> pensioner_survival;
+  std::vector<Lane> scaled_mx;
+  std::vector<Lane> scratch;
+  Lane wage{};                                      // w_{y-1}
+  Lane first_wage{};                                // w_{y0}
 };
 
 struct SchemeCalibration {
@@ -80,6 +92,9 @@ class SchemeModel {
   void start(SchemeState& s) const;
   // One year: flows of `year` and stocks at 1 January of year + 1. `demo`
   // holds the population on 1 January of year (pop) and year + 1 (next).
+  void step(int year, const SchemeEconomyLanes& econ, const DemographyState& demo, SchemeState& s,
+            SchemeFlowLanes& out) const;
+  // The same economy in every lane; out receives lane 0.
   void step(int year, const SchemeEconomy& econ, const DemographyState& demo, SchemeState& s,
             SchemeFlows& out) const;
   static void advance(SchemeState& s);
@@ -111,6 +126,7 @@ class SchemeModel {
   // (basic, transitional) or of its balance (account); precomputed because it
   // is the same on every path.
   struct Award {
+    bool retires = false;      // rho1 > rho0: some of the cohort retire during the year
     double retiring_share = 0; // (rho1 - rho0) / (1 - rho0): members of working status who retire
     double eligible = 0;       // share with the minimum contribution years
     double basic = 0;          // (1 + I)/2 n 1%
@@ -121,6 +137,7 @@ class SchemeModel {
   SchemeParams p_;
   int start_year_, end_year_, ages_;
   int first_age_ = 1;                 // youngest age with members or pensioners in any year
+  int first_pensioner_age_ = 1;       // youngest age with pensioners at a year end, in any year
   std::vector<Award> awards_;         // [t][x][a], t = 0..years-1
   std::vector<int> last_member_age_;  // [t]: oldest cohort age with members in year t or t + 1
   std::vector<double> member_share_;  // [t][x][a], t = 0..years
