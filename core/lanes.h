@@ -59,34 +59,42 @@ inline Lane lane_sqrt(Lane x) {
   return x;
 }
 
-// exp lane by lane without a libm call per element: x = n ln2 + r with
-// |r| <= ln2/2 (Cody-Waite split of ln2), exp(r) by its Taylor polynomial to
-// degree 13 (truncation below 2e-17 relative), and 2^n put into the exponent
-// bits. Relative error within a few ulp of std::exp for |x| <= 700
-// (tests/test_lanes.cpp). Inputs must lie in [-700, 700] (pfsim passes log
-// death rates and minus death rates, far inside): a branch to clamp them would
-// cost more than the exp. libm's exp is not vectorised without -ffast-math,
-// which pfsim never uses in model code.
+// exp lane by lane without a libm call per element: x = (8 n + j) ln2/8 + r
+// with |r| <= ln2/16 (Cody-Waite split of ln2/8), exp(x) = 2^n 2^(j/8) e^r,
+// 2^(j/8) from an eight-entry table that fills one Lane (one permute
+// instruction), e^r - 1 by its Taylor polynomial to degree 8 (truncation
+// below 2e-18 relative, Horner's scheme with std::fma), and 2^n put into the
+// exponent bits. Relative error within a few ulp of std::exp for
+// |x| <= 700 (tests/test_lanes.cpp). Inputs must lie in [-700, 700] (pfsim
+// passes log death rates and minus death rates, far inside): a branch to
+// clamp them would cost more than the exp. libm's exp is not vectorised
+// without -ffast-math, which pfsim never uses in model code.
 inline Lane lane_exp(Lane x) {
-  constexpr double kLog2e = 1.4426950408889634;
-  constexpr double kLn2Hi = 6.93147180369123816490e-01;
-  constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  constexpr double k8Log2e = 11.541560327111707;               // 8 / ln 2
+  constexpr double kLn2Hi8 = 6.93147180369123816490e-01 / 8;   // ln 2 / 8, high part: k kLn2Hi8 is exact
+  constexpr double kLn2Lo8 = 1.90821492927058770002e-10 / 8;   // the rest of ln 2 / 8
   constexpr double kRound = 6755399441055744.0;  // 1.5 * 2^52: adding it rounds to an integer
-  // kk holds round(x log2 e) in its low mantissa bits; its integer image
-  // gives 2^k by integer adds and shifts.
-  const Lane kk = x * kLog2e + kRound;
+  constexpr std::int64_t kRoundBits = 0x4338000000000000LL;
+  // 2^(j/8), correctly rounded.
+  const Lane table = {1.0, 1.0905077326652577, 1.189207115002721, 1.2968395546510096,
+                      1.4142135623730951, 1.5422108254079407, 1.681792830507429, 1.8340080864093424};
+  // kk holds k = round(8 x / ln 2) in its low mantissa bits.
+  const Lane kk = x * k8Log2e + kRound;
   const Lane k = kk - kRound;
-  const Lane r = (x - k * kLn2Hi) - k * kLn2Lo;
-  // Horner's scheme with fused multiply-adds: one rounding a step.
-  constexpr double kCoefficients[] = {1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
-                                      1.0 / 40320.0,     1.0 / 5040.0,     1.0 / 720.0,     1.0 / 120.0,
-                                      1.0 / 24.0,        1.0 / 6.0,        0.5,             1.0,
-                                      1.0};
-  Lane p = splat(1.0 / 6227020800.0);  // 1/13!
-  for (double c : kCoefficients) p = lane_fma(p, r, splat(c));
-  LaneMask bits = std::bit_cast<LaneMask>(kk);
-  bits = (bits - 0x4338000000000000LL + 1023) << 52;  // kRound's bit pattern is 0x4338000000000000
-  return p * std::bit_cast<Lane>(bits);
+  const Lane r = (x - k * kLn2Hi8) - k * kLn2Lo8;
+  const LaneMask ki = std::bit_cast<LaneMask>(kk) - kRoundBits;
+  const Lane t = __builtin_shuffle(table, ki & 7);
+  // e^r - 1 = r (1 + r/2 + r^2/6 + ... + r^7/8!).
+  Lane q = lane_fma(splat(1.0 / 40320.0), r, splat(1.0 / 5040.0));
+  q = lane_fma(q, r, splat(1.0 / 720.0));
+  q = lane_fma(q, r, splat(1.0 / 120.0));
+  q = lane_fma(q, r, splat(1.0 / 24.0));
+  q = lane_fma(q, r, splat(1.0 / 6.0));
+  q = lane_fma(q, r, splat(0.5));
+  q = lane_fma(q, r, splat(1.0));
+  const Lane em1 = q * r;
+  const Lane scale = std::bit_cast<Lane>(((ki >> 3) + 1023) << 52);
+  return lane_fma(t, em1, t) * scale;
 }
 
 }  // namespace pfsim

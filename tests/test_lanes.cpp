@@ -13,23 +13,24 @@
 using pfsim::kLanes;
 using pfsim::Lane;
 
-TEST_CASE("lane_exp agrees with std::exp to a few ulp over the range pfsim uses") {
+TEST_CASE("lane_exp agrees with std::exp to within two ulp over the range pfsim uses") {
   std::vector<double> x;
-  for (double v = -60.0; v <= 10.0; v += 0.000731) x.push_back(v);
-  for (double v : {0.0, -0.0, 1e-300, -1e-18, 1e-10, std::log(2.0), -std::log(2.0) / 2, 700.0, -700.0}) x.push_back(v);
+  for (double v = -700.0; v <= 700.0; v += 0.000731) x.push_back(v);
+  for (double v : {0.0, -0.0, 1e-300, -1e-18, 1e-10, std::log(2.0), -std::log(2.0) / 2, std::log(2.0) / 16, 700.0, -700.0})
+    x.push_back(v);
   while (x.size() % kLanes != 0) x.push_back(0.0);
-  double worst = 0;
+  double worst = 0;  // in units in the last place of std::exp's value
   for (std::size_t i = 0; i < x.size(); i += kLanes) {
     Lane v;
     for (int l = 0; l < kLanes; ++l) v[l] = x[i + static_cast<std::size_t>(l)];
     const Lane y = pfsim::lane_exp(v);
     for (int l = 0; l < kLanes; ++l) {
       const double e = std::exp(v[l]);
-      worst = std::max(worst, std::abs(y[l] - e) / e);
+      worst = std::max(worst, std::abs(y[l] - e) / (std::nextafter(e, INFINITY) - e));
     }
   }
-  // 4 ulp of 1.0 is 8.9e-16.
-  CHECK(worst < 8.9e-16);
+  // Measured: 1 ulp at the worst (glibc's exp is itself within 1 ulp).
+  CHECK(worst <= 2.0);
   CHECK(pfsim::lane_exp(pfsim::splat(0.0))[0] == 1.0);
 }
 
