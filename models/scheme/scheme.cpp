@@ -338,7 +338,9 @@ void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const Demograph
     Lane* BT1 = s.next_trans[x].data();
     Lane* BA1 = s.next_account[x].data();
     Lane* RB1 = s.next_remaining[x].data();
-    for (int a = 0; a <= w; ++a) A1[a] = Q1[a] = BB1[a] = BT1[a] = BA1[a] = RB1[a] = zero;
+    // Each year-end cell j is written first by cohort j - 1 (an assignment)
+    // and, in the open group j = omega only, again by cohort omega (which
+    // adds to it). Cells below first_age_ stay at the zeros start() gave them.
     // One cohort of age a; kMembers: the cohort has members this year or
     // the next; kAwards: some of them retire during the year, or a second
     // cohort enters the open group. Without them the member and award terms
@@ -349,6 +351,7 @@ void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const Demograph
       const double rho0 = retired_[idx(x, a, t)];
       const double rho1 = retired_[idx(x, a1, t + 1)];
       const Award& aw = awards_[idx(x, a, t)];
+      const bool first = a < w;  // the first cohort to reach cell j
       Lane a_ret = zero, awarded = zero, eligible = zero, bb_new = zero, bt_new = zero, ba_new = zero;
       if constexpr (kMembers) {
         // Members and contributors: exposure is the mean of the cohort's two 1 January stocks.
@@ -379,7 +382,7 @@ void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const Demograph
         acc.refunds += A0 * death * half;
         const Lane a_end = A0 * (1 - death) * grow + c_pa * half;
         a_ret = a_end * aw.retiring_share;
-        A1[j] += a_end - a_ret;
+        A1[j] = first ? a_end - a_ret : A1[j] + (a_end - a_ret);
 
         if constexpr (kAwards) {
           // New pensioners of this cohort (awarded during y, counted half a year).
@@ -395,6 +398,8 @@ void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const Demograph
         } else {
           acc.transfers_out += a_ret;
         }
+      } else if (first) {
+        A1[j] = zero;
       }
 
       // Pensioners in payment: survivors keep last year's level (indexed next January).
@@ -423,19 +428,21 @@ void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const Demograph
       const Lane due = account_paid * half;
       const LaneMask short_of = due > available;  // the pooling fund pays on
       acc.overdraft += select(short_of, (due - available) * inv_half, zero);
-      RB1[j] = select(short_of, RB1[j], RB1[j] + (available - due));
+      const Lane rb_prev = first ? zero : RB1[j];
+      RB1[j] = select(short_of, rb_prev, rb_prev + (available - due));
       acc.benefits_account += account_paid;
       if constexpr (kAwards) {
         // A new award or a second cohort entering the open group averages the
         // levels by head count; survivors alone keep theirs.
-        const Lane prev_q = Q1[j];  // non-zero only where two cohorts meet in the open group
+        const Lane prev_q = first ? zero : Q1[j];  // non-zero only where two cohorts meet in the open group
+        const Lane bb_prev = first ? zero : BB1[j], bt_prev = first ? zero : BT1[j], ba_prev = first ? zero : BA1[j];
         const LaneMask keep = (awarded == 0) & (prev_q == 0);
         const LaneMask mix = ~keep & (q1 > 0);
         const Lane inv = 1.0 / (prev_q + q1);
-        BB1[j] = select(keep, bb0, select(mix, (BB1[j] * prev_q + qs * bb0 + awarded * bb_new) * inv, BB1[j]));
-        BT1[j] = select(keep, bt0, select(mix, (BT1[j] * prev_q + qs * bt0 + awarded * bt_new) * inv, BT1[j]));
-        BA1[j] = select(keep, ba0, select(mix, (BA1[j] * prev_q + qs * ba0 + awarded * ba_new) * inv, BA1[j]));
-        Q1[j] = select(keep, q1, select(mix, prev_q + q1, Q1[j]));
+        BB1[j] = select(keep, bb0, select(mix, (bb_prev * prev_q + qs * bb0 + awarded * bb_new) * inv, bb_prev));
+        BT1[j] = select(keep, bt0, select(mix, (bt_prev * prev_q + qs * bt0 + awarded * bt_new) * inv, bt_prev));
+        BA1[j] = select(keep, ba0, select(mix, (ba_prev * prev_q + qs * ba0 + awarded * ba_new) * inv, ba_prev));
+        Q1[j] = select(keep, q1, select(mix, prev_q + q1, prev_q));
       } else {
         BB1[j] = bb0;
         BT1[j] = bt0;
@@ -453,10 +460,13 @@ void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const Demograph
       else if (members) cohort.template operator()<true, false>(a);
       else if (awards) cohort.template operator()<false, true>(a);
       else cohort.template operator()<false, false>(a);
-    }
-    for (int a = 0; a <= w; ++a) {
-      acc.pensioners += Q1[a];
-      acc.account_liability += A1[a] + RB1[a];
+      // Year-end stocks, summed by age as each cell is complete (the open
+      // group after its second cohort; cells below first_age_ are zero).
+      if (a != w - 1) {
+        const int j = std::min(a + 1, w);
+        acc.pensioners += Q1[j];
+        acc.account_liability += A1[j] + RB1[j];
+      }
     }
   }
   out = acc;
