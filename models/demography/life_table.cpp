@@ -98,11 +98,17 @@ namespace pfsim {
 
 namespace {
 // f(m) = (1 - e^-m) / m, the share of a year lived by the average life at
-// constant hazard m over the year, given p = e^-m; below m = 1e-3 its series
-// 1 - m/2 + m^2/6 - m^3/24 + m^4/120 (truncation below m^5/720 < 1.4e-18).
-inline Lane lived_share(Lane m, Lane p) {
+// constant hazard m over the year, given p = e^-m, as a fraction num / den:
+// (1 - p) / m, or below m = 1e-3 its series 1 - m/2 + m^2/6 - m^3/24 +
+// m^4/120 over 1 (truncation below m^5/720 < 1.4e-18), where 1 - p would
+// lose digits. Keeping the fraction lets a ratio of two f share one division.
+struct LivedShare {
+  Lane num, den;
+};
+inline LivedShare lived_share(Lane m, Lane p) {
   const Lane series = 1.0 + m * (-0.5 + m * (1.0 / 6 + m * (-1.0 / 24 + m * (1.0 / 120))));
-  return select(m > 1e-3, (1.0 - p) / m, series);
+  const LaneMask large = m > 1e-3;
+  return {select(large, 1.0 - p, series), select(large, m, splat(1.0))};
 }
 }  // namespace
 
@@ -111,22 +117,36 @@ LifeSummary projection_life_table(std::span<const Lane> m, std::span<Lane> s, st
   const auto n = m.size();
   const auto w = n - 1;
   Lane* p = scratch.data();
-  Lane* f = p + n;
-  Lane* L = f + n;
+  Lane* num = p + n;
+  Lane* den = num + n;
   for (std::size_t a = 0; a < n; ++a) {
     p[a] = lane_exp(-m[a]);
-    f[a] = lived_share(m[a], p[a]);
+    const LivedShare f = lived_share(m[a], p[a]);
+    num[a] = f.num;
+    den[a] = f.den;
   }
+  // With l[a] = l[a-1] p[a-1] and L[a] = l[a] f[a]: s[a] = L[a] / L[a-1] =
+  // p[a-1] f[a] / f[a-1]. One division q = 1 / (den[a] num[a-1]) per age
+  // gives both f[a] = num[a] num[a-1] q and s[a] = p[a-1] num[a] den[a-1] q.
+  // L overwrites num once an age is done with it.
+  Lane* L = num;
   Lane l = splat(1.0), l_at = splat(1.0);
-  for (std::size_t a = 0; a < w; ++a) {
+  if (summary_age == 0) l_at = l;
+  Lane num_prev = num[0];
+  L[0] = num[0] / den[0];
+  s[0] = L[0];
+  l *= p[0];
+  for (std::size_t a = 1; a < w; ++a) {
     if (a == static_cast<std::size_t>(summary_age)) l_at = l;
-    L[a] = l * f[a];
+    const Lane num_a = num[a];
+    const Lane q = 1.0 / (den[a] * num_prev);
+    s[a] = p[a - 1] * num_a * den[a - 1] * q;
+    L[a] = l * (num_a * num_prev * q);
+    num_prev = num_a;
     l *= p[a];
   }
   if (w == static_cast<std::size_t>(summary_age)) l_at = l;
   L[w] = l / m[w];
-  s[0] = f[0];
-  for (std::size_t a = 1; a < w; ++a) s[a] = L[a] / L[a - 1];
   s[w] = L[w] / (L[w - 1] + L[w]);
   Lane T = splat(0.0), t_at = splat(0.0);
   for (std::size_t a = n; a-- > 0;) {
@@ -141,17 +161,22 @@ void survival_ratios_from(std::span<const Lane> m, std::span<Lane> s, int first,
   const int w = n - 1;
   const int lo = std::max(0, first - 1);
   Lane* p = scratch.data();
-  Lane* f = p + n;
+  Lane* num = p + n;
+  Lane* den = num + n;
   for (int a = lo; a < n; ++a) {
     const Lane ma = m[static_cast<std::size_t>(a)];
     p[a] = lane_exp(-ma);
-    f[a] = lived_share(ma, p[a]);
+    const LivedShare f = lived_share(ma, p[a]);
+    num[a] = f.num;
+    den[a] = f.den;
   }
   // L[a] / L[a-1] = p[a-1] f[a] / f[a-1]; the open group's T[w]/T[w-1] =
-  // p[w-1] / (m[w] f[w-1] + p[w-1]).
-  if (first <= 0) s[0] = f[0];
-  for (int a = std::max(1, first); a < w; ++a) s[static_cast<std::size_t>(a)] = p[a - 1] * f[a] / f[a - 1];
-  s[static_cast<std::size_t>(w)] = p[w - 1] / (m[static_cast<std::size_t>(w)] * f[w - 1] + p[w - 1]);
+  // p[w-1] / (m[w] f[w-1] + p[w-1]); each with one division.
+  if (first <= 0) s[0] = num[0] / den[0];
+  for (int a = std::max(1, first); a < w; ++a)
+    s[static_cast<std::size_t>(a)] = p[a - 1] * num[a] * den[a - 1] / (den[a] * num[a - 1]);
+  s[static_cast<std::size_t>(w)] =
+      p[w - 1] * den[w - 1] / (m[static_cast<std::size_t>(w)] * num[w - 1] + p[w - 1] * den[w - 1]);
 }
 
 }  // namespace pfsim

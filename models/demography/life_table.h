@@ -50,7 +50,7 @@ LifeSummary projection_life_table(std::span<const Lane> m, std::span<Lane> s, st
 
 // Survival ratios s[a] for a = first..omega only (s[a] needs m[a-1] and
 // m[a]); the entries below `first` are left as they are. scratch needs
-// 2 (omega + 1) entries.
+// 3 (omega + 1) entries.
 void survival_ratios_from(std::span<const Lane> m, std::span<Lane> s, int first, std::span<Lane> scratch);
 
 }  // namespace pfsim
