@@ -23,12 +23,12 @@ namespace {
 // MPI counts are int: large buffers go in pieces of at most 2^30 elements.
 constexpr std::size_t kPiece = std::size_t{1} << 30;
 template <class T>
-void send_all(std::vector<T>& v, MPI_Datatype type, int tag) {
+void send_all(T& v, MPI_Datatype type, int tag) {
   for (std::size_t off = 0; off < v.size(); off += kPiece)
     MPI_Send(v.data() + off, static_cast<int>(std::min(kPiece, v.size() - off)), type, 0, tag, MPI_COMM_WORLD);
 }
 template <class T>
-void receive_all(std::vector<T>& v, MPI_Datatype type, int from, int tag) {
+void receive_all(T& v, MPI_Datatype type, int from, int tag) {
   for (std::size_t off = 0; off < v.size(); off += kPiece)
     MPI_Recv(v.data() + off, static_cast<int>(std::min(kPiece, v.size() - off)), type, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 }

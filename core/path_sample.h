@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "core/big_buffer.h"
 #include "core/metrics.h"
 
 namespace pfsim {
@@ -39,8 +40,8 @@ class PathSample {
   }
 
   // The raw buffers ([metric][year][path] and [scalar][path]), for MPI transfers.
-  std::vector<float>& year_buffer() { return year_; }
-  std::vector<double>& scalar_buffer() { return scalar_; }
+  BigBuffer<float>& year_buffer() { return year_; }
+  BigBuffer<double>& scalar_buffer() { return scalar_; }
 
   std::uint64_t first_path() const { return first_; }
   std::uint64_t paths() const { return paths_; }
@@ -61,8 +62,8 @@ class PathSample {
   std::size_t scalars_ = 0;
   std::uint64_t first_ = 0;
   std::uint64_t paths_ = 0;
-  std::vector<float> year_;
-  std::vector<double> scalar_;
+  BigBuffer<float> year_;
+  BigBuffer<double> scalar_;
 };
 
 }  // namespace pfsim
