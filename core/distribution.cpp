@@ -28,28 +28,46 @@ Distribution make(std::size_t columns, std::span<const double> probabilities) {
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// LSD radix sort of float values (3 passes of 11 bits on keys that order as
-// the floats do: the sign bit flipped for positives, every bit for
-// negatives). Linear in n, several times faster than comparison-based
-// selection of the ~30 order statistics a column needs. `tmp` is scratch of
-// the same size.
-void radix_sort(std::vector<std::uint32_t>& keys, std::vector<std::uint32_t>& tmp) {
+// LSD radix sort of keys that order as the values do (for floats and
+// doubles: the sign bit flipped for positives, every bit for negatives), in
+// passes of 11 bits. Linear in n, several times faster than comparison-based
+// selection of the ~30 order statistics a column needs. A pass whose digit is
+// the same for every key is skipped (the high bits of a column of similar
+// magnitudes often are). `tmp` is scratch of the same size.
+template <class Key>
+void radix_sort(std::vector<Key>& keys, std::vector<Key>& tmp) {
   constexpr int kBits = 11;
-  constexpr std::uint32_t kBins = 1u << kBits;
-  std::vector<std::uint32_t> count(kBins);
-  for (int pass = 0; pass < 3; ++pass) {
+  constexpr Key kMask = (Key{1} << kBits) - 1;
+  constexpr int kPasses = (static_cast<int>(sizeof(Key)) * 8 + kBits - 1) / kBits;
+  std::vector<std::uint32_t> count(std::size_t{1} << kBits);
+  const auto n = static_cast<std::uint32_t>(keys.size());
+  for (int pass = 0; pass < kPasses; ++pass) {
     const int shift = pass * kBits;
     std::fill(count.begin(), count.end(), 0u);
-    for (std::uint32_t k : keys) ++count[(k >> shift) & (kBins - 1)];
+    for (Key k : keys) ++count[static_cast<std::size_t>((k >> shift) & kMask)];
+    if (n > 0 && count[static_cast<std::size_t>((keys[0] >> shift) & kMask)] == n) continue;
     std::uint32_t sum = 0;
     for (auto& c : count) {
       const std::uint32_t v = c;
       c = sum;
       sum += v;
     }
-    for (std::uint32_t k : keys) tmp[count[(k >> shift) & (kBins - 1)]++] = k;
+    for (Key k : keys) tmp[count[static_cast<std::size_t>((k >> shift) & kMask)]++] = k;
     keys.swap(tmp);
   }
+}
+
+std::uint64_t double_key(double d) {
+  std::uint64_t u;
+  std::memcpy(&u, &d, sizeof u);
+  return (u & 0x8000000000000000u) ? ~u : (u | 0x8000000000000000u);
+}
+
+double key_double(std::uint64_t k) {
+  const std::uint64_t u = (k & 0x8000000000000000u) ? (k & 0x7fffffffffffffffu) : ~k;
+  double d;
+  std::memcpy(&d, &u, sizeof d);
+  return d;
 }
 
 std::uint32_t float_key(float f) {
@@ -63,6 +81,49 @@ float key_float(std::uint32_t k) {
   float f;
   std::memcpy(&f, &u, sizeof f);
   return f;
+}
+
+// Writes the moments of `values` (path order) and the quantiles of `sorted`
+// (the same values in increasing order) into column `column` of out.
+void summarize_sorted(std::span<const double> values, std::span<const double> sorted,
+                      std::span<const double> probabilities, double confidence, Distribution& out, std::size_t column) {
+  const std::size_t n = values.size();
+  out.finite[column] = n;
+  if (n >= 2) {
+    const auto m = stats::moments(values);
+    out.mean[column] = m.mean;
+    out.sd[column] = m.sd;
+    out.se[column] = m.se;
+  } else {
+    out.mean[column] = n == 1 ? values[0] : kNaN;
+    out.sd[column] = kNaN;
+    out.se[column] = kNaN;
+  }
+  const auto q = stats::quantiles_with_ci_sorted(sorted, probabilities, confidence);
+  for (std::size_t p = 0; p < probabilities.size(); ++p) {
+    const std::size_t i = p * out.columns + column;
+    out.quantile[i] = q[p].value;
+    out.lower[i] = q[p].lower;
+    out.upper[i] = q[p].upper;
+  }
+}
+
+// A double column of finite values: the same results as summarize_column,
+// with the quantiles from a radix-sorted copy. False (nothing written) when
+// a value is not finite.
+bool summarize_finite_double_column(std::span<const double> col, std::span<const double> probabilities,
+                                    double confidence, Distribution& out, std::size_t column) {
+  const std::size_t n = col.size();
+  std::vector<std::uint64_t> keys(n), tmp(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(col[i])) return false;
+    keys[i] = double_key(col[i]);
+  }
+  radix_sort(keys, tmp);
+  std::vector<double> sorted(n);
+  for (std::size_t i = 0; i < n; ++i) sorted[i] = key_double(keys[i]);
+  summarize_sorted(col, sorted, probabilities, confidence, out, column);
+  return true;
 }
 
 // A float column: moments in path order; quantiles from a radix-sorted copy.
@@ -82,26 +143,10 @@ void summarize_float_column(std::span<const float> col, std::span<const double> 
     summarize_column(values, probabilities, confidence, out, column);
     return;
   }
-  out.finite[column] = n;
-  if (n >= 2) {
-    const auto m = stats::moments(values);
-    out.mean[column] = m.mean;
-    out.sd[column] = m.sd;
-    out.se[column] = m.se;
-  } else {
-    out.mean[column] = n == 1 ? values[0] : kNaN;
-    out.sd[column] = kNaN;
-    out.se[column] = kNaN;
-  }
   radix_sort(keys, tmp);
-  for (std::size_t i = 0; i < n; ++i) values[i] = key_float(keys[i]);
-  const auto q = stats::quantiles_with_ci_sorted(values, probabilities, confidence);
-  for (std::size_t p = 0; p < probabilities.size(); ++p) {
-    const std::size_t i = p * out.columns + column;
-    out.quantile[i] = q[p].value;
-    out.lower[i] = q[p].lower;
-    out.upper[i] = q[p].upper;
-  }
+  std::vector<double> sorted(n);
+  for (std::size_t i = 0; i < n; ++i) sorted[i] = key_float(keys[i]);
+  summarize_sorted(values, sorted, probabilities, confidence, out, column);
 }
 }  // namespace
 
@@ -171,7 +216,8 @@ std::vector<Distribution> summarize_scalars(const PathSample& sample, std::span<
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, sample.scalars(), [&](std::size_t s) {
       const auto col = sample.scalar_column(s);
-      std::vector<double> values(col.begin(), col.end());
+      if (summarize_finite_double_column(col, probabilities, confidence, out[s], 0)) return;
+      std::vector<double> values(col.begin(), col.end());  // +inf ("never"): the general route
       summarize_column(values, probabilities, confidence, out[s], 0);
     });
   });
