@@ -178,14 +178,15 @@ void PensionModel::simulate(std::uint64_t seed, const std::array<std::uint64_t, 
     for (int l = 0; l < kLanes; ++l) {
       const auto lu = static_cast<std::size_t>(l);
       const double* z = &ws.economy[lu].z(t, 0);
+      const double* ez = &ws.economy[lu].growth(t, 0);
       Rates& r = rates[lu];
-      r.pi = std::exp(z[ep.inflation]) - 1;
-      r.g_real = std::exp(z[ep.real_wage]) - 1;
+      r.pi = ez[ep.inflation] - 1;
+      r.g_real = ez[ep.real_wage] - 1;
       r.g = std::exp(z[ep.inflation] + z[ep.real_wage]) - 1;
-      r.gross = strategy_.gross_return(t, z);
-      r.bench = benchmark_.empty() ? 1.0 : benchmark_.gross_return(t, z);
-      r.debt = fp.debt_rate_variable >= 0 ? std::exp(z[fp.debt_rate_variable]) : 1.0;
-      r.account_gross = funded ? account_strategy_.gross_return(t, z) : r.gross;
+      r.gross = strategy_.gross_return(t, ez);
+      r.bench = benchmark_.empty() ? 1.0 : benchmark_.gross_return(t, ez);
+      r.debt = fp.debt_rate_variable >= 0 ? ez[fp.debt_rate_variable] : 1.0;
+      r.account_gross = funded ? account_strategy_.gross_return(t, ez) : r.gross;
       se.wage_growth[l] = r.g;
       se.inflation[l] = r.pi;
       se.prev_wage_growth[l] = ws.funds[lu].prev_g;
@@ -214,7 +215,7 @@ void PensionModel::simulate(std::uint64_t seed, const std::array<std::uint64_t, 
       PathRecord& rec = recs[l];
       const Rates& r = rates[lu];
       const double pi = r.pi, g = r.g, gross = r.gross, bench = r.bench, debt = r.debt, account_gross = r.account_gross;
-      const double* z = &ws.economy[lu].z(t, 0);
+      const double* ez = &ws.economy[lu].growth(t, 0);
       st.cpi *= 1 + pi;
       const double cpi = st.cpi;
       const SchemeFlows f = lane(ws.flows, l);
@@ -236,7 +237,7 @@ void PensionModel::simulate(std::uint64_t seed, const std::array<std::uint64_t, 
       double reserve_inflow = 0;
       if (reserve_on) {
         const auto& rp = p_.reserve;
-        const double rg = reserve_strategy_.gross_return(t, z);
+        const double rg = reserve_strategy_.gross_return(t, ez);
         const double inflow = reserve_inflow_[static_cast<std::size_t>(t)] * (rp.inflow_wage_indexed ? f.average_wage / st.first_wage : 1.0);
         const double target = rp.transfer_below_months / 12.0 * benefits;
         auto reserve_year = [&](double& res, FundYear& basic) {
@@ -343,7 +344,7 @@ void PensionModel::simulate(std::uint64_t seed, const std::array<std::uint64_t, 
       put(kE60Male, ws.demography.e60[kMale][l]);
       put(kE60Female, ws.demography.e60[kFemale][l]);
       for (std::size_t k = 0; k < ep.assets.size(); ++k)
-        rec.at(kYearMetricCount + k, t) = std::exp(z[ep.assets[k]]) - 1;
+        rec.at(kYearMetricCount + k, t) = ez[ep.assets[k]] - 1;
 
       if (!std::isfinite(balance) || !std::isfinite(st.shadow) || !std::isfinite(benefits) || !std::isfinite(pop))
         throw SimulationError(paths[l], year, "the fund or population became non-finite");

@@ -41,8 +41,8 @@ TEST_CASE("a fixed mix's return is the weighted sum of asset returns, less the f
   s.weights = {pfsim::TimePath(0.3), pfsim::TimePath(0.7)};
   s.fee = 0.001;
   const pfsim::StrategyModel m(s, 2024, 2030);
-  const double z[3] = {0.02, -1.0, 0.08};
-  CHECK(m.gross_return(3, z) == 0.3 * std::exp(0.08) + 0.7 * std::exp(0.02) - 0.001);
+  const double ez[3] = {std::exp(0.02), std::exp(-1.0), std::exp(0.08)};  // exp of the log returns
+  CHECK(m.gross_return(3, ez) == 0.3 * std::exp(0.08) + 0.7 * std::exp(0.02) - 0.001);
 }
 
 TEST_CASE("glide-path weights follow their paths year by year") {

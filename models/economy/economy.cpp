@@ -59,6 +59,8 @@ void EconomyModel::simulate(std::uint64_t seed, std::uint64_t path, bool central
     simulate_bootstrap(seed, path, central, out);
   else
     simulate_var1(seed, path, central, out);
+  out.growth.resize(years_, n_);
+  for (Eigen::Index i = 0; i < out.z.size(); ++i) out.growth.data()[i] = std::exp(out.z.data()[i]);
 }
 
 namespace {

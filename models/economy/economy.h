@@ -15,6 +15,9 @@ namespace pfsim {
 struct EconomyPath {
   // rows = projection years, columns = variables (annual log rates)
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> z;
+  // exp(z): gross growth factors (1 + rate), computed once per path for the
+  // funds and the metrics.
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> growth;
   std::vector<int> regime;  // per year
 };
 

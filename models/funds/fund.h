@@ -12,11 +12,12 @@ class StrategyModel {
   StrategyModel() = default;
   StrategyModel(const Strategy& s, int start_year, int end_year);
   bool empty() const { return assets_.empty(); }
-  // 1 + R_y = sum_k w_k exp(z_k) - fee, z the year's row of log returns.
-  double gross_return(int t, const double* z) const {
+  // 1 + R_y = sum_k w_k exp(z_k) - fee, ez the year's row of exp(z), z the
+  // annual log returns (EconomyPath::growth).
+  double gross_return(int t, const double* ez) const {
     double g = 0;
     const double* w = &weights_[static_cast<std::size_t>(t) * assets_.size()];
-    for (std::size_t k = 0; k < assets_.size(); ++k) g += w[k] * std::exp(z[assets_[k]]);
+    for (std::size_t k = 0; k < assets_.size(); ++k) g += w[k] * ez[assets_[k]];
     return g - fee_;
   }
   double weight(int t, std::size_t k) const { return weights_[static_cast<std::size_t>(t) * assets_.size() + k]; }
