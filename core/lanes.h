@@ -23,7 +23,15 @@
 
 namespace pfsim {
 
+// One vector register of doubles: AVX-512 8, AVX 4, SSE2 2 (wider groups
+// than the registers made the compiler spill). Results do not depend on it.
+#if defined(__AVX512F__)
 inline constexpr int kLanes = 8;
+#elif defined(__AVX__)
+inline constexpr int kLanes = 4;
+#else
+inline constexpr int kLanes = 2;
+#endif
 
 using Lane = double __attribute__((vector_size(kLanes * sizeof(double))));
 using LaneMask = std::int64_t __attribute__((vector_size(kLanes * sizeof(double))));
@@ -76,14 +84,22 @@ inline Lane lane_exp(Lane x) {
   constexpr double kRound = 6755399441055744.0;  // 1.5 * 2^52: adding it rounds to an integer
   constexpr std::int64_t kRoundBits = 0x4338000000000000LL;
   // 2^(j/8), correctly rounded.
-  const Lane table = {1.0, 1.0905077326652577, 1.189207115002721, 1.2968395546510096,
-                      1.4142135623730951, 1.5422108254079407, 1.681792830507429, 1.8340080864093424};
+  static constexpr double kTable[8] = {1.0, 1.0905077326652577, 1.189207115002721, 1.2968395546510096,
+                                       1.4142135623730951, 1.5422108254079407, 1.681792830507429, 1.8340080864093424};
   // kk holds k = round(8 x / ln 2) in its low mantissa bits.
   const Lane kk = x * k8Log2e + kRound;
   const Lane k = kk - kRound;
   const Lane r = (x - k * kLn2Hi8) - k * kLn2Lo8;
   const LaneMask ki = std::bit_cast<LaneMask>(kk) - kRoundBits;
-  const Lane t = __builtin_shuffle(table, ki & 7);
+  const LaneMask j = ki & 7;
+  Lane t;
+  if constexpr (kLanes == 8) {
+    Lane table;
+    for (int l = 0; l < 8; ++l) table[l] = kTable[l];
+    t = __builtin_shuffle(table, j);  // one permute instruction
+  } else {
+    for (int l = 0; l < kLanes; ++l) t[l] = kTable[j[l]];
+  }
   // e^r - 1 = r (1 + r/2 + r^2/6 + ... + r^7/8!).
   Lane q = lane_fma(splat(1.0 / 40320.0), r, splat(1.0 / 5040.0));
   q = lane_fma(q, r, splat(1.0 / 720.0));
