@@ -14,6 +14,7 @@
 #include "core/engine.h"
 #include "core/error.h"
 #include "core/goal_seek.h"
+#include "core/spill_file.h"
 #include "io/config.h"
 #include "io/config_table.h"
 #include "io/checkpoint.h"
@@ -21,6 +22,7 @@
 #include "io/partial.h"
 #include "io/study.h"
 #include "io/results_writer.h"
+#include "io/sample_storage.h"
 #include "io/summary.h"
 #include "models/economy/calibrate.h"
 #include "models/pension_model.h"
@@ -79,6 +81,23 @@ int validate(const std::string& config, const std::vector<std::string>& override
 }
 
 namespace {
+
+// --memory-limit and --spill-dir over the config's run.memory_limit and
+// run.spill_dir. False (message printed) for a bad size.
+bool apply_memory_options(const std::string& limit, const std::string& spill_dir, RunSettings& run) {
+  if (!limit.empty()) {
+    std::string error;
+    if (!parse_memory_size(limit, run.memory_limit, error)) {
+      std::cerr << fmt::format("--memory-limit {}\n", error);
+      return false;
+    }
+  }
+  if (!spill_dir.empty()) {
+    run.spill_dir = spill_dir;
+    run.spill_dir_origin = {"--spill-dir", 0, 0};
+  }
+  return true;
+}
 
 // Parses "k/N" (1 <= k <= N) into the shard's path range.
 bool parse_shard(const std::string& spec, std::uint64_t total, std::uint64_t& first, std::uint64_t& count,
@@ -139,6 +158,7 @@ int run(const RunOptions& o) {
     }
     cfg = load_config(o.config, overrides);
     if (o.block_size) cfg.run.block_size = std::max<std::uint64_t>(1, *o.block_size);
+    if (!apply_memory_options(o.memory_limit, o.spill_dir, cfg.run)) return kBadInput;
     std::uint64_t first = 0, count = cfg.run.paths;
     if (!o.shard.empty()) {
       std::string error;
@@ -165,21 +185,34 @@ int run(const RunOptions& o) {
                                o.shard.empty() ? "" : fmt::format(" (shard {}: paths {}-{})", o.shard, first, first + count - 1),
                                cfg.model.years(), cfg.run.seed, cfg.run.seed_is_default ? " (default)" : "",
                                o.threads > 0 ? std::to_string(o.threads) : "all");
+    const std::uint64_t bytes = sample_bytes(model, count);
     if (!cfg.scenarios.empty()) {
       if (!o.shard.empty() || !o.checkpoint.empty())
         throw InputError({cfg.source, 0, 0}, "scenarios", "a run with [scenarios] cannot be sharded or checkpointed; run each scenario as its own config");
+      // Scenarios hold the reference's sample and one scenario's in memory
+      // (their paired differences read both): no spill file.
+      const std::uint64_t limit = cfg.run.memory_limit == 0 ? available_memory() / 2 : cfg.run.memory_limit;
+      if (limit != kMemoryUnlimited && 2 * bytes > limit) {
+        const auto what = fmt::format("a run with [scenarios] keeps two per-path samples in memory ({:.3g} GB), more than the memory limit ({:.3g} GB); "
+                                      "use fewer paths, or run each scenario as its own config (those can spill to disk)",
+                                      2 * static_cast<double>(bytes) / 1e9, static_cast<double>(limit) / 1e9);
+        if (cfg.run.memory_limit != 0) throw InputError({cfg.source, 0, 0}, "run.memory_limit", what);
+        if (!o.quiet) std::cerr << "pfsim: warning: " << what << "\n";
+      }
       run_scenarios(cfg, eo, output, o.quiet);
       if (!o.quiet) std::cerr << fmt::format("pfsim: wrote {}\n", output);
       if (!o.quiet && !o.no_summary) print_summary(output, cfg.run.summary_years, std::cout);
       return kOk;
     }
+    const auto storage = resolve_storage(cfg.run, output, bytes);
+    if (!o.quiet) std::cerr << "pfsim: " << describe_storage(storage, bytes) << "\n";
     PathSample sample;
     if (!o.checkpoint.empty()) {
       std::uint64_t resumed = 0;
-      sample = simulate_with_checkpoints(model, cfg, first, count, eo, o.checkpoint, &resumed);
+      sample = simulate_with_checkpoints(model, cfg, first, count, eo, o.checkpoint, &resumed, storage);
       if (!o.quiet && resumed) std::cerr << fmt::format("pfsim: resumed {} paths from {}\n", resumed, o.checkpoint);
     } else {
-      sample = simulate_paths(model, cfg.run.seed, first, count, eo);
+      sample = simulate_sample(model, cfg.run.seed, first, count, eo, storage);
     }
     const double sim = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!o.shard.empty()) {
@@ -191,10 +224,10 @@ int run(const RunOptions& o) {
   }, o.checkpoint.empty() ? std::string() : "; completed chunks are in " + o.checkpoint);
 }
 
-int merge(const std::vector<std::string>& parts, const std::string& output, int threads, bool quiet) {
+int merge(const MergeOptions& o) {
   return guarded([&]() -> int {
     std::vector<std::pair<std::string, PartialInfo>> infos;
-    for (const auto& p : parts) infos.emplace_back(p, read_partial_info(p));
+    for (const auto& p : o.parts) infos.emplace_back(p, read_partial_info(p));
     std::vector<std::string> files;
     const auto ordered = check_partials(infos, &files);
     const auto& ref = ordered.front();
@@ -207,15 +240,29 @@ int merge(const std::vector<std::string>& parts, const std::string& output, int 
     cfg.run.paths = ref.total_paths;
     cfg.run.seed = ref.seed;
     cfg.run.seed_is_default = false;
+    if (!apply_memory_options(o.memory_limit, o.spill_dir, cfg.run)) return kBadInput;
     const PensionModel model(cfg.model);
-    PathSample whole(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), 0, ref.total_paths);
-    for (const auto& f : files) {
-      const auto part = read_partial_sample(f);
-      if (part.year_metrics() != whole.year_metrics() || part.scalars() != whole.scalars() || part.years() != whole.years())
-        throw InputError({f, 0, 0}, "", "its metrics do not match this pfsim's model (made by another version?)");
-      insert_sample(whole, part);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    const std::uint64_t bytes = sample_bytes(model, ref.total_paths);
+    const auto storage = resolve_storage(cfg.run, o.output, bytes);
+    if (!o.quiet) std::cerr << "pfsim: " << describe_storage(storage, bytes) << "\n";
+    SampleBuilder whole(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), 0, ref.total_paths, storage);
+    // Each part is read in pieces: at most one piece besides the sample.
+    const std::uint64_t piece = std::min<std::uint64_t>(whole.part_paths(), 8192);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      const auto& f = files[i];
+      const auto& info = ordered[i];
+      for (std::uint64_t lo = info.first_path; lo < info.first_path + info.paths; lo += piece) {
+        if (g_stop) throw Interrupted();
+        const auto part = read_partial_range(f, lo, std::min(piece, info.first_path + info.paths - lo));
+        if (part.year_metrics() != model.year_metrics().size() || part.scalars() != model.scalar_metrics().size() ||
+            part.years() != model.years())
+          throw InputError({f, 0, 0}, "", "its metrics do not match this pfsim's model (made by another version?)");
+        whole.add(part);
+      }
     }
-    return finish(cfg, model, whole, output, threads, quiet, quiet, 0.0);
+    return finish(cfg, model, whole.finish(), o.output, o.threads, o.quiet, o.quiet, 0.0);
   });
 }
 

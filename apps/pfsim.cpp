@@ -23,16 +23,18 @@ int main(int argc, char** argv) {
   run->add_flag("--no-summary", ro.no_summary, "do not print the summary table");
   run->add_option("--shard", ro.shard, "k/N: simulate shard k of N (1-based) and write a partial file for `pfsim merge`");
   run->add_option("--checkpoint", ro.checkpoint, "directory where completed chunks are saved; the same command resumes");
+  run->add_option("--memory-limit", ro.memory_limit,
+                  "memory for the per-path sample before it spills to disk: auto, unlimited or a size such as 8GB (overrides run.memory_limit)");
+  run->add_option("--spill-dir", ro.spill_dir, "directory for the spill file (overrides run.spill_dir; default $TMPDIR, else the output's directory)");
 
-  std::vector<std::string> mparts;
-  std::string mout;
-  int mthreads = 0;
-  bool mquiet = false;
+  MergeOptions mo;
   auto* mrg = cli.add_subcommand("merge", "merge partial files of `pfsim run --shard` into one results file");
-  mrg->add_option("parts", mparts, "partial files (any order)")->required()->check(CLI::ExistingFile);
-  mrg->add_option("--output,-o", mout, "results file")->required();
-  mrg->add_option("--threads,-t", mthreads, "worker threads for the statistics (0: all cores)");
-  mrg->add_flag("--quiet,-q", mquiet, "no summary");
+  mrg->add_option("parts", mo.parts, "partial files (any order)")->required()->check(CLI::ExistingFile);
+  mrg->add_option("--output,-o", mo.output, "results file")->required();
+  mrg->add_option("--threads,-t", mo.threads, "worker threads for the statistics (0: all cores)");
+  mrg->add_flag("--quiet,-q", mo.quiet, "no summary");
+  mrg->add_option("--memory-limit", mo.memory_limit, "memory for the merged sample before it spills to disk (as for run)");
+  mrg->add_option("--spill-dir", mo.spill_dir, "directory for the spill file (as for run)");
 
   RunOptions so;
   auto* sk = cli.add_subcommand("seek", "goal seek: the lever value at which the config's [goal_seek] target holds");
@@ -73,7 +75,7 @@ int main(int argc, char** argv) {
   if (*sk) return seek(so);
   if (*sum) return summary(sfile, syears);
   if (*cal) return calibrate(ccsv, cout_file, cyear);
-  if (*mrg) return merge(mparts, mout, mthreads, mquiet);
+  if (*mrg) return merge(mo);
   if (*fit) return fit_mortality(fconfig, fout);
   return kFailure;
 }

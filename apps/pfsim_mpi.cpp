@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "io/config.h"
 #include "io/results_writer.h"
+#include "io/sample_storage.h"
 #include "io/summary.h"
 #include "models/simulation.h"
 #include "pfsim/version.h"
@@ -83,19 +84,19 @@ int run(int rank, int size, const std::string& config, const std::vector<std::st
   // Gather: rank 0 receives every rank's buffers and places them by path id.
   int status = 0;
   if (rank == 0) {
-    PathSample whole(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), 0, n);
-    auto place = [&](PathSample& p) {
-      const auto off = static_cast<std::size_t>(p.first_path());
-      for (std::size_t m = 0; m < p.year_metrics(); ++m)
-        for (int t = 0; t < p.years(); ++t) {
-          const auto src = p.year_column(m, t);
-          std::copy(src.begin(), src.end(), whole.year_column(m, t).begin() + static_cast<std::ptrdiff_t>(off));
-        }
-      for (std::size_t s = 0; s < p.scalars(); ++s) {
-        const auto src = p.scalar_column(s);
-        std::copy(src.begin(), src.end(), whole.scalar_column(s).begin() + static_cast<std::ptrdiff_t>(off));
-      }
-    };
+    // The whole sample in memory, or beyond run.memory_limit in a spill file
+    // (then rank 0 holds one rank's range at a time).
+    SampleStorage storage;
+    const std::uint64_t bytes = sample_bytes(model, n);
+    try {
+      storage = resolve_storage(cfg.run, output, bytes);
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << "\n";
+      MPI_Abort(MPI_COMM_WORLD, 2);
+    }
+    if (!quiet) std::cerr << "pfsim-mpi: " << describe_storage(storage, bytes) << "\n";
+    SampleBuilder whole(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), 0, n, storage);
+    auto place = [&](PathSample& p) { whole.add(p); };
     place(part);
     part = PathSample();
     for (int r = 1; r < size; ++r) {
@@ -108,8 +109,9 @@ int run(int rank, int size, const std::string& config, const std::vector<std::st
     }
     const double t2 = MPI_Wtime();
     try {
-      const auto summary = summarize_run(model, whole, cfg, threads);
-      write_results(output, cfg, model, whole, summary);
+      const auto sample = whole.finish();
+      const auto summary = summarize_run(model, sample, cfg, threads);
+      write_results(output, cfg, model, sample, summary);
     } catch (const std::exception& e) {
       std::cerr << "pfsim-mpi: error: " << e.what() << "\n";
       status = 1;

@@ -193,16 +193,21 @@ void summarize_column(std::span<double> values, std::span<const double> probabil
 std::vector<Distribution> summarize_year_metrics(const PathSample& sample, std::span<const double> probabilities,
                                                  double confidence, int threads) {
   const int years = sample.years();
+  const auto n = static_cast<std::size_t>(sample.paths());
   std::vector<Distribution> out;
   for (std::size_t m = 0; m < sample.year_metrics(); ++m)
     out.push_back(make(static_cast<std::size_t>(years), probabilities));
-  const std::size_t jobs = sample.year_metrics() * static_cast<std::size_t>(years);
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
-  arena.execute([&] {
-    tbb::parallel_for(std::size_t{0}, jobs, [&](std::size_t j) {
-      const std::size_t m = j / static_cast<std::size_t>(years);
-      const int t = static_cast<int>(j % static_cast<std::size_t>(years));
-      summarize_float_column(sample.year_column(m, t), probabilities, confidence, out[m], static_cast<std::size_t>(t));
+  // In memory one group holds every column; on disk, groups of columns are
+  // read in turn. Either way each column is summarised on its own.
+  sample.for_each_year_group([&](std::size_t c0, std::size_t count, std::span<const float> values) {
+    arena.execute([&] {
+      tbb::parallel_for(std::size_t{0}, count, [&](std::size_t j) {
+        const std::size_t c = c0 + j;
+        const std::size_t m = c / static_cast<std::size_t>(years);
+        const std::size_t t = c % static_cast<std::size_t>(years);
+        summarize_float_column(values.subspan(j * n, n), probabilities, confidence, out[m], t);
+      });
     });
   });
   return out;
@@ -210,15 +215,18 @@ std::vector<Distribution> summarize_year_metrics(const PathSample& sample, std::
 
 std::vector<Distribution> summarize_scalars(const PathSample& sample, std::span<const double> probabilities,
                                             double confidence, int threads) {
+  const auto n = static_cast<std::size_t>(sample.paths());
   std::vector<Distribution> out;
   for (std::size_t s = 0; s < sample.scalars(); ++s) out.push_back(make(1, probabilities));
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
-  arena.execute([&] {
-    tbb::parallel_for(std::size_t{0}, sample.scalars(), [&](std::size_t s) {
-      const auto col = sample.scalar_column(s);
-      if (summarize_finite_double_column(col, probabilities, confidence, out[s], 0)) return;
-      std::vector<double> values(col.begin(), col.end());  // +inf ("never"): the general route
-      summarize_column(values, probabilities, confidence, out[s], 0);
+  sample.for_each_scalar_group([&](std::size_t s0, std::size_t count, std::span<const double> columns) {
+    arena.execute([&] {
+      tbb::parallel_for(std::size_t{0}, count, [&](std::size_t j) {
+        const auto col = columns.subspan(j * n, n);
+        if (summarize_finite_double_column(col, probabilities, confidence, out[s0 + j], 0)) return;
+        std::vector<double> values(col.begin(), col.end());  // +inf ("never"): the general route
+        summarize_column(values, probabilities, confidence, out[s0 + j], 0);
+      });
     });
   });
   return out;

@@ -1,5 +1,14 @@
 #include "core/path_sample.h"
 
+#include <algorithm>
+#include <cstring>
+#include <future>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "core/spill_file.h"
+
 namespace pfsim {
 
 PathSample::PathSample(std::size_t year_metrics, int years, std::size_t scalars, std::uint64_t first_path,
@@ -8,7 +17,12 @@ PathSample::PathSample(std::size_t year_metrics, int years, std::size_t scalars,
       year_(year_metrics * static_cast<std::size_t>(years) * static_cast<std::size_t>(paths)),
       scalar_(scalars * static_cast<std::size_t>(paths)) {}
 
+void PathSample::require_memory() const {
+  if (spill_) throw std::logic_error("this per-path sample is on disk (spilled); read it through year_columns or scalar_columns");
+}
+
 void PathSample::store(std::uint64_t path, const PathRecord& rec) {
+  require_memory();
   const auto p = static_cast<std::size_t>(path - first_);
   const auto n = static_cast<std::size_t>(paths_);
   for (std::size_t m = 0; m < metrics_; ++m)
@@ -18,6 +32,7 @@ void PathSample::store(std::uint64_t path, const PathRecord& rec) {
 
 void PathSample::store_block(std::uint64_t first, std::size_t count, const std::vector<float>& year_rows,
                              const std::vector<double>& scalar_rows) {
+  require_memory();
   const auto p0 = static_cast<std::size_t>(first - first_);
   const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
   for (std::size_t c = 0; c < width; ++c) {
@@ -28,6 +43,191 @@ void PathSample::store_block(std::uint64_t first, std::size_t count, const std::
     double* dst = &scalar_[sc * static_cast<std::size_t>(paths_) + p0];
     for (std::size_t k = 0; k < count; ++k) dst[k] = scalar_rows[k * scalars_ + sc];
   }
+}
+
+std::string PathSample::spill_dir() const { return spill_ ? spill_->dir() : std::string(); }
+
+// Columns [c0, c0 + count) of every part into out[(c - c0) * paths + p]. A
+// part of L paths at offset o holds its year columns at o + c L 4 and its
+// scalars after them, at o + width L 4 + s L 8: a group of consecutive
+// columns is one contiguous read per part.
+void PathSample::read_columns(bool scalars, std::size_t c0, std::size_t count, void* out) const {
+  const std::size_t esz = scalars ? sizeof(double) : sizeof(float);
+  const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
+  const auto n = static_cast<std::size_t>(paths_);
+  std::vector<char> staging;
+  for (const auto& part : parts_) {
+    const auto len = static_cast<std::size_t>(part.paths);
+    const std::uint64_t base = part.offset + (scalars ? width * len * sizeof(float) : 0);
+    const std::uint64_t at = base + c0 * len * esz;
+    const std::size_t bytes = count * len * esz;
+    if (parts_.size() == 1) {  // the part's columns are the sample's: no staging
+      spill_->read(out, bytes, at);
+      continue;
+    }
+    staging.resize(bytes);
+    spill_->read(staging.data(), bytes, at);
+    const auto p0 = static_cast<std::size_t>(part.first - first_);
+    for (std::size_t j = 0; j < count; ++j)
+      std::memcpy(static_cast<char*>(out) + (j * n + p0) * esz, staging.data() + j * len * esz, len * esz);
+  }
+}
+
+std::span<const float> PathSample::year_columns(std::size_t c0, std::size_t count, std::vector<float>& scratch) const {
+  const auto n = static_cast<std::size_t>(paths_);
+  if (!spill_) return {year_.data() + c0 * n, count * n};
+  scratch.resize(count * n);
+  read_columns(false, c0, count, scratch.data());
+  return {scratch.data(), count * n};
+}
+
+std::span<const double> PathSample::scalar_columns(std::size_t s0, std::size_t count, std::vector<double>& scratch) const {
+  const auto n = static_cast<std::size_t>(paths_);
+  if (!spill_) return {scalar_.data() + s0 * n, count * n};
+  scratch.resize(count * n);
+  read_columns(true, s0, count, scratch.data());
+  return {scratch.data(), count * n};
+}
+
+namespace {
+// Groups of columns of a sample on disk: the next group is read by another
+// thread while fn works on the current one (two buffers of read_bytes each).
+template <class T>
+void for_each_group_on_disk(std::size_t total, std::size_t paths, std::size_t read_bytes,
+                            const std::function<void(std::size_t, std::size_t, BigBuffer<T>&)>& load,
+                            const std::function<void(std::size_t, std::size_t, std::span<const T>)>& fn) {
+  if (total == 0 || paths == 0) return;
+  const std::size_t group = std::clamp<std::size_t>(read_bytes / (paths * sizeof(T)), 1, total);
+  BigBuffer<T> buf[2];
+  load(0, std::min(group, total), buf[0]);
+  int slot = 0;
+  std::future<void> next;
+  for (std::size_t c0 = 0; c0 < total; c0 += group, slot ^= 1) {
+    if (next.valid()) next.get();
+    const std::size_t count = std::min(group, total - c0);
+    const std::size_t c1 = c0 + count;
+    if (c1 < total) {
+      auto& other = buf[slot ^ 1];
+      next = std::async(std::launch::async, [&load, &other, c1, group, total] { load(c1, std::min(group, total - c1), other); });
+    }
+    fn(c0, count, std::span<const T>(buf[slot].data(), count * paths));
+  }
+}
+}  // namespace
+
+void PathSample::for_each_year_group(
+    const std::function<void(std::size_t, std::size_t, std::span<const float>)>& fn) const {
+  const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
+  if (!spill_) {
+    if (width) fn(0, width, std::span<const float>(year_));
+    return;
+  }
+  const auto n = static_cast<std::size_t>(paths_);
+  for_each_group_on_disk<float>(width, n, read_bytes_, [this, n](std::size_t c0, std::size_t count, BigBuffer<float>& b) {
+    b.resize(count * n);
+    read_columns(false, c0, count, b.data());
+  }, fn);
+}
+
+void PathSample::for_each_scalar_group(
+    const std::function<void(std::size_t, std::size_t, std::span<const double>)>& fn) const {
+  if (!spill_) {
+    if (scalars_) fn(0, scalars_, std::span<const double>(scalar_));
+    return;
+  }
+  const auto n = static_cast<std::size_t>(paths_);
+  for_each_group_on_disk<double>(scalars_, n, read_bytes_, [this, n](std::size_t c0, std::size_t count, BigBuffer<double>& b) {
+    b.resize(count * n);
+    read_columns(true, c0, count, b.data());
+  }, fn);
+}
+
+void PathSample::for_each_part(const std::function<void(const PathSample&)>& fn) const {
+  if (!spill_) {
+    fn(*this);
+    return;
+  }
+  const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
+  for (const auto& part : parts_) {
+    PathSample p(metrics_, years_, scalars_, part.first, part.paths);
+    spill_->read(p.year_.data(), p.year_.size() * sizeof(float), part.offset);
+    spill_->read(p.scalar_.data(), p.scalar_.size() * sizeof(double),
+                 part.offset + width * static_cast<std::size_t>(part.paths) * sizeof(float));
+    fn(p);
+  }
+}
+
+SampleBuilder::SampleBuilder(std::size_t year_metrics, int years, std::size_t scalars, std::uint64_t first_path,
+                             std::uint64_t paths, const SampleStorage& storage) {
+  const std::uint64_t per_path = PathSample::bytes_per_path(year_metrics, years, scalars);
+  const std::uint64_t limit = storage.memory_limit;
+  if (limit == SampleStorage::kUnlimited || paths * per_path <= limit) {
+    whole_ = PathSample(year_metrics, years, scalars, first_path, paths);
+    part_paths_ = paths;
+    return;
+  }
+  auto& s = spilled_;
+  s.metrics_ = year_metrics;
+  s.years_ = years;
+  s.scalars_ = scalars;
+  s.first_ = first_path;
+  s.paths_ = paths;
+  s.spill_ = std::make_shared<SpillFile>(storage.spill_dir);
+  // Within the limit: two parts while simulating (one written while the next
+  // is simulated), two column groups while reading.
+  s.read_bytes_ = static_cast<std::size_t>(std::clamp<std::uint64_t>(limit / 4, 1, std::uint64_t{512} << 20));
+  part_paths_ = std::min<std::uint64_t>(paths, std::clamp<std::uint64_t>(limit / (8 * per_path), 64, 8192));
+}
+
+void SampleBuilder::add(const PathSample& part) {
+  if (!spilled_.on_disk()) {
+    insert_sample(whole_, part);
+    return;
+  }
+  auto& s = spilled_;
+  if (part.year_metrics() != s.metrics_ || part.years() != s.years_ || part.scalars() != s.scalars_ ||
+      part.first_path() < s.first_ || part.first_path() + part.paths() > s.first_ + s.paths_)
+    throw std::logic_error("SampleBuilder::add: the part does not belong to this sample");
+  part.for_each_part([&](const PathSample& p) {
+    const auto& y = p.year_buffer();
+    const auto& sc = p.scalar_buffer();
+    const std::uint64_t at = s.spill_->append(y.data(), y.size() * sizeof(float));
+    s.spill_->append(sc.data(), sc.size() * sizeof(double));
+    s.parts_.push_back({p.first_path(), p.paths(), at});
+  });
+}
+
+PathSample SampleBuilder::finish() {
+  if (!spilled_.on_disk()) return std::move(whole_);
+  auto& parts = spilled_.parts_;
+  std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::uint64_t next = spilled_.first_;
+  for (const auto& p : parts) {
+    if (p.first != next)
+      throw std::logic_error(fmt::format("spilled sample: paths from {} are {}", std::min(next, p.first),
+                                         p.first < next ? "duplicated" : "missing"));
+    next += p.paths;
+  }
+  if (next != spilled_.first_ + spilled_.paths_)
+    throw std::logic_error(fmt::format("spilled sample: paths from {} are missing", next));
+  return std::move(spilled_);
+}
+
+void insert_sample(PathSample& whole, const PathSample& part) {
+  part.for_each_part([&](const PathSample& p) {
+    const auto off = static_cast<std::size_t>(p.first_path() - whole.first_path());
+    for (std::size_t m = 0; m < p.year_metrics(); ++m)
+      for (int t = 0; t < p.years(); ++t) {
+        const auto src = p.year_column(m, t);
+        auto dst = whole.year_column(m, t);
+        std::copy(src.begin(), src.end(), dst.begin() + static_cast<std::ptrdiff_t>(off));
+      }
+    for (std::size_t k = 0; k < p.scalars(); ++k) {
+      const auto src = p.scalar_column(k);
+      auto dst = whole.scalar_column(k);
+      std::copy(src.begin(), src.end(), dst.begin() + static_cast<std::ptrdiff_t>(off));
+    }
+  });
 }
 
 }  // namespace pfsim

@@ -3,14 +3,36 @@
 // sufficient statistic for exact quantiles, and the unit that shards and MPI
 // ranks exchange. Year metrics are stored as float (7 significant digits,
 // 4 bytes per metric-year-path); per-path scalars as double.
+//
+// A sample is held in memory, or, when it exceeds its memory limit, on disk
+// in a spill file (core/spill_file.h) as a sequence of parts, each part a
+// contiguous range of paths laid out like an in-memory sample of that range.
+// Readers that take columns through year_columns / scalar_columns or the
+// for_each_*_group functions work on both; the span accessors year_column,
+// scalar_column and the buffers exist only in memory (std::logic_error
+// otherwise).
 #include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/big_buffer.h"
 #include "core/metrics.h"
 
 namespace pfsim {
+
+class SpillFile;
+
+// Where a sample goes: in memory while it needs at most memory_limit bytes,
+// otherwise to a spill file in spill_dir.
+struct SampleStorage {
+  static constexpr std::uint64_t kUnlimited = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t memory_limit = kUnlimited;
+  std::string spill_dir;
+};
 
 class PathSample {
  public:
@@ -26,22 +48,53 @@ class PathSample {
   void store_block(std::uint64_t first, std::size_t count, const std::vector<float>& year_rows,
                    const std::vector<double>& scalar_rows);
 
+  // In memory only (std::logic_error for a sample on disk).
   std::span<const float> year_column(std::size_t metric, int t) const {
-    return {&year_[offset(metric, t)], static_cast<std::size_t>(paths_)};
+    require_memory();
+    return {year_.data() + offset(metric, t), static_cast<std::size_t>(paths_)};
   }
   std::span<float> year_column(std::size_t metric, int t) {
-    return {&year_[offset(metric, t)], static_cast<std::size_t>(paths_)};
+    require_memory();
+    return {year_.data() + offset(metric, t), static_cast<std::size_t>(paths_)};
   }
   std::span<const double> scalar_column(std::size_t s) const {
-    return {&scalar_[s * static_cast<std::size_t>(paths_)], static_cast<std::size_t>(paths_)};
+    require_memory();
+    return {scalar_.data() + s * static_cast<std::size_t>(paths_), static_cast<std::size_t>(paths_)};
   }
   std::span<double> scalar_column(std::size_t s) {
-    return {&scalar_[s * static_cast<std::size_t>(paths_)], static_cast<std::size_t>(paths_)};
+    require_memory();
+    return {scalar_.data() + s * static_cast<std::size_t>(paths_), static_cast<std::size_t>(paths_)};
   }
 
-  // The raw buffers ([metric][year][path] and [scalar][path]), for MPI transfers.
-  BigBuffer<float>& year_buffer() { return year_; }
-  BigBuffer<double>& scalar_buffer() { return scalar_; }
+  // The raw buffers ([metric][year][path] and [scalar][path]), for MPI
+  // transfers and partial files; in memory only.
+  BigBuffer<float>& year_buffer() { require_memory(); return year_; }
+  BigBuffer<double>& scalar_buffer() { require_memory(); return scalar_; }
+  const BigBuffer<float>& year_buffer() const { require_memory(); return year_; }
+  const BigBuffer<double>& scalar_buffer() const { require_memory(); return scalar_; }
+
+  // Either way: year columns [c0, c0 + count) (c = metric * years + t) of
+  // every path, as [count][paths]. In memory, a view of the sample; on disk,
+  // read into `scratch` and a view of it.
+  std::span<const float> year_columns(std::size_t c0, std::size_t count, std::vector<float>& scratch) const;
+  std::span<const double> scalar_columns(std::size_t s0, std::size_t count, std::vector<double>& scratch) const;
+
+  // Calls fn(c0, count, values [count][paths]) over consecutive groups of
+  // columns covering them all, in order. In memory: one group, no copy. On
+  // disk: groups of at most read_bytes() each, the next group read while fn
+  // runs on the current one.
+  void for_each_year_group(const std::function<void(std::size_t, std::size_t, std::span<const float>)>& fn) const;
+  void for_each_scalar_group(const std::function<void(std::size_t, std::size_t, std::span<const double>)>& fn) const;
+
+  // Calls fn(part) for consecutive contiguous parts covering the sample in
+  // path order; in memory, the sample itself is the one part.
+  void for_each_part(const std::function<void(const PathSample&)>& fn) const;
+
+  bool on_disk() const { return spill_ != nullptr; }
+  // The spill file's directory (empty in memory).
+  std::string spill_dir() const;
+  // Bytes of one group buffer when reading a sample on disk.
+  std::size_t read_bytes() const { return read_bytes_; }
 
   std::uint64_t first_path() const { return first_; }
   std::uint64_t paths() const { return paths_; }
@@ -54,6 +107,12 @@ class PathSample {
   }
 
  private:
+  friend class SampleBuilder;
+  struct Part {
+    std::uint64_t first = 0, paths = 0, offset = 0;
+  };
+  void require_memory() const;
+  void read_columns(bool scalars, std::size_t c0, std::size_t count, void* out) const;
   std::size_t offset(std::size_t metric, int t) const {
     return (metric * static_cast<std::size_t>(years_) + static_cast<std::size_t>(t)) * static_cast<std::size_t>(paths_);
   }
@@ -64,6 +123,33 @@ class PathSample {
   std::uint64_t paths_ = 0;
   BigBuffer<float> year_;
   BigBuffer<double> scalar_;
+  std::shared_ptr<SpillFile> spill_;  // on disk: the file and its parts, in path order
+  std::vector<Part> parts_;
+  std::size_t read_bytes_ = 0;
 };
+
+// Assembles a sample from parts (contiguous ranges of its paths, given in any
+// order, each once): in memory when the whole sample fits storage.memory_limit,
+// otherwise appended to a spill file as they come. Not thread-safe.
+class SampleBuilder {
+ public:
+  SampleBuilder(std::size_t year_metrics, int years, std::size_t scalars, std::uint64_t first_path,
+                std::uint64_t paths, const SampleStorage& storage);
+  bool on_disk() const { return spilled_.on_disk(); }
+  // Suggested paths per part: all of them in memory; on disk, parts whose
+  // buffers stay small against the memory limit.
+  std::uint64_t part_paths() const { return part_paths_; }
+  void add(const PathSample& part);
+  // The sample; on disk, throws std::logic_error unless the parts tile it.
+  PathSample finish();
+
+ private:
+  PathSample whole_;     // in memory
+  PathSample spilled_;   // on disk: the shape, the file and the parts
+  std::uint64_t part_paths_ = 0;
+};
+
+// Copies `part` into `whole` (in memory) at its path ids.
+void insert_sample(PathSample& whole, const PathSample& part);
 
 }  // namespace pfsim

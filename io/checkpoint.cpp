@@ -17,9 +17,10 @@ std::uint64_t checkpoint_chunk(std::uint64_t n) { return std::max<std::uint64_t>
 
 PathSample simulate_with_checkpoints(const PensionModel& model, const RunConfig& cfg, std::uint64_t first,
                                      std::uint64_t n, const EngineOptions& options, const std::string& dir,
-                                     std::uint64_t* resumed_paths) {
+                                     std::uint64_t* resumed_paths, const SampleStorage& storage) {
   fs::create_directories(dir);
-  PathSample whole(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), first, n);
+  SampleBuilder whole(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), first, n, storage);
+  const PathSample shape(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), first, 0);
   const std::uint64_t chunk = checkpoint_chunk(n);
   std::uint64_t resumed = 0;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> todo;
@@ -33,9 +34,9 @@ PathSample simulate_with_checkpoints(const PensionModel& model, const RunConfig&
       if (info.first_path != lo || info.paths != len)
         throw InputError({file, 0, 0}, "", "chunk does not cover the expected paths (made by another pfsim version?)");
       const auto part = read_partial_sample(file);
-      if (part.year_metrics() != whole.year_metrics() || part.scalars() != whole.scalars() || part.years() != whole.years())
+      if (part.year_metrics() != shape.year_metrics() || part.scalars() != shape.scalars() || part.years() != shape.years())
         throw InputError({file, 0, 0}, "", "chunk holds other metrics than this pfsim's model (made by another version?); remove the checkpoint directory");
-      insert_sample(whole, part);
+      whole.add(part);
       resumed += len;
     } else {
       todo.emplace_back(lo, len);
@@ -49,10 +50,10 @@ PathSample simulate_with_checkpoints(const PensionModel& model, const RunConfig&
     eo.progress_total = n;
     const auto part = simulate_paths(model, cfg.run.seed, lo, len, eo);
     write_partial((fs::path(dir) / fmt::format("chunk-{:012}.h5", lo)).string(), cfg, part);
-    insert_sample(whole, part);
+    whole.add(part);
     done += len;
   }
-  return whole;
+  return whole.finish();
 }
 
 }  // namespace pfsim

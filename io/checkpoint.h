@@ -16,9 +16,10 @@ namespace pfsim {
 // Paths per chunk for a run of n paths: about 2% of the run, at least 256.
 std::uint64_t checkpoint_chunk(std::uint64_t n);
 
-// Throws InputError when DIR holds chunks of another config or seed.
+// Throws InputError when DIR holds chunks of another config or seed. The
+// sample is assembled in memory or, beyond storage.memory_limit, in a spill file.
 PathSample simulate_with_checkpoints(const PensionModel& model, const RunConfig& cfg, std::uint64_t first,
                                      std::uint64_t n, const EngineOptions& options, const std::string& dir,
-                                     std::uint64_t* resumed_paths);
+                                     std::uint64_t* resumed_paths, const SampleStorage& storage = {});
 
 }  // namespace pfsim

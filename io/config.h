@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "models/params.h"
 
 namespace pfsim {
@@ -26,7 +27,21 @@ struct RunSettings {
   std::string output_file;                  // resolved relative to the working directory
   std::vector<std::string> full_paths;      // year metrics written path by path
   std::vector<int> summary_years;           // years shown by `pfsim summary`
+  // Memory for the per-path sample before it goes to a spill file
+  // (run.memory_limit): 0 = auto (half the machine's or cgroup's memory),
+  // kMemoryUnlimited = never spill.
+  std::uint64_t memory_limit = 0;
+  std::string spill_dir;                    // run.spill_dir; empty: $TMPDIR, else the output file's directory
+  SourceLocation spill_dir_origin;          // where spill_dir was set, for errors
 };
+
+inline constexpr std::uint64_t kMemoryUnlimited = ~std::uint64_t{0};
+
+// Parses a memory size: "auto" (0), "unlimited" (kMemoryUnlimited), or a
+// positive number with a unit: B, kB, MB, GB, TB (powers of 1000) or KiB,
+// MiB, GiB, TiB (powers of 1024), e.g. "4GB", "512 MiB", "1.5 GiB". Returns
+// false and says what is allowed in `error`.
+bool parse_memory_size(const std::string& text, std::uint64_t& bytes, std::string& error);
 
 // One override of a variant: key.path set to the value `v` of a TOML document.
 struct ValueOverride {

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -123,8 +124,56 @@ void read_run(ConfigTable& top, RunConfig& cfg) {
     cfg.model.discount_rate = run->number("discount_rate", {-0.5, 1, true, false});
     cfg.model.discount_at_fund_return = false;
   }
+  if (const auto* n = run->node("memory_limit")) {
+    const auto* text = n->as_string();
+    if (!text)
+      run->fail("memory_limit", fmt::format("expected a string such as \"4GB\", \"auto\" or \"unlimited\", found {}", type_name(*n)));
+    std::string error;
+    if (!parse_memory_size(text->get(), r.memory_limit, error)) run->fail("memory_limit", error);
+  }
+  if (run->has("spill_dir")) {
+    r.spill_dir = run->string("spill_dir");
+    if (r.spill_dir.empty()) run->fail("spill_dir", "expected a directory name (omit the key for the default)");
+    r.spill_dir_origin = run->where("spill_dir");
+  }
   const auto years = run->numbers("summary_years", Range::between(kMinYear, kMaxYear), std::vector<double>{});
   for (double y : years) r.summary_years.push_back(static_cast<int>(y));
+}
+
+bool parse_memory_size(const std::string& text, std::uint64_t& bytes, std::string& error) {
+  const std::string allowed = "allowed: \"auto\", \"unlimited\" or a size with a unit (B, kB, MB, GB, TB, KiB, MiB, GiB, TiB), e.g. \"4GB\" or \"512 MiB\"";
+  if (text == "auto") {
+    bytes = 0;
+    return true;
+  }
+  if (text == "unlimited") {
+    bytes = kMemoryUnlimited;
+    return true;
+  }
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  unit.erase(0, unit.find_first_not_of(' '));
+  static const std::vector<std::pair<std::string, double>> units{
+      {"B", 1.0},        {"kB", 1e3},           {"KB", 1e3},          {"MB", 1e6},          {"GB", 1e9},
+      {"TB", 1e12},      {"KiB", 1024.0},       {"MiB", 1048576.0},   {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}};
+  const auto u = std::find_if(units.begin(), units.end(), [&](const auto& p) { return p.first == unit; });
+  if (used == 0 || u == units.end() || !std::isfinite(value)) {
+    error = fmt::format("'{}' is not a memory size; {}", text, allowed);
+    return false;
+  }
+  const double b = std::floor(value * u->second);
+  if (!(b >= 1) || b >= 1.8e19) {
+    error = fmt::format("'{}' is out of range; {} (at least 1 B)", text, allowed);
+    return false;
+  }
+  bytes = static_cast<std::uint64_t>(b);
+  return true;
 }
 
 void read_output(ConfigTable& top, RunConfig& cfg) {

@@ -137,6 +137,49 @@ void write_float_matrix(hid_t parent, const std::string& name, const std::vector
   if (!data.empty()) check(H5Dwrite(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), name);
 }
 
+Handle create_matrix(hid_t parent, const std::string& name, bool doubles, hsize_t rows, hsize_t cols) {
+  Handle sp = space({rows, cols});
+  return Handle(check(H5Dcreate2(parent, name.c_str(), doubles ? H5T_IEEE_F64LE : H5T_IEEE_F32LE, sp, H5P_DEFAULT,
+                                 H5P_DEFAULT, H5P_DEFAULT),
+                      name),
+                H5Dclose);
+}
+
+namespace {
+// The selection [0, rows) x [c0, c0 + count) of `dataset`'s space and a memory space [rows, count].
+std::pair<Handle, Handle> column_block(hid_t dataset, hsize_t rows, hsize_t c0, hsize_t count, const std::string& name) {
+  Handle file_space(check(H5Dget_space(dataset), name), H5Sclose);
+  const hsize_t start[2] = {0, c0}, extent[2] = {rows, count};
+  check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, extent, nullptr), name);
+  return {std::move(file_space), space({rows, count})};
+}
+}  // namespace
+
+void write_columns(hid_t dataset, bool doubles, hsize_t rows, hsize_t c0, hsize_t count, const void* data) {
+  if (rows == 0 || count == 0) return;
+  auto [file_space, mem_space] = column_block(dataset, rows, c0, count, "columns");
+  check(H5Dwrite(dataset, doubles ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT, mem_space, file_space, H5P_DEFAULT, data),
+        "writing columns");
+}
+
+std::vector<hsize_t> dims_of(hid_t parent, const std::string& name) {
+  Handle ds(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), name), H5Dclose);
+  Handle sp(check(H5Dget_space(ds), name), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(sp);
+  std::vector<hsize_t> d(static_cast<std::size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(sp, d.data(), nullptr);
+  return d;
+}
+
+void read_columns(hid_t parent, const std::string& name, bool doubles, hsize_t c0, hsize_t count, void* data) {
+  const auto d = dims_of(parent, name);
+  if (d.size() != 2 || c0 + count > d[1]) throw std::runtime_error(fmt::format("'{}': not a matrix with {} columns", name, c0 + count));
+  if (d[0] == 0 || count == 0) return;
+  Handle ds(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), name), H5Dclose);
+  auto [file_space, mem_space] = column_block(ds, d[0], c0, count, name);
+  check(H5Dread(ds, doubles ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT, mem_space, file_space, H5P_DEFAULT, data), name);
+}
+
 void attr(hid_t obj, const std::string& name, const std::string& value) {
   Handle type(check(H5Tcopy(H5T_C_S1), name), H5Tclose);
   check(H5Tset_size(type, std::max<std::size_t>(value.size(), 1)), name);

@@ -70,6 +70,15 @@ void write(hid_t parent, const std::string& name, const std::vector<std::uint64_
 void write_float_matrix(hid_t parent, const std::string& name, const std::vector<float>& data, hsize_t rows,
                         hsize_t cols, int gzip_level);
 
+// A contiguous (unchunked) matrix [rows, cols] of float32 or float64 written
+// and read in blocks of columns: data [rows][count] holds columns
+// [c0, c0 + count). Used for partial files, whose columns are paths.
+Handle create_matrix(hid_t parent, const std::string& name, bool doubles, hsize_t rows, hsize_t cols);
+void write_columns(hid_t dataset, bool doubles, hsize_t rows, hsize_t c0, hsize_t count, const void* data);
+// dims of a 2-d dataset; read_columns reads any layout (chunked or not).
+std::vector<hsize_t> dims_of(hid_t parent, const std::string& name);
+void read_columns(hid_t parent, const std::string& name, bool doubles, hsize_t c0, hsize_t count, void* data);
+
 void attr(hid_t obj, const std::string& name, const std::string& value);
 void attr(hid_t obj, const std::string& name, double value);
 void attr(hid_t obj, const std::string& name, std::int64_t value);

@@ -26,21 +26,17 @@ void write_partial(const std::string& path, const RunConfig& cfg, const PathSamp
     h5::attr(root, "total_paths", static_cast<std::int64_t>(cfg.run.paths));
     h5::attr(root, "first_path", static_cast<std::int64_t>(sample.first_path()));
     h5::attr(root, "paths", static_cast<std::int64_t>(sample.paths()));
+    // year_values [metric * years + t, path] and scalars [scalar, path],
+    // written a part (a range of paths, all columns) at a time.
     const auto n = static_cast<hsize_t>(sample.paths());
-    const auto Y = static_cast<hsize_t>(sample.years());
-    std::vector<float> year(sample.year_metrics() * Y * n);
-    for (std::size_t m = 0; m < sample.year_metrics(); ++m)
-      for (int t = 0; t < sample.years(); ++t) {
-        const auto col = sample.year_column(m, t);
-        std::copy(col.begin(), col.end(), year.begin() + static_cast<std::ptrdiff_t>((m * Y + static_cast<hsize_t>(t)) * n));
-      }
-    h5::write_float_matrix(root, "year_values", year, sample.year_metrics() * Y, n, 0);
-    std::vector<double> scalars(sample.scalars() * n);
-    for (std::size_t s = 0; s < sample.scalars(); ++s) {
-      const auto col = sample.scalar_column(s);
-      std::copy(col.begin(), col.end(), scalars.begin() + static_cast<std::ptrdiff_t>(s * n));
-    }
-    h5::write(root, "scalars", scalars, {sample.scalars(), n});
+    const auto width = static_cast<hsize_t>(sample.year_metrics()) * static_cast<hsize_t>(sample.years());
+    auto year = h5::create_matrix(root, "year_values", false, width, n);
+    auto scalars = h5::create_matrix(root, "scalars", true, sample.scalars(), n);
+    sample.for_each_part([&](const PathSample& part) {
+      const auto c0 = static_cast<hsize_t>(part.first_path() - sample.first_path());
+      h5::write_columns(year, false, width, c0, part.paths(), part.year_buffer().data());
+      h5::write_columns(scalars, true, part.scalars(), c0, part.paths(), part.scalar_buffer().data());
+    });
     h5::attr(root, "year_metrics", static_cast<std::int64_t>(sample.year_metrics()));
     h5::attr(root, "years", static_cast<std::int64_t>(sample.years()));
   });
@@ -72,26 +68,28 @@ PartialInfo read_partial_info(const std::string& path) {
 }
 
 PathSample read_partial_sample(const std::string& path) {
+  const auto info = read_partial_info(path);
+  return read_partial_range(path, info.first_path, info.paths);
+}
+
+PathSample read_partial_range(const std::string& path, std::uint64_t first, std::uint64_t count) {
   auto file = h5::File::open_read(path);
   const hid_t root = file.id();
   const auto info = read_partial_info(path);
+  if (first < info.first_path || first + count > info.first_path + info.paths)
+    throw InputError({path, 0, 0}, "", fmt::format("holds paths {}-{}, not {}-{}", info.first_path,
+                                                   info.first_path + info.paths - 1, first, first + count - 1));
   const auto metrics = static_cast<std::size_t>(h5::read_int_attr(root, "year_metrics"));
   const auto years = static_cast<int>(h5::read_int_attr(root, "years"));
-  std::vector<hsize_t> sdims;
-  const auto scalars = h5::read_doubles(root, "scalars", &sdims);
-  PathSample s(metrics, years, static_cast<std::size_t>(sdims.at(0)), info.first_path, info.paths);
-  const auto year = h5::read_floats(root, "year_values");
-  const auto n = static_cast<std::size_t>(info.paths);
-  for (std::size_t m = 0; m < metrics; ++m)
-    for (int t = 0; t < years; ++t) {
-      auto col = s.year_column(m, t);
-      const auto off = (m * static_cast<std::size_t>(years) + static_cast<std::size_t>(t)) * n;
-      std::copy(year.begin() + static_cast<std::ptrdiff_t>(off), year.begin() + static_cast<std::ptrdiff_t>(off + n), col.begin());
-    }
-  for (std::size_t k = 0; k < s.scalars(); ++k) {
-    auto col = s.scalar_column(k);
-    std::copy(scalars.begin() + static_cast<std::ptrdiff_t>(k * n), scalars.begin() + static_cast<std::ptrdiff_t>((k + 1) * n), col.begin());
-  }
+  const auto sdims = h5::dims_of(root, "scalars");
+  const auto ydims = h5::dims_of(root, "year_values");
+  if (sdims.size() != 2 || ydims.size() != 2 || ydims[0] != metrics * static_cast<std::size_t>(years) ||
+      ydims[1] != info.paths || sdims[1] != info.paths)
+    throw InputError({path, 0, 0}, "", "its datasets do not match its attributes (damaged file?)");
+  PathSample s(metrics, years, static_cast<std::size_t>(sdims[0]), first, count);
+  const hsize_t c0 = first - info.first_path;
+  h5::read_columns(root, "year_values", false, c0, count, s.year_buffer().data());
+  h5::read_columns(root, "scalars", true, c0, count, s.scalar_buffer().data());
   return s;
 }
 
@@ -124,21 +122,6 @@ std::vector<PartialInfo> check_partials(std::vector<std::pair<std::string, Parti
   if (next != ref.total_paths)
     throw InputError({parts.back().first, 0, 0}, "", fmt::format("paths {}-{} are missing: a shard was not given", next, ref.total_paths - 1));
   return out;
-}
-
-void insert_sample(PathSample& whole, const PathSample& part) {
-  const auto off = static_cast<std::size_t>(part.first_path() - whole.first_path());
-  for (std::size_t m = 0; m < part.year_metrics(); ++m)
-    for (int t = 0; t < part.years(); ++t) {
-      const auto src = part.year_column(m, t);
-      auto dst = whole.year_column(m, t);
-      std::copy(src.begin(), src.end(), dst.begin() + static_cast<std::ptrdiff_t>(off));
-    }
-  for (std::size_t k = 0; k < part.scalars(); ++k) {
-    const auto src = part.scalar_column(k);
-    auto dst = whole.scalar_column(k);
-    std::copy(src.begin(), src.end(), dst.begin() + static_cast<std::ptrdiff_t>(off));
-  }
 }
 
 }  // namespace pfsim

@@ -22,17 +22,18 @@ struct PartialInfo {
   std::uint64_t paths = 0;
 };
 
+// Writes the sample part by part (a sample on disk never needs to be in
+// memory as a whole).
 void write_partial(const std::string& path, const RunConfig& cfg, const PathSample& sample);
 PartialInfo read_partial_info(const std::string& path);
 PathSample read_partial_sample(const std::string& path);
+// Paths [first, first + count) of a partial file (global ids within its range).
+PathSample read_partial_range(const std::string& path, std::uint64_t first, std::uint64_t count);
 
 // Checks that the parts come from one config and seed and tile [0, total)
 // exactly; throws InputError naming the missing or duplicated range.
 // Returns the parts sorted by first path.
 std::vector<PartialInfo> check_partials(std::vector<std::pair<std::string, PartialInfo>> parts,
                                         std::vector<std::string>* ordered_files);
-
-// Copies `part` into `whole` at its path ids.
-void insert_sample(PathSample& whole, const PathSample& part);
 
 }  // namespace pfsim

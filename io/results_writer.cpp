@@ -166,11 +166,12 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
       for (std::size_t i = 0; i < specs.size(); ++i)
         if (specs[i].name == name) idx = i;
       const auto n = static_cast<std::size_t>(sample.paths());
-      std::vector<float> data(n * static_cast<std::size_t>(Y));
-      for (int t = 0; t < Y; ++t) {
-        const auto col = sample.year_column(idx, t);
-        for (std::size_t p = 0; p < n; ++p) data[p * static_cast<std::size_t>(Y) + static_cast<std::size_t>(t)] = col[p];
-      }
+      const auto years = static_cast<std::size_t>(Y);
+      std::vector<float> scratch;  // the metric's columns, when the sample is on disk
+      const auto cols = sample.year_columns(idx * years, years, scratch);
+      std::vector<float> data(n * years);
+      for (std::size_t t = 0; t < years; ++t)
+        for (std::size_t p = 0; p < n; ++p) data[p * years + t] = cols[t * n + p];
       h5::write_float_matrix(paths, name, data, n, static_cast<hsize_t>(Y), 4);
     }
   }

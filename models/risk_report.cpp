@@ -26,9 +26,13 @@ RiskReport build_risk_report(const PensionModel& model, const PathSample& sample
   r.paths = n;
   const int start = model.params().start_year;
 
+  // Columns one at a time, in memory or read from a spilled sample.
+  std::vector<double> scratch;
+  const auto column = [&](std::size_t s) { return sample.scalar_columns(s, 1, scratch); };
+
   // Depletion curve: a histogram of first-depletion years, cumulated.
   std::vector<std::uint64_t> first(static_cast<std::size_t>(model.years()), 0);
-  for (double y : sample.scalar_column(kDepletionYear))
+  for (double y : column(kDepletionYear))
     if (std::isfinite(y)) ++first[static_cast<std::size_t>(static_cast<int>(y) - start)];
   std::uint64_t cumulative = 0;
   for (std::size_t t = 0; t < first.size(); ++t) {
@@ -38,17 +42,17 @@ RiskReport build_risk_report(const PensionModel& model, const PathSample& sample
 
   r.horizons = model.horizons();
   for (std::size_t h = 0; h < r.horizons.size(); ++h) {
-    add_probability(r.preservation, count_at_least(sample.scalar_column(model.return_scalar(h, 1)), 0.0), n, confidence);
-    add_probability(r.beats_wage, count_at_least(sample.scalar_column(model.return_scalar(h, 2)), 0.0), n, confidence);
-    add_probability(r.beats_crediting, count_at_least(sample.scalar_column(model.return_scalar(h, 3)), 0.0), n, confidence);
+    add_probability(r.preservation, count_at_least(column(model.return_scalar(h, 1)), 0.0), n, confidence);
+    add_probability(r.beats_wage, count_at_least(column(model.return_scalar(h, 2)), 0.0), n, confidence);
+    add_probability(r.beats_crediting, count_at_least(column(model.return_scalar(h, 3)), 0.0), n, confidence);
   }
 
   r.levels = model.params().risk_levels;
   for (double alpha : r.levels) {
-    auto col = sample.scalar_column(kTerminalRealShadowBalance);
+    auto col = column(kTerminalRealShadowBalance);
     std::vector<double> a(col.begin(), col.end());
     r.terminal_real_shadow_balance.push_back(stats::lower_tail_risk(a, alpha));
-    auto col2 = sample.scalar_column(kActuarialBalance);
+    auto col2 = column(kActuarialBalance);
     std::vector<double> b(col2.begin(), col2.end());
     r.actuarial_balance.push_back(stats::lower_tail_risk(b, alpha));
   }

@@ -1,0 +1,82 @@
+#include "core/spill_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace pfsim {
+
+namespace {
+std::string error_text(int e) { return std::strerror(e); }
+}  // namespace
+
+SpillFile::SpillFile(const std::string& dir) : dir_(dir.empty() ? "." : dir) {
+  std::string name = dir_ + "/pfsim-spill-XXXXXX";
+  std::vector<char> buf(name.begin(), name.end());
+  buf.push_back('\0');
+  fd_ = ::mkstemp(buf.data());
+  if (fd_ < 0)
+    throw std::runtime_error(fmt::format("cannot create a spill file in '{}': {}", dir_, error_text(errno)));
+  // Unlinked at once: nothing is left behind, however the process ends.
+  ::unlink(buf.data());
+}
+
+SpillFile::~SpillFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::uint64_t SpillFile::append(const void* data, std::size_t bytes) {
+  const std::uint64_t at = size_;
+  const char* p = static_cast<const char*>(data);
+  std::size_t done = 0;
+  while (done < bytes) {
+    const ssize_t w = ::pwrite(fd_, p + done, bytes - done, static_cast<off_t>(at + done));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0)
+      throw std::runtime_error(fmt::format("writing the spill file in '{}' ({:.2f} GB so far): {}", dir_,
+                                           static_cast<double>(at + done) / 1e9, error_text(w < 0 ? errno : ENOSPC)));
+    done += static_cast<std::size_t>(w);
+  }
+  size_ = at + bytes;
+  return at;
+}
+
+void SpillFile::read(void* data, std::size_t bytes, std::uint64_t offset) const {
+  char* p = static_cast<char*>(data);
+  std::size_t done = 0;
+  while (done < bytes) {
+    const ssize_t r = ::pread(fd_, p + done, bytes - done, static_cast<off_t>(offset + done));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0)
+      throw std::runtime_error(fmt::format("reading the spill file in '{}': {}", dir_,
+                                           r < 0 ? error_text(errno) : std::string("unexpected end of file")));
+    done += static_cast<std::size_t>(r);
+  }
+}
+
+std::uint64_t available_memory() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  std::uint64_t m = pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
+                                          : std::uint64_t{8} << 30;
+  for (const char* f : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream in(f);
+    std::string v;
+    if (in >> v && !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      try {
+        m = std::min<std::uint64_t>(m, std::stoull(v));
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  return m;
+}
+
+}  // namespace pfsim

@@ -1,0 +1,39 @@
+#pragma once
+// A temporary file for a per-path sample that does not fit its memory limit
+// (docs/results-format.md, "Memory"). The file is created in a directory and
+// unlinked at once: it has no name while pfsim uses it, and the operating
+// system frees its blocks when the descriptor is closed, whether the run
+// ends normally, by an exception, by SIGINT/SIGTERM or by SIGKILL. Reads and
+// writes are positioned (pread/pwrite), never mapped, so the file's pages
+// count as page cache rather than as the process's resident memory.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace pfsim {
+
+class SpillFile {
+ public:
+  // Throws std::runtime_error naming the directory when it cannot create the file.
+  explicit SpillFile(const std::string& dir);
+  ~SpillFile();
+  SpillFile(const SpillFile&) = delete;
+  SpillFile& operator=(const SpillFile&) = delete;
+
+  // Appends `bytes` bytes; returns the offset they were written at.
+  std::uint64_t append(const void* data, std::size_t bytes);
+  void read(void* data, std::size_t bytes, std::uint64_t offset) const;
+  std::uint64_t size() const { return size_; }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  int fd_ = -1;
+  std::string dir_;
+  std::uint64_t size_ = 0;
+};
+
+// Memory the machine offers this process: the smaller of the physical memory
+// and the cgroup (v2 memory.max, v1 memory.limit_in_bytes) limit, in bytes.
+std::uint64_t available_memory();
+
+}  // namespace pfsim
