@@ -161,7 +161,7 @@ SampleBuilder::SampleBuilder(std::size_t year_metrics, int years, std::size_t sc
                              std::uint64_t paths, const SampleStorage& storage) {
   const std::uint64_t per_path = PathSample::bytes_per_path(year_metrics, years, scalars);
   const std::uint64_t limit = storage.memory_limit;
-  if (limit == SampleStorage::kUnlimited || paths * per_path <= limit) {
+  if (storage.fits(paths * per_path)) {
     whole_ = PathSample(year_metrics, years, scalars, first_path, paths);
     part_paths_ = paths;
     return;

@@ -32,6 +32,7 @@ struct SampleStorage {
   static constexpr std::uint64_t kUnlimited = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t memory_limit = kUnlimited;
   std::string spill_dir;
+  bool fits(std::uint64_t bytes) const { return memory_limit == kUnlimited || bytes <= memory_limit; }
 };
 
 class PathSample {

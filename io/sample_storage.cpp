@@ -32,7 +32,7 @@ std::uint64_t sample_bytes(const PensionModel& model, std::uint64_t paths) {
 SampleStorage resolve_storage(const RunSettings& run, const std::string& output, std::uint64_t bytes) {
   SampleStorage s;
   s.memory_limit = run.memory_limit == 0 ? available_memory() / 2 : run.memory_limit;
-  if (s.memory_limit == kMemoryUnlimited || bytes <= s.memory_limit) return s;
+  if (s.fits(bytes)) return s;
   SourceLocation where = run.spill_dir_origin;
   std::string key = where.file == "--spill-dir" ? "" : "run.spill_dir";
   if (!run.spill_dir.empty()) {
@@ -57,7 +57,7 @@ SampleStorage resolve_storage(const RunSettings& run, const std::string& output,
 }
 
 std::string describe_storage(const SampleStorage& storage, std::uint64_t bytes) {
-  if (storage.memory_limit == SampleStorage::kUnlimited || bytes <= storage.memory_limit)
+  if (storage.fits(bytes))
     return fmt::format("per-path sample {} in memory", human(static_cast<double>(bytes)));
   return fmt::format("per-path sample {} exceeds the memory limit ({}): spilled to a temporary file in {}",
                      human(static_cast<double>(bytes)), human(static_cast<double>(storage.memory_limit)), storage.spill_dir);
@@ -65,8 +65,8 @@ std::string describe_storage(const SampleStorage& storage, std::uint64_t bytes) 
 
 PathSample simulate_sample(const PensionModel& model, std::uint64_t seed, std::uint64_t first, std::uint64_t n,
                            const EngineOptions& options, const SampleStorage& storage) {
+  if (storage.fits(sample_bytes(model, n))) return simulate_paths(model, seed, first, n, options);
   SampleBuilder builder(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), first, n, storage);
-  if (!builder.on_disk()) return simulate_paths(model, seed, first, n, options);
   // Declared after the builder, so that an exception waits for the write in
   // flight before the builder goes.
   std::future<void> writing;

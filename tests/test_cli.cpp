@@ -623,8 +623,15 @@ TEST_CASE("summary of a file that is not a results file fails cleanly", "[cli][h
   CHECK(contains(o.err, junk.string()));
 }
 
-TEST_CASE("an interrupted run exits 130 and leaves no results file", "[cli][signal]") {
-  const auto dir = scratch("interrupt");
+namespace {
+
+// Starts `pfsim run` of 50,000 baseline paths with `extra` arguments, waits
+// for the line `ready` on stderr, sends SIGINT a second later, and checks that
+// it exits with 130 and leaves no results file. When spill_dir is given,
+// checks before the signal that the process holds an unlinked spill file in
+// it. Returns stderr.
+std::string interrupt_run(const fs::path& dir, const std::vector<std::string>& extra, const std::string& ready,
+                          const fs::path& spill_dir = {}) {
   const fs::path output = dir / "x.h5";
   const std::string out_s = output.string();
   const std::string bin = kBinary;
@@ -643,8 +650,12 @@ TEST_CASE("an interrupted run exits 130 and leaves no results file", "[cli][sign
     // 50,000 paths take tens of seconds on 2 cores (200,000 would also spend
     // tens of seconds just allocating 4 GB for the path sample, during which
     // the stop flag is not looked at).
-    ::execl(bin.c_str(), "pfsim", "run", kBaseline.c_str(), "--paths", "50000", "--threads", "2", "--no-summary", "-o",
-            out_s.c_str(), static_cast<char*>(nullptr));
+    std::vector<std::string> args{"pfsim", "run", kBaseline, "--paths", "50000", "--threads", "2", "--no-summary", "-o", out_s};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(bin.c_str(), argv.data());
     ::_exit(127);
   }
   ::close(err_pipe[1]);
@@ -655,8 +666,16 @@ TEST_CASE("an interrupted run exits 130 and leaves no results file", "[cli][sign
   bool signalled = false;
   bool eof = false;
   steady::time_point started{};
+  std::vector<std::string> spill_files;  // the child's open files in spill_dir
   while (!eof && steady::now() - t0 < std::chrono::seconds(60)) {
     if (!signalled && started != steady::time_point{} && steady::now() - started >= std::chrono::seconds(1)) {
+      if (!spill_dir.empty()) {
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(fs::path("/proc") / std::to_string(pid) / "fd", ec)) {
+          const auto target = fs::read_symlink(e.path(), ec).string();
+          if (!ec && target.rfind((spill_dir / "pfsim-spill-").string(), 0) == 0) spill_files.push_back(target);
+        }
+      }
       REQUIRE(::kill(pid, SIGINT) == 0);
       signalled = true;
     }
@@ -668,7 +687,7 @@ TEST_CASE("an interrupted run exits 130 and leaves no results file", "[cli][sign
         eof = true;
       } else {
         err.append(buf, static_cast<std::size_t>(n));
-        if (started == steady::time_point{} && contains(err, " thread(s)\n")) started = steady::now();
+        if (started == steady::time_point{} && contains(err, ready)) started = steady::now();
       }
     }
   }
@@ -685,4 +704,174 @@ TEST_CASE("an interrupted run exits 130 and leaves no results file", "[cli][sign
   if (WIFSIGNALED(status)) FAIL("killed by signal " << WTERMSIG(status));
   CHECK(contains(err, "interrupted"));
   require_no_results(output);
+  if (!spill_dir.empty()) {
+    // While it ran, the spill file was open in spill_dir with no name left;
+    // afterwards nothing is left there.
+    INFO("open spill files: " << spill_files.size());
+    REQUIRE(spill_files.size() == 1);
+    CHECK(contains(spill_files.front(), "(deleted)"));
+    CHECK(fs::is_empty(spill_dir));
+  }
+  return err;
+}
+
+}  // namespace
+
+TEST_CASE("an interrupted run exits 130 and leaves no results file", "[cli][signal]") {
+  // Not --quiet: the start line tells us the signal handler is installed.
+  interrupt_run(scratch("interrupt"), {}, " thread(s)\n");
+}
+
+TEST_CASE("an interrupted spilled run exits 130 and leaves neither results nor spill file", "[cli][signal][spill]") {
+  const auto dir = scratch("interrupt_spill");
+  const auto spill = dir / "spill";
+  fs::create_directories(spill);
+  const auto err = interrupt_run(dir, {"--memory-limit", "100MB", "--spill-dir", spill.string()},
+                                 "spilled to a temporary file", spill);
+  CHECK(contains(err, "exceeds the memory limit (100 MB)"));
+}
+
+// ===========================================================================
+// The per-path sample on disk (run.memory_limit, --memory-limit, --spill-dir)
+
+namespace {
+// Runs the baseline without --quiet (so that the storage line is printed) and
+// without the summary; returns stderr.
+std::string run_noisy(const fs::path& dir, const std::string& tag, const std::string& args, const fs::path& output) {
+  const auto o = run_pfsim("run " + quote(kBaseline) + " " + args + " --no-summary -o " + quote(output.string()), dir, tag);
+  INFO("pfsim run " << args << "\nstderr:\n" << o.err);
+  REQUIRE(o.status == 0);
+  REQUIRE(fs::exists(output));
+  return o.err;
+}
+}  // namespace
+
+TEST_CASE("a run whose sample spills to disk gives the same bits as one in memory", "[cli][spill]") {
+  const auto dir = scratch("spill");
+  const auto spill = dir / "spill";
+  fs::create_directories(spill);
+  const auto a = run_baseline(dir, "memory", "--paths 300 --seed 7 --threads 2 --memory-limit unlimited");
+  // 300 paths need 6.9 MB: with 1 MB the sample goes to disk in parts of 64
+  // paths and is read back in groups of a few hundred columns.
+  const auto b = dir / "spilled.h5";
+  const auto err = run_noisy(dir, "spilled", "--paths 300 --seed 7 --threads 2 --memory-limit 1MB --spill-dir " + quote(spill.string()), b);
+  CHECK(contains(err, "exceeds the memory limit (1 MB): spilled to a temporary file in " + spill.string()));
+  CHECK(fs::is_empty(spill));
+  const auto ab = differing_datasets(a, b);
+  INFO("in memory vs spilled, differing datasets:\n" << join(ab));
+  CHECK(ab.empty());
+  CHECK(dataset_paths(open_file(a)).size() > 500);
+
+  // A limit the sample fits in keeps it in memory.
+  const auto c = dir / "fits.h5";
+  CHECK(contains(run_noisy(dir, "fits", "--paths 300 --seed 7 --threads 1 --memory-limit 1GB", c), "in memory"));
+  CHECK(differing_datasets(a, c).empty());
+
+  // Another seed, spilled, differs: the comparison sees the data.
+  const auto d = dir / "other_seed.h5";
+  run_noisy(dir, "other_seed", "--paths 300 --seed 8 --threads 2 --memory-limit 1MB --spill-dir " + quote(spill.string()), d);
+  CHECK_FALSE(differing_datasets(a, d).empty());
+}
+
+TEST_CASE("spilled shards, merge and checkpoints give the same bits as one run in memory", "[cli][spill]") {
+  const auto dir = scratch("spill_scale_out");
+  const auto spill = dir / "spill";
+  fs::create_directories(spill);
+  const auto a = run_baseline(dir, "whole", "--paths 300 --seed 7 --threads 2");
+  const std::string mem = " --memory-limit 1MB --spill-dir " + quote(spill.string());
+  std::string parts;
+  for (int k = 1; k <= 3; ++k) {
+    const auto part = dir / ("part" + std::to_string(k) + ".h5");
+    const auto o = run_pfsim("run " + quote(kBaseline) + " --paths 300 --seed 7 --threads 2 --quiet --shard " + std::to_string(k) +
+                                 "/3 -o " + quote(part.string()) + mem,
+                             dir, "part" + std::to_string(k));
+    INFO("shard " << k << " stderr:\n" << o.err);
+    REQUIRE(o.status == 0);
+    parts += " " + quote(part.string());
+  }
+  const auto merged = dir / "merged.h5";
+  const auto m = run_pfsim("merge" + parts + " -o " + quote(merged.string()) + " --memory-limit 2MB --spill-dir " + quote(spill.string()),
+                           dir, "merge");
+  INFO("merge stderr:\n" << m.err);
+  REQUIRE(m.status == 0);
+  CHECK(contains(m.err, "spilled to a temporary file"));
+  CHECK(differing_datasets(a, merged).empty());
+
+  const auto ck = run_baseline(dir, "checkpointed", "--paths 300 --seed 7 --threads 2 --checkpoint " + quote((dir / "ck").string()) + mem);
+  CHECK(differing_datasets(a, ck).empty());
+  // Resumed from every chunk.
+  const auto ck2 = run_baseline(dir, "resumed", "--paths 300 --seed 7 --threads 1 --checkpoint " + quote((dir / "ck").string()) + mem);
+  CHECK(differing_datasets(a, ck2).empty());
+  CHECK(fs::is_empty(spill));
+}
+
+TEST_CASE("a spilled run that fails leaves neither results nor spill file", "[cli][spill]") {
+  const auto dir = scratch("spill_failure");
+  const auto spill = dir / "spill";
+  fs::create_directories(spill);
+  // The output's directory is a regular file: the run fails after the
+  // simulation and the statistics, when it writes the results.
+  write_text(dir / "not_a_dir", "x");
+  const auto output = dir / "not_a_dir" / "x.h5";
+  const auto o = run_pfsim("run " + quote(kBaseline) + " --paths 200 --threads 2 --no-summary --memory-limit 1MB --spill-dir " +
+                               quote(spill.string()) + " -o " + quote(output.string()),
+                           dir, "fail");
+  INFO("stderr:\n" << o.err);
+  CHECK(o.status == 1);
+  CHECK(contains(o.err, "spilled to a temporary file"));
+  CHECK(contains(o.err, "pfsim: error:"));
+  CHECK(fs::is_empty(spill));
+  CHECK(entries_starting_with(dir, "not_a_dir").size() == 1);
+}
+
+TEST_CASE("bad memory limits and spill directories are rejected with their key and what is allowed", "[cli][bad-input][spill]") {
+  const auto dir = scratch("bad_memory");
+  const std::string base = baseline_text();
+  const std::string allowed = "allowed: \"auto\", \"unlimited\" or a size with a unit (B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)";
+
+  SECTION("unknown unit") {
+    const auto text = replace_once(base, "paths = 10_000\n", "paths = 10_000\nmemory_limit = \"12 parsecs\"\n");
+    expect_bad_input(dir, {"unknown_unit", text, "", line_of(text, "memory_limit = \"12 parsecs\""), "run.memory_limit",
+                           {"'12 parsecs' is not a memory size", allowed}});
+  }
+  SECTION("zero") {
+    const auto text = replace_once(base, "paths = 10_000\n", "paths = 10_000\nmemory_limit = \"0 GB\"\n");
+    expect_bad_input(dir, {"zero", text, "", line_of(text, "memory_limit = \"0 GB\""), "run.memory_limit",
+                           {"'0 GB' is out of range", "at least 1 B"}});
+  }
+  SECTION("a number without a unit") {
+    const auto text = replace_once(base, "paths = 10_000\n", "paths = 10_000\nmemory_limit = 4000000000\n");
+    expect_bad_input(dir, {"bare_number", text, "", line_of(text, "memory_limit = 4000000000"), "run.memory_limit",
+                           {"expected a string such as \"4GB\", \"auto\" or \"unlimited\", found an integer"}});
+  }
+  SECTION("misspelt key") {
+    const auto text = replace_once(base, "paths = 10_000\n", "paths = 10_000\nmemory_limt = \"4GB\"\n");
+    expect_bad_input(dir, {"misspelt", text, "", line_of(text, "memory_limt"), "run.memory_limt",
+                           {"unknown key", "did you mean 'run.memory_limit'"}});
+  }
+  SECTION("--memory-limit") {
+    const auto output = dir / "cli.h5";
+    const auto o = run_pfsim("run " + quote(kBaseline) + " --paths 20 --quiet --memory-limit lots -o " + quote(output.string()), dir, "cli");
+    INFO("stderr:\n" << o.err);
+    CHECK(o.status == 2);
+    CHECK(contains(o.err, "--memory-limit 'lots' is not a memory size; " + allowed));
+    require_no_results(output);
+  }
+  SECTION("a spill directory that does not exist, when the sample needs it") {
+    const auto cfg = dir / "no_dir.toml";
+    const auto missing = (dir / "missing").string();
+    const auto text = replace_once(base, "paths = 10_000\n", "paths = 10_000\nspill_dir = \"" + missing + "\"\n");
+    write_text(cfg, text);
+    const auto output = dir / "no_dir.h5";
+    const auto o = run_pfsim("run " + quote(cfg.string()) + " --paths 20 --quiet --memory-limit 10kB -o " + quote(output.string()), dir, "no_dir");
+    INFO("stderr:\n" << o.err);
+    CHECK(o.status == 2);
+    CHECK(contains(o.err, cfg.string() + ":" + std::to_string(line_of(text, "spill_dir = ")) + ":"));
+    CHECK(contains(o.err, "error: 'run.spill_dir': the spill directory '" + missing + "' is not a writable directory"));
+    require_no_results(output);
+    // The same config runs when the sample fits in memory.
+    const auto fits = run_pfsim("run " + quote(cfg.string()) + " --paths 20 --quiet -o " + quote(output.string()), dir, "no_dir_fits");
+    INFO("stderr:\n" << fits.err);
+    CHECK(fits.status == 0);
+  }
 }

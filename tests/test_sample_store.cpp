@@ -1,0 +1,222 @@
+// The per-path sample on disk (core/path_sample.h, core/spill_file.h): parts
+// given in any order read back as the sample in path order; statistics of a
+// spilled sample are those of the same sample in memory, bit for bit; the
+// spill file never has a name in its directory; memory sizes parse as
+// docs/config.md says.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "core/distribution.h"
+#include "core/path_sample.h"
+#include "core/spill_file.h"
+#include "io/config.h"
+
+namespace fs = std::filesystem;
+using namespace pfsim;
+
+namespace {
+
+constexpr std::size_t kMetrics = 3, kScalars = 5;
+constexpr int kYears = 7;
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::path(PFSIM_TEST_TMP) / "test_sample_store" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// A part of paths [first, first + n): values that depend on (path, column)
+// only, with infinities among the scalars (a depletion year of "never").
+PathSample make_part(std::uint64_t first, std::uint64_t n) {
+  PathSample p(kMetrics, kYears, kScalars, first, n);
+  for (std::size_t m = 0; m < kMetrics; ++m)
+    for (int t = 0; t < kYears; ++t) {
+      auto col = p.year_column(m, t);
+      for (std::uint64_t k = 0; k < n; ++k) {
+        std::mt19937_64 g((first + k) * 1000 + m * 10 + static_cast<std::uint64_t>(t));
+        col[k] = static_cast<float>(std::normal_distribution<double>(static_cast<double>(m), 1.0 + t)(g));
+      }
+    }
+  for (std::size_t s = 0; s < kScalars; ++s) {
+    auto col = p.scalar_column(s);
+    for (std::uint64_t k = 0; k < n; ++k) {
+      std::mt19937_64 g((first + k) * 7919 + s);
+      const double u = std::uniform_real_distribution<double>(0, 1)(g);
+      col[k] = s == 0 && u < 0.3 ? std::numeric_limits<double>::infinity() : 2000 + 100 * u;
+    }
+  }
+  return p;
+}
+
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+void require_same(const std::vector<Distribution>& a, const std::vector<Distribution>& b) {
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    INFO("distribution " << i);
+    CHECK(same_bits(a[i].mean, b[i].mean));
+    CHECK(same_bits(a[i].sd, b[i].sd));
+    CHECK(same_bits(a[i].se, b[i].se));
+    CHECK(a[i].finite == b[i].finite);
+    CHECK(same_bits(a[i].quantile, b[i].quantile));
+    CHECK(same_bits(a[i].lower, b[i].lower));
+    CHECK(same_bits(a[i].upper, b[i].upper));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a sample assembled on disk from parts in any order reads back as the sample in memory", "[spill]") {
+  const auto dir = scratch("parts");
+  const std::uint64_t first = 1000, n = 1000;
+  const auto whole = make_part(first, n);
+  // 1000 paths x 140 bytes = 140 kB: 20 kB forces the disk.
+  SampleStorage storage{20'000, dir.string()};
+  SampleBuilder b(kMetrics, kYears, kScalars, first, n, storage);
+  REQUIRE(b.on_disk());
+  CHECK(b.part_paths() == 64);
+  // The spill file is open but has no name in its directory.
+  CHECK(fs::is_empty(dir));
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges{{1500, 500}, {1000, 64}, {1064, 1}, {1065, 435}};
+  for (const auto& [lo, len] : ranges) b.add(make_part(lo, len));
+  const auto disk = b.finish();
+  REQUIRE(disk.on_disk());
+  CHECK(disk.spill_dir() == dir.string());
+  CHECK(disk.paths() == n);
+  CHECK(disk.first_path() == first);
+  CHECK_THROWS_AS(disk.year_column(0, 0), std::logic_error);
+  CHECK_THROWS_AS(disk.scalar_column(0), std::logic_error);
+
+  std::vector<float> fs_;
+  const auto years = disk.year_columns(0, kMetrics * kYears, fs_);
+  REQUIRE(years.size() == whole.year_buffer().size());
+  CHECK(std::memcmp(years.data(), whole.year_buffer().data(), years.size() * sizeof(float)) == 0);
+  std::vector<double> ds;
+  const auto scalars = disk.scalar_columns(1, 3, ds);
+  CHECK(std::memcmp(scalars.data(), whole.scalar_buffer().data() + n, 3 * n * sizeof(double)) == 0);
+
+  // Groups cover every column once, in order, each with the sample's values.
+  std::size_t next = 0, groups = 0;
+  disk.for_each_year_group([&](std::size_t c0, std::size_t count, std::span<const float> v) {
+    CHECK(c0 == next);
+    CHECK(v.size() == count * n);
+    CHECK(std::memcmp(v.data(), whole.year_buffer().data() + c0 * n, v.size() * sizeof(float)) == 0);
+    next += count;
+    ++groups;
+  });
+  CHECK(next == kMetrics * kYears);
+  CHECK(groups > 1);  // 5 kB groups of 4 kB columns: one column each
+
+  // Parts read back in path order, as written.
+  std::uint64_t at = first;
+  disk.for_each_part([&](const PathSample& p) {
+    CHECK(p.first_path() == at);
+    at += p.paths();
+  });
+  CHECK(at == first + n);
+
+  // Copied into memory, the same sample.
+  PathSample copy(kMetrics, kYears, kScalars, first, n);
+  insert_sample(copy, disk);
+  CHECK(copy.year_buffer() == whole.year_buffer());
+  CHECK(std::memcmp(copy.scalar_buffer().data(), whole.scalar_buffer().data(), whole.scalar_buffer().size() * sizeof(double)) == 0);
+}
+
+TEST_CASE("statistics of a spilled sample are those of the sample in memory, bit for bit", "[spill]") {
+  const auto dir = scratch("statistics");
+  const std::uint64_t n = 2000;
+  const auto whole = make_part(0, n);
+  const std::vector<double> probs{0.01, 0.05, 0.5, 0.95, 0.99};
+  for (std::uint64_t limit : {std::uint64_t{1}, std::uint64_t{30'000}, std::uint64_t{150'000}}) {
+    INFO("memory limit " << limit);
+    SampleBuilder b(kMetrics, kYears, kScalars, 0, n, {limit, dir.string()});
+    REQUIRE(b.on_disk());
+    for (std::uint64_t lo = 0; lo < n; lo += 300) b.add(make_part(lo, std::min<std::uint64_t>(300, n - lo)));
+    const auto disk = b.finish();
+    for (int threads : {1, 2}) {
+      require_same(summarize_year_metrics(whole, probs, 0.95, threads), summarize_year_metrics(disk, probs, 0.95, threads));
+      require_same(summarize_scalars(whole, probs, 0.95, threads), summarize_scalars(disk, probs, 0.95, threads));
+    }
+  }
+  CHECK(fs::is_empty(dir));
+}
+
+TEST_CASE("a sample that fits its limit stays in memory", "[spill]") {
+  const auto dir = scratch("fits");
+  SampleBuilder b(kMetrics, kYears, kScalars, 0, 100, {100 * 140, dir.string()});
+  CHECK_FALSE(b.on_disk());
+  CHECK(b.part_paths() == 100);
+  b.add(make_part(50, 50));
+  b.add(make_part(0, 50));
+  const auto s = b.finish();
+  CHECK_FALSE(s.on_disk());
+  CHECK(s.year_buffer() == make_part(0, 100).year_buffer());
+}
+
+TEST_CASE("a spilled sample with a missing or duplicated part is refused", "[spill]") {
+  const auto dir = scratch("tiling");
+  {
+    SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {1, dir.string()});
+    b.add(make_part(0, 100));
+    CHECK_THROWS_WITH(b.finish(), Catch::Contains("paths from 100 are missing"));
+  }
+  {
+    SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {1, dir.string()});
+    b.add(make_part(0, 120));
+    b.add(make_part(100, 100));
+    CHECK_THROWS_WITH(b.finish(), Catch::Contains("duplicated"));
+  }
+  {
+    SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {1, dir.string()});
+    CHECK_THROWS_AS(b.add(make_part(150, 100)), std::logic_error);  // beyond the sample
+  }
+  CHECK(fs::is_empty(dir));
+}
+
+TEST_CASE("a spill file cannot be made in a missing directory", "[spill]") {
+  const auto dir = scratch("missing");
+  CHECK_THROWS_WITH(SpillFile((dir / "nope").string()), Catch::Contains("cannot create a spill file in '" + (dir / "nope").string() + "'"));
+}
+
+TEST_CASE("memory sizes: auto, unlimited, decimal and binary units", "[spill][config]") {
+  std::uint64_t b = 123;
+  std::string error;
+  CHECK(parse_memory_size("auto", b, error));
+  CHECK(b == 0);
+  CHECK(parse_memory_size("unlimited", b, error));
+  CHECK(b == kMemoryUnlimited);
+  CHECK(parse_memory_size("4GB", b, error));
+  CHECK(b == 4'000'000'000ULL);
+  CHECK(parse_memory_size("512 MiB", b, error));
+  CHECK(b == 512ULL << 20);
+  CHECK(parse_memory_size("1.5 GiB", b, error));
+  CHECK(b == 3ULL << 29);
+  CHECK(parse_memory_size("10kB", b, error));
+  CHECK(b == 10'000);
+  CHECK(parse_memory_size("100 B", b, error));
+  CHECK(b == 100);
+  for (const std::string bad : {"", "4", "4 gb", "GB", "-1GB", "0MB", "four GB", "1e30 TB", "nan GB", "auto "}) {
+    INFO("'" << bad << "'");
+    error.clear();
+    CHECK_FALSE(parse_memory_size(bad, b, error));
+    CHECK_THAT(error, Catch::Contains("allowed: \"auto\", \"unlimited\" or a size with a unit"));
+  }
+}
+
+TEST_CASE("the machine's memory is known", "[spill]") {
+  const auto m = available_memory();
+  CHECK(m >= (std::uint64_t{64} << 20));
+}
