@@ -55,21 +55,14 @@ void PathSample::read_columns(bool scalars, std::size_t c0, std::size_t count, v
   const std::size_t esz = scalars ? sizeof(double) : sizeof(float);
   const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
   const auto n = static_cast<std::size_t>(paths_);
-  std::vector<char> staging;
+  std::vector<void*> dest(count);
   for (const auto& part : parts_) {
     const auto len = static_cast<std::size_t>(part.paths);
     const std::uint64_t base = part.offset + (scalars ? width * len * sizeof(float) : 0);
-    const std::uint64_t at = base + c0 * len * esz;
-    const std::size_t bytes = count * len * esz;
-    if (parts_.size() == 1) {  // the part's columns are the sample's: no staging
-      spill_->read(out, bytes, at);
-      continue;
-    }
-    staging.resize(bytes);
-    spill_->read(staging.data(), bytes, at);
     const auto p0 = static_cast<std::size_t>(part.first - first_);
-    for (std::size_t j = 0; j < count; ++j)
-      std::memcpy(static_cast<char*>(out) + (j * n + p0) * esz, staging.data() + j * len * esz, len * esz);
+    // Column c0 + j of the part goes to out[j * n + p0 ...]: one scattered read.
+    for (std::size_t j = 0; j < count; ++j) dest[j] = static_cast<char*>(out) + (j * n + p0) * esz;
+    spill_->read_scattered(dest.data(), count, len * esz, base + c0 * len * esz);
   }
 }
 
@@ -175,7 +168,7 @@ SampleBuilder::SampleBuilder(std::size_t year_metrics, int years, std::size_t sc
   s.spill_ = std::make_shared<SpillFile>(storage.spill_dir);
   // Within the limit: two parts while simulating (one written while the next
   // is simulated), two column groups while reading.
-  s.read_bytes_ = static_cast<std::size_t>(std::clamp<std::uint64_t>(limit / 4, 1, std::uint64_t{512} << 20));
+  s.read_bytes_ = static_cast<std::size_t>(std::clamp<std::uint64_t>(limit / 4, 1, std::uint64_t{256} << 20));
   part_paths_ = std::min<std::uint64_t>(paths, std::clamp<std::uint64_t>(limit / (8 * per_path), 64, 8192));
 }
 

@@ -1,6 +1,8 @@
 #include "core/spill_file.h"
 
 #include <fcntl.h>
+#include <limits.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -59,6 +61,33 @@ void SpillFile::read(void* data, std::size_t bytes, std::uint64_t offset) const 
       throw std::runtime_error(fmt::format("reading the spill file in '{}': {}", dir_,
                                            r < 0 ? error_text(errno) : std::string("unexpected end of file")));
     done += static_cast<std::size_t>(r);
+  }
+}
+
+void SpillFile::read_scattered(void* const* dest, std::size_t count, std::size_t bytes, std::uint64_t offset) const {
+  if (bytes == 0) return;
+  constexpr std::size_t kBatch = IOV_MAX;
+  std::vector<iovec> iov;
+  for (std::size_t first = 0; first < count; first += kBatch) {
+    const std::size_t n = std::min(kBatch, count - first);
+    iov.resize(n);
+    for (std::size_t k = 0; k < n; ++k) iov[k] = {dest[first + k], bytes};
+    std::uint64_t at = offset + first * bytes;
+    std::size_t next = 0;  // first iovec not yet filled
+    while (next < n) {
+      const ssize_t r = ::preadv(fd_, iov.data() + next, static_cast<int>(n - next), static_cast<off_t>(at));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0)
+        throw std::runtime_error(fmt::format("reading the spill file in '{}': {}", dir_,
+                                             r < 0 ? error_text(errno) : std::string("unexpected end of file")));
+      at += static_cast<std::uint64_t>(r);
+      auto left = static_cast<std::size_t>(r);
+      while (next < n && left >= iov[next].iov_len) left -= iov[next++].iov_len;
+      if (next < n && left > 0) {  // a short read inside an iovec
+        iov[next].iov_base = static_cast<char*>(iov[next].iov_base) + left;
+        iov[next].iov_len -= left;
+      }
+    }
   }
 }
 

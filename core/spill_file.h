@@ -23,6 +23,9 @@ class SpillFile {
   // Appends `bytes` bytes; returns the offset they were written at.
   std::uint64_t append(const void* data, std::size_t bytes);
   void read(void* data, std::size_t bytes, std::uint64_t offset) const;
+  // Reads `count` consecutive runs of `bytes` bytes from `offset` on into
+  // dest[0], ..., dest[count - 1] (preadv: no intermediate copy).
+  void read_scattered(void* const* dest, std::size_t count, std::size_t bytes, std::uint64_t offset) const;
   std::uint64_t size() const { return size_; }
   const std::string& dir() const { return dir_; }
 

@@ -44,7 +44,14 @@ echo "checkpoint: killed after $chunks chunks, resumed bit-identically"
 if [ -n "$pfsim_mpi" ] && command -v mpirun >/dev/null; then
   mpirun --allow-run-as-root --oversubscribe -np 2 "$pfsim_mpi" run "$config" --paths $n --seed 7 --threads 1 -o "$tmp/mpi.h5" -q || fail "mpirun"
   $compare "$tmp/one.h5" "$tmp/mpi.h5" || fail "MPI run differs"
-  echo "mpi: 2 ranks bit-identical"
+  # Rank 0 spills the gathered sample beyond its memory limit: the same bits.
+  mkdir -p "$tmp/spill"
+  out=$(mpirun --allow-run-as-root --oversubscribe -np 2 "$pfsim_mpi" run "$config" --paths $n --seed 7 --threads 1 -o "$tmp/mpi_spilled.h5" \
+        --set 'run.memory_limit="1MB"' --set "run.spill_dir=\"$tmp/spill\"" 2>&1 >/dev/null); rc=$?
+  [ $rc -eq 0 ] && grep -q "spilled to a temporary file in $tmp/spill" <<<"$out" || fail "mpirun with a spilled sample: rc=$rc, $out"
+  $compare "$tmp/one.h5" "$tmp/mpi_spilled.h5" || fail "MPI run with a spilled sample differs"
+  [ -z "$(ls -A "$tmp/spill")" ] || fail "a spill file was left in $tmp/spill"
+  echo "mpi: 2 ranks bit-identical, in memory and spilled"
 else
   echo "mpi: pfsim-mpi or mpirun not available; skipped"
 fi
