@@ -48,7 +48,22 @@ std::uint64_t SpillFile::append(const void* data, std::size_t bytes) {
     done += static_cast<std::size_t>(w);
   }
   size_ = at + bytes;
+  drop_cached(at, bytes, true);
   return at;
+}
+
+void SpillFile::drop_cached(std::uint64_t offset, std::uint64_t bytes, bool written) const {
+  // Each byte of the spill file is written once and read once, so caching it
+  // only takes memory: written parts are flushed and their pages released,
+  // and so are pages once read. The page cache then recycles a few parts'
+  // worth of pages instead of growing by the whole sample (22.9 GB at 10^6
+  // paths), which other work on the node would pay for. Advice only: a
+  // failure changes nothing but memory use.
+  if (bytes == 0) return;
+  if (written)
+    ::sync_file_range(fd_, static_cast<off_t>(offset), static_cast<off_t>(bytes),
+                      SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+  ::posix_fadvise(fd_, static_cast<off_t>(offset), static_cast<off_t>(bytes), POSIX_FADV_DONTNEED);
 }
 
 void SpillFile::read(void* data, std::size_t bytes, std::uint64_t offset) const {
@@ -62,6 +77,7 @@ void SpillFile::read(void* data, std::size_t bytes, std::uint64_t offset) const 
                                            r < 0 ? error_text(errno) : std::string("unexpected end of file")));
     done += static_cast<std::size_t>(r);
   }
+  drop_cached(offset, bytes, false);
 }
 
 void SpillFile::read_scattered(void* const* dest, std::size_t count, std::size_t bytes, std::uint64_t offset) const {
@@ -80,6 +96,7 @@ void SpillFile::read_scattered(void* const* dest, std::size_t count, std::size_t
       if (r <= 0)
         throw std::runtime_error(fmt::format("reading the spill file in '{}': {}", dir_,
                                              r < 0 ? error_text(errno) : std::string("unexpected end of file")));
+      drop_cached(at, static_cast<std::uint64_t>(r), false);
       at += static_cast<std::uint64_t>(r);
       auto left = static_cast<std::size_t>(r);
       while (next < n && left >= iov[next].iov_len) left -= iov[next++].iov_len;

@@ -30,6 +30,8 @@ class SpillFile {
   const std::string& dir() const { return dir_; }
 
  private:
+  // Releases the cached pages of a range (flushing it first if written).
+  void drop_cached(std::uint64_t offset, std::uint64_t bytes, bool written) const;
   int fd_ = -1;
   std::string dir_;
   std::uint64_t size_ = 0;
