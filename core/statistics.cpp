@@ -167,6 +167,23 @@ RankInterval quantile_ci_ranks(std::size_t n, double p, double confidence) {
   return {static_cast<std::size_t>(l), static_cast<std::size_t>(u)};
 }
 
+std::vector<std::size_t> quantile_ranks(std::size_t n, std::span<const double> probs, double confidence) {
+  require(n > 0, "quantile_ranks: n must be positive");
+  std::vector<std::size_t> ranks;  // 0-based, every rank any result reads
+  ranks.reserve(4 * probs.size());
+  for (double p : probs) {
+    require(is_probability(p), "quantile_ranks: p must be in [0, 1]");
+    const Type7Position pos = type7_position(n, p);
+    const RankInterval ci = quantile_ci_ranks(n, p, confidence);
+    ranks.push_back(pos.lo);
+    if (pos.needs_next) ranks.push_back(pos.lo + 1);
+    ranks.push_back(ci.lower - 1);
+    ranks.push_back(ci.upper - 1);
+  }
+  sort_unique(ranks);
+  return ranks;
+}
+
 std::vector<QuantileEstimate> quantiles_with_ci(std::span<double> data,
                                                 std::span<const double> probs,
                                                 double confidence) {
@@ -176,22 +193,13 @@ std::vector<QuantileEstimate> quantiles_with_ci(std::span<double> data,
 
   std::vector<Type7Position> positions;
   std::vector<RankInterval> intervals;  // 1-based
-  std::vector<std::size_t> ranks;       // 0-based, every rank any result reads
   positions.reserve(probs.size());
   intervals.reserve(probs.size());
-  ranks.reserve(4 * probs.size());
   for (double p : probs) {
-    const Type7Position pos = type7_position(n, p);
-    const RankInterval ci = quantile_ci_ranks(n, p, confidence);
-    positions.push_back(pos);
-    intervals.push_back(ci);
-    ranks.push_back(pos.lo);
-    if (pos.needs_next) ranks.push_back(pos.lo + 1);
-    ranks.push_back(ci.lower - 1);
-    ranks.push_back(ci.upper - 1);
+    positions.push_back(type7_position(n, p));
+    intervals.push_back(quantile_ci_ranks(n, p, confidence));
   }
-  sort_unique(ranks);
-  select_ranks(data, ranks);
+  select_ranks(data, quantile_ranks(n, probs, confidence));
 
   std::vector<QuantileEstimate> out;
   out.reserve(probs.size());

@@ -61,8 +61,13 @@ std::vector<QuantileEstimate> quantiles_with_ci(std::span<double> data,
                                                 std::span<const double> probs,
                                                 double confidence = 0.95);
 
+// The 0-based ranks (increasing, distinct) whose order statistics the
+// estimates of quantiles_with_ci read, for n values.
+std::vector<std::size_t> quantile_ranks(std::size_t n, std::span<const double> probs, double confidence = 0.95);
+
 // The same estimates from data already sorted in increasing order (no
-// selection needed; the data is not modified).
+// selection needed; the data is not modified). Only the entries at
+// quantile_ranks(n, probs, confidence) are read.
 std::vector<QuantileEstimate> quantiles_with_ci_sorted(std::span<const double> sorted,
                                                        std::span<const double> probs,
                                                        double confidence = 0.95);
