@@ -107,13 +107,22 @@ ColumnScratch& column_scratch() {
 // in `tmp`, and only those buckets are radix-sorted. The quantiles of a
 // column touch a few dozen buckets of 65,536, so at 10^6 paths this reads
 // the keys about twice instead of sorting them in three passes; a column
-// packed into few buckets costs about what a full sort does.
+// packed into few buckets costs about what a full sort does. Short columns
+// are sorted whole.
 template <class Key>
 void select_keys(std::span<const Key> keys, std::span<Key> tmp, std::span<const std::size_t> ranks, ColumnScratch& w,
                  std::span<Key> out) {
   constexpr int kTopBits = 16;
   constexpr int kShift = static_cast<int>(sizeof(Key)) * 8 - kTopBits;
   constexpr std::size_t kBuckets = std::size_t{1} << kTopBits;
+  if (keys.size() < 2 * kBuckets) {
+    // Below about two keys a bucket the histogram costs more than it saves:
+    // sort them all.
+    std::vector<Key> all(keys.begin(), keys.end()), scratch(keys.size());
+    radix_sort(all, scratch);
+    for (std::size_t i = 0; i < ranks.size(); ++i) out[i] = all[ranks[i]];
+    return;
+  }
   auto& start = w.start;
   start.assign(kBuckets + 1, 0);
   for (Key k : keys) ++start[static_cast<std::size_t>(k >> kShift) + 1];
