@@ -4,6 +4,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -102,32 +103,31 @@ ColumnScratch& column_scratch() {
 }
 
 // The order statistics at `ranks` (0-based, increasing) of `keys`, without
-// sorting them all: a histogram of the top 16 bits finds the bucket of each
-// rank, one pass copies the keys of those buckets to their sorted positions
-// in `tmp`, and only those buckets are radix-sorted. The quantiles of a
-// column touch a few dozen buckets of 65,536, so at 10^6 paths this reads
-// the keys about twice instead of sorting them in three passes; a column
-// packed into few buckets costs about what a full sort does. Short columns
-// are sorted whole.
+// sorting them all: a histogram of the top bits (about n/2 buckets, at most
+// 65,536) finds the bucket of each rank, one pass copies the keys of those
+// buckets to their sorted positions in `tmp`, and only those buckets are
+// radix-sorted. The quantiles of a column touch a few dozen buckets, so this
+// reads the keys about twice instead of sorting them in three passes; a
+// column packed into few buckets costs about what a full sort does.
 template <class Key>
 void select_keys(std::span<const Key> keys, std::span<Key> tmp, std::span<const std::size_t> ranks, ColumnScratch& w,
                  std::span<Key> out) {
-  constexpr int kTopBits = 16;
-  constexpr int kShift = static_cast<int>(sizeof(Key)) * 8 - kTopBits;
-  constexpr std::size_t kBuckets = std::size_t{1} << kTopBits;
-  if (keys.size() < 2 * kBuckets) {
-    // Below about two keys a bucket the histogram costs more than it saves:
-    // sort them all.
-    std::vector<Key> all(keys.begin(), keys.end()), scratch(keys.size());
+  const std::size_t n = keys.size();
+  if (n < 8192) {  // measured: below this a whole sort is faster
+    std::vector<Key> all(keys.begin(), keys.end()), scratch(n);
     radix_sort(all, scratch);
     for (std::size_t i = 0; i < ranks.size(); ++i) out[i] = all[ranks[i]];
     return;
   }
+  // About two keys a bucket, at most 2^16 buckets (the counts stay in L2).
+  const int top_bits = std::clamp(static_cast<int>(std::bit_width(n)) - 1, 8, 16);
+  const int shift = static_cast<int>(sizeof(Key)) * 8 - top_bits;
+  const std::size_t buckets = std::size_t{1} << top_bits;
   auto& start = w.start;
-  start.assign(kBuckets + 1, 0);
-  for (Key k : keys) ++start[static_cast<std::size_t>(k >> kShift) + 1];
-  for (std::size_t b = 1; b <= kBuckets; ++b) start[b] += start[b - 1];
-  w.needed.assign(kBuckets, 0);
+  start.assign(buckets + 1, 0);
+  for (Key k : keys) ++start[static_cast<std::size_t>(k >> shift) + 1];
+  for (std::size_t b = 1; b <= buckets; ++b) start[b] += start[b - 1];
+  w.needed.assign(buckets, 0);
   w.buckets.clear();
   for (std::size_t r : ranks) {
     const auto b = static_cast<std::size_t>(std::upper_bound(start.begin(), start.end(), static_cast<std::uint32_t>(r)) -
@@ -139,7 +139,7 @@ void select_keys(std::span<const Key> keys, std::span<Key> tmp, std::span<const 
   }
   w.fill.assign(start.begin(), start.end() - 1);
   for (Key k : keys) {
-    const auto b = static_cast<std::size_t>(k >> kShift);
+    const auto b = static_cast<std::size_t>(k >> shift);
     if (w.needed[b]) tmp[w.fill[b]++] = k;
   }
   std::vector<Key> part, scratch;

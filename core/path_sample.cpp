@@ -35,14 +35,21 @@ void PathSample::store_block(std::uint64_t first, std::size_t count, const std::
   require_memory();
   const auto p0 = static_cast<std::size_t>(first - first_);
   const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
-  for (std::size_t c = 0; c < width; ++c) {
-    float* dst = &year_[c * static_cast<std::size_t>(paths_) + p0];
-    for (std::size_t k = 0; k < count; ++k) dst[k] = year_rows[k * width + c];
-  }
-  for (std::size_t sc = 0; sc < scalars_; ++sc) {
-    double* dst = &scalar_[sc * static_cast<std::size_t>(paths_) + p0];
-    for (std::size_t k = 0; k < count; ++k) dst[k] = scalar_rows[k * scalars_ + sc];
-  }
+  // A transpose in tiles of 16 columns: each row's 16 values are one cache
+  // line read, written to 16 column streams.
+  const auto paths = static_cast<std::size_t>(paths_);
+  auto transpose = [&](auto* out, const auto& rows, std::size_t columns) {
+    constexpr std::size_t kTile = 16;
+    for (std::size_t c0 = 0; c0 < columns; c0 += kTile) {
+      const std::size_t c1 = std::min(columns, c0 + kTile);
+      for (std::size_t k = 0; k < count; ++k) {
+        const auto* row = &rows[k * columns];
+        for (std::size_t c = c0; c < c1; ++c) out[c * paths + p0 + k] = row[c];
+      }
+    }
+  };
+  transpose(year_.data(), year_rows, width);
+  transpose(scalar_.data(), scalar_rows, scalars_);
 }
 
 std::string PathSample::spill_dir() const { return spill_ ? spill_->dir() : std::string(); }
