@@ -31,6 +31,9 @@ PathSample simulate_with_checkpoints(const PensionModel& model, const RunConfig&
       const auto info = read_partial_info(file);
       if (info.resolved != cfg.resolved || info.seed != cfg.run.seed || info.total_paths != cfg.run.paths)
         throw InputError({file, 0, 0}, "", fmt::format("this checkpoint belongs to another config or seed; remove {} or choose another --checkpoint directory", dir));
+      if (info.build != this_build())
+        throw InputError({file, 0, 0}, "", fmt::format("this checkpoint was written by {}, not {}; remove {} to start over with this build",
+                                                       info.build.empty() ? "an unrecorded build" : info.build, this_build(), dir));
       if (info.first_path != lo || info.paths != len)
         throw InputError({file, 0, 0}, "", "chunk does not cover the expected paths (made by another pfsim version?)");
       const auto part = read_partial_sample(file);

@@ -9,14 +9,19 @@
 
 #include "core/error.h"
 #include "io/hdf5_file.h"
+#include "pfsim/version.h"
 
 namespace pfsim {
 
+std::string this_build() { return fmt::format("pfsim {} ({})", kVersion, kGitSha); }
 
 void write_partial(const std::string& path, const RunConfig& cfg, const PathSample& sample) {
   h5::write_file_atomically(path, [&](hid_t root) {
     h5::attr(root, "format", std::string("pfsim-partial"));
     h5::attr(root, "format_version", static_cast<std::int64_t>(1));
+    // Paths are reproducible within one build; parts of different builds
+    // are not merged (check_partials) or resumed (checkpoints).
+    h5::attr(root, "build", this_build());
     h5::attr(root, "config_file", std::filesystem::absolute(cfg.source).lexically_normal().string());
   std::string overrides;
   for (const auto& o : cfg.overrides) overrides += o + "\n";
@@ -64,6 +69,7 @@ PartialInfo read_partial_info(const std::string& path) {
   p.total_paths = static_cast<std::uint64_t>(h5::read_int_attr(root, "total_paths"));
   p.first_path = static_cast<std::uint64_t>(h5::read_int_attr(root, "first_path"));
   p.paths = static_cast<std::uint64_t>(h5::read_int_attr(root, "paths"));
+  if (h5::has_attr(root, "build")) p.build = h5::read_string_attr(root, "build");
   return p;
 }
 
@@ -101,6 +107,12 @@ std::vector<PartialInfo> check_partials(std::vector<std::pair<std::string, Parti
   for (const auto& [file, p] : parts) {
     if (p.resolved != ref.resolved)
       throw InputError({file, 0, 0}, "", fmt::format("made from a different config than {}", parts.front().first));
+    if (p.build != ref.build)
+      throw InputError({file, 0, 0}, "",
+                       fmt::format("made by {}, {} by {}: parts of different builds may not agree bit for bit; "
+                                   "run every shard with one build",
+                                   p.build.empty() ? "an unrecorded build" : p.build, parts.front().first,
+                                   ref.build.empty() ? "an unrecorded build" : ref.build));
     if (p.seed != ref.seed)
       throw InputError({file, 0, 0}, "", fmt::format("seed {} differs from {} in {}", p.seed, ref.seed, parts.front().first));
     if (p.total_paths != ref.total_paths)

@@ -20,7 +20,11 @@ struct PartialInfo {
   std::uint64_t total_paths = 0;  // of the whole run
   std::uint64_t first_path = 0;
   std::uint64_t paths = 0;
+  std::string build;            // "pfsim <version> (<git sha>)" that wrote it; empty before it was recorded
 };
+
+// What write_partial records as PartialInfo::build for this binary.
+std::string this_build();
 
 // Writes the sample part by part (a sample on disk never needs to be in
 // memory as a whole).

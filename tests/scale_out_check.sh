@@ -22,6 +22,11 @@ out=$("$pfsim" merge "$tmp/part1.h5" "$tmp/part3.h5" -o "$tmp/bad.h5" -q 2>&1); 
 [ ! -e "$tmp/bad.h5" ] || fail "a refused merge left a results file"
 out=$("$pfsim" run "$config" --paths $n --seed 8 --shard 2/3 -o "$tmp/other.h5" -q && "$pfsim" merge "$tmp/part1.h5" "$tmp/other.h5" "$tmp/part3.h5" -o "$tmp/bad.h5" -q 2>&1); rc=$?
 [ $rc -eq 2 ] && grep -q "different config\|seed" <<<"$out" || fail "shard of another seed accepted: rc=$rc, $out"
+# A shard written by another build is refused, naming both builds.
+cp "$tmp/part2.h5" "$tmp/foreign.h5"
+/usr/bin/python3 -c "import h5py, numpy, sys; h5py.File(sys.argv[1], 'r+').attrs.create('build', numpy.bytes_(b'pfsim 0.0.9 (0123456789ab)'))" "$tmp/foreign.h5" || fail "h5py"
+out=$("$pfsim" merge "$tmp/part1.h5" "$tmp/foreign.h5" "$tmp/part3.h5" -o "$tmp/bad.h5" -q 2>&1); rc=$?
+[ $rc -eq 2 ] && grep -q "made by pfsim 0.0.9 (0123456789ab)" <<<"$out" || fail "shard of another build accepted: rc=$rc, $out"
 
 # Checkpoint: killed with SIGKILL after some chunks, resumed, equals one run.
 m=6000
