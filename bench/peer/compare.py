@@ -6,10 +6,10 @@
 Both processes run with one thread (pfsim --threads 1; the peer with
 OPENBLAS/OMP/MKL threads 1) and, unless --no-pin, pinned to the same single
 CPU, one after the other. Simulation time is what each reports itself:
-pfsim's stderr line "simulated in X s (Y path-years/s)" (model construction
-and simulation, not config loading or statistics/output) and the peer's
-"peer: simulated in X s" (simulation only, after config loading and
-calibration). Whole-process wall times are printed too. With --repeat R the
+pfsim's stderr line "simulated in X s (Y path-years/s)" (simulation only,
+after config loading and building the model: the Lee-Carter fit and the
+calibration, reported as "model built in") and the peer's "peer: simulated
+in X s" (simulation only, after config loading and calibration). Whole-process wall times are printed too. With --repeat R the
 best of R runs of each is used (the least disturbed by other load).
 """
 import argparse
