@@ -60,30 +60,19 @@ void radix_sort(std::vector<Key>& keys, std::vector<Key>& tmp) {
   }
 }
 
-std::uint64_t double_key(double d) {
-  std::uint64_t u;
-  std::memcpy(&u, &d, sizeof u);
-  return (u & 0x8000000000000000u) ? ~u : (u | 0x8000000000000000u);
+// Keys that order as the values do: the sign bit set for positives, every
+// bit flipped for negatives (Key is the unsigned integer of Value's size).
+template <class Key, class Value>
+Key order_key(Value v) {
+  constexpr Key kSign = Key{1} << (sizeof(Key) * 8 - 1);
+  const Key u = std::bit_cast<Key>(v);
+  return (u & kSign) ? static_cast<Key>(~u) : static_cast<Key>(u | kSign);
 }
 
-double key_double(std::uint64_t k) {
-  const std::uint64_t u = (k & 0x8000000000000000u) ? (k & 0x7fffffffffffffffu) : ~k;
-  double d;
-  std::memcpy(&d, &u, sizeof d);
-  return d;
-}
-
-std::uint32_t float_key(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
-}
-
-float key_float(std::uint32_t k) {
-  const std::uint32_t u = (k & 0x80000000u) ? (k & 0x7fffffffu) : ~k;
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
+template <class Value, class Key>
+Value key_value(Key k) {
+  constexpr Key kSign = Key{1} << (sizeof(Key) * 8 - 1);
+  return std::bit_cast<Value>((k & kSign) ? static_cast<Key>(k & ~kSign) : static_cast<Key>(~k));
 }
 
 // Per-thread scratch for summarizing columns, kept across columns: at 10^6
@@ -189,13 +178,13 @@ bool summarize_finite_double_column(std::span<const double> col, std::span<const
   w.sorted.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(col[i])) return false;
-    w.keys64[i] = double_key(col[i]);
+    w.keys64[i] = order_key<std::uint64_t>(col[i]);
   }
   // Only the entries of `sorted` at the ranks the estimates read are filled.
   const auto ranks = stats::quantile_ranks(n, probabilities, confidence);
   std::vector<std::uint64_t> picked(ranks.size());
   select_keys<std::uint64_t>({w.keys64.data(), n}, {w.tmp64.data(), n}, ranks, w, picked);
-  for (std::size_t i = 0; i < ranks.size(); ++i) w.sorted[ranks[i]] = key_double(picked[i]);
+  for (std::size_t i = 0; i < ranks.size(); ++i) w.sorted[ranks[i]] = key_value<double>(picked[i]);
   summarize_sorted(col, {w.sorted.data(), n}, probabilities, confidence, out, column);
   return true;
 }
@@ -214,7 +203,7 @@ void summarize_float_column(std::span<const float> col, std::span<const double> 
   bool all_finite = true;
   for (std::size_t i = 0; i < n; ++i) {
     w.values[i] = col[i];
-    w.keys32[i] = float_key(col[i]);
+    w.keys32[i] = order_key<std::uint32_t>(col[i]);
     all_finite = all_finite && std::isfinite(col[i]);
   }
   const std::span<double> values{w.values.data(), n};
@@ -225,7 +214,7 @@ void summarize_float_column(std::span<const float> col, std::span<const double> 
   const auto ranks = stats::quantile_ranks(n, probabilities, confidence);
   std::vector<std::uint32_t> picked(ranks.size());
   select_keys<std::uint32_t>({w.keys32.data(), n}, {w.tmp32.data(), n}, ranks, w, picked);
-  for (std::size_t i = 0; i < ranks.size(); ++i) w.sorted[ranks[i]] = key_float(picked[i]);
+  for (std::size_t i = 0; i < ranks.size(); ++i) w.sorted[ranks[i]] = key_value<float>(picked[i]);
   summarize_sorted(values, {w.sorted.data(), n}, probabilities, confidence, out, column);
 }
 }  // namespace
