@@ -6,9 +6,16 @@
 // first touch, which on a virtual machine took a quarter of a 2,000-path run
 // (docs/performance.md). Where huge pages are unavailable the advice is
 // ignored and the buffer behaves like any other. Small blocks go to malloc.
+//
+// Elements are default-initialised, not zeroed: a BigBuffer<double>(n) or
+// resize(n) leaves its values indeterminate, to be written before they are
+// read. Zeroing a sample before the simulation fills it was a serial pass
+// over all of its memory in the main thread; without it, each page is first
+// touched by the worker thread that fills it.
 #include <cstddef>
 #include <cstdlib>
 #include <new>
+#include <utility>
 #include <vector>
 
 #include <sys/mman.h>
@@ -39,6 +46,14 @@ struct BigBufferAllocator {
     return static_cast<T*>(p);
   }
   void deallocate(T* p, std::size_t) noexcept { std::free(p); }
+  // Default-initialisation for value-initialisation (no zeroing), as above.
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    if constexpr (sizeof...(Args) == 0)
+      ::new (static_cast<void*>(p)) U;
+    else
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
 
   template <class U>
   bool operator==(const BigBufferAllocator<U>&) const noexcept { return true; }

@@ -91,30 +91,38 @@ ColumnScratch& column_scratch() {
   return scratch;
 }
 
-// The order statistics at `ranks` (0-based, increasing) of `keys`, without
-// sorting them all: a histogram of the top bits (about n/2 buckets, at most
-// 65,536) finds the bucket of each rank, one pass copies the keys of those
-// buckets to their sorted positions in `tmp`, and only those buckets are
-// radix-sorted. The quantiles of a column touch a few dozen buckets, so this
-// reads the keys about twice instead of sorting them in three passes; a
-// column packed into few buckets costs about what a full sort does.
+// The order statistics at `ranks` (0-based, increasing) of `keys`, whose
+// least and greatest are kmin and kmax, without sorting them all. Buckets
+// split [kmin, kmax] by the key bits below the bits every key shares (so a
+// column whose values share sign, exponent and leading digits still spreads
+// over all buckets), about eight keys a bucket and at most 2^16 buckets (the
+// counts stay in L1/L2). A histogram finds the bucket of each rank, one pass
+// copies the keys of those buckets to their sorted positions in `tmp`, and
+// only those buckets are sorted. The result is the same as a full sort's:
+// keys are integers, and any sort of them gives the same sequence.
 template <class Key>
-void select_keys(std::span<const Key> keys, std::span<Key> tmp, std::span<const std::size_t> ranks, ColumnScratch& w,
-                 std::span<Key> out) {
+void select_keys(std::span<const Key> keys, Key kmin, Key kmax, std::span<Key> tmp, std::span<const std::size_t> ranks,
+                 ColumnScratch& w, std::span<Key> out) {
   const std::size_t n = keys.size();
+  if (kmin == kmax) {  // a constant column
+    std::fill(out.begin(), out.end(), kmin);
+    return;
+  }
   if (n < 8192) {  // measured: below this a whole sort is faster
     std::vector<Key> all(keys.begin(), keys.end()), scratch(n);
     radix_sort(all, scratch);
     for (std::size_t i = 0; i < ranks.size(); ++i) out[i] = all[ranks[i]];
     return;
   }
-  // About two keys a bucket, at most 2^16 buckets (the counts stay in L2).
-  const int top_bits = std::clamp(static_cast<int>(std::bit_width(n)) - 1, 8, 16);
-  const int shift = static_cast<int>(sizeof(Key)) * 8 - top_bits;
-  const std::size_t buckets = std::size_t{1} << top_bits;
+  const int top_bits = std::clamp(static_cast<int>(std::bit_width(n)) - 3, 8, 16);
+  const int spread = static_cast<int>(std::bit_width(static_cast<Key>(kmin ^ kmax)));
+  const int shift = std::max(0, spread - top_bits);
+  const Key base = kmin >> shift;
+  const std::size_t buckets = static_cast<std::size_t>((kmax >> shift) - base) + 1;
+  const auto bucket = [&](Key k) { return static_cast<std::size_t>((k >> shift) - base); };
   auto& start = w.start;
   start.assign(buckets + 1, 0);
-  for (Key k : keys) ++start[static_cast<std::size_t>(k >> shift) + 1];
+  for (Key k : keys) ++start[bucket(k) + 1];
   for (std::size_t b = 1; b <= buckets; ++b) start[b] += start[b - 1];
   w.needed.assign(buckets, 0);
   w.buckets.clear();
@@ -126,24 +134,39 @@ void select_keys(std::span<const Key> keys, std::span<Key> tmp, std::span<const 
       w.buckets.push_back(b);
     }
   }
-  w.fill.assign(start.begin(), start.end() - 1);
+  // Without a branch: every key is written at its bucket's fill position,
+  // which only the needed buckets advance. A key of another bucket lands on
+  // the first slot of its own (non-empty) bucket, which is never read.
+  auto& fill = w.fill;
+  fill.resize(2 * buckets);
+  for (std::size_t b = 0; b < buckets; ++b) {
+    fill[2 * b] = start[b];
+    fill[2 * b + 1] = w.needed[b];
+  }
   for (Key k : keys) {
-    const auto b = static_cast<std::size_t>(k >> shift);
-    if (w.needed[b]) tmp[w.fill[b]++] = k;
+    const std::size_t b = 2 * bucket(k);
+    tmp[fill[b]] = k;
+    fill[b] += fill[b + 1];
   }
   std::vector<Key> part, scratch;
   for (std::size_t b : w.buckets) {
-    part.assign(tmp.begin() + start[b], tmp.begin() + start[b + 1]);
+    const auto first = tmp.begin() + start[b], last = tmp.begin() + start[b + 1];
+    if (last - first <= 256) {  // the usual case: a few keys
+      std::sort(first, last);
+      continue;
+    }
+    part.assign(first, last);  // a bucket of many close or equal keys
     scratch.resize(part.size());
     radix_sort(part, scratch);
-    std::copy(part.begin(), part.end(), tmp.begin() + start[b]);
+    std::copy(part.begin(), part.end(), first);
   }
   for (std::size_t i = 0; i < ranks.size(); ++i) out[i] = tmp[ranks[i]];
 }
 
 // Writes the moments of `values` (path order) and the quantiles of `sorted`
 // (the same values in increasing order) into column `column` of out.
-void summarize_sorted(std::span<const double> values, std::span<const double> sorted,
+template <class T>
+void summarize_sorted(std::span<const T> values, std::span<const double> sorted,
                       std::span<const double> probabilities, double confidence, Distribution& out, std::size_t column) {
   const std::size_t n = values.size();
   out.finite[column] = n;
@@ -153,7 +176,7 @@ void summarize_sorted(std::span<const double> values, std::span<const double> so
     out.sd[column] = m.sd;
     out.se[column] = m.se;
   } else {
-    out.mean[column] = n == 1 ? values[0] : kNaN;
+    out.mean[column] = n == 1 ? static_cast<double>(values[0]) : kNaN;
     out.sd[column] = kNaN;
     out.se[column] = kNaN;
   }
@@ -176,46 +199,57 @@ bool summarize_finite_double_column(std::span<const double> col, std::span<const
   w.keys64.resize(n);
   w.tmp64.resize(n);
   w.sorted.resize(n);
+  std::uint64_t kmin = ~std::uint64_t{0}, kmax = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(col[i])) return false;
-    w.keys64[i] = order_key<std::uint64_t>(col[i]);
+    const auto k = order_key<std::uint64_t>(col[i]);
+    w.keys64[i] = k;
+    kmin = std::min(kmin, k);
+    kmax = std::max(kmax, k);
   }
   // Only the entries of `sorted` at the ranks the estimates read are filled.
   const auto ranks = stats::quantile_ranks(n, probabilities, confidence);
   std::vector<std::uint64_t> picked(ranks.size());
-  select_keys<std::uint64_t>({w.keys64.data(), n}, {w.tmp64.data(), n}, ranks, w, picked);
+  select_keys<std::uint64_t>({w.keys64.data(), n}, kmin, kmax, {w.tmp64.data(), n}, ranks, w, picked);
   for (std::size_t i = 0; i < ranks.size(); ++i) w.sorted[ranks[i]] = key_value<double>(picked[i]);
   summarize_sorted(col, {w.sorted.data(), n}, probabilities, confidence, out, column);
   return true;
 }
 
-// A float column: moments in path order; order statistics selected from
-// radix keys. Same definitions and results as summarize_column on the same
-// values.
+// A float column: moments in path order (the floats widened to double);
+// order statistics selected from radix keys. Same definitions and results as
+// summarize_column on the same values.
 void summarize_float_column(std::span<const float> col, std::span<const double> probabilities, double confidence,
                             Distribution& out, std::size_t column) {
   const std::size_t n = col.size();
   auto& w = column_scratch();
-  w.values.resize(n);
   w.keys32.resize(n);
   w.tmp32.resize(n);
-  w.sorted.resize(n);
-  bool all_finite = true;
+  // order_key without branches (the loop vectorises): flip every bit of a
+  // negative value, the sign bit of a positive one. A value is finite when
+  // its bits without the sign are below those of infinity.
+  std::uint32_t kmin = ~std::uint32_t{0}, kmax = 0, magnitude = 0;
+  std::uint32_t* keys = w.keys32.data();
   for (std::size_t i = 0; i < n; ++i) {
-    w.values[i] = col[i];
-    w.keys32[i] = order_key<std::uint32_t>(col[i]);
-    all_finite = all_finite && std::isfinite(col[i]);
+    const auto u = std::bit_cast<std::uint32_t>(col[i]);
+    const auto k = u ^ (static_cast<std::uint32_t>(static_cast<std::int32_t>(u) >> 31) | 0x80000000u);
+    keys[i] = k;
+    kmin = std::min(kmin, k);
+    kmax = std::max(kmax, k);
+    magnitude = std::max(magnitude, u & 0x7fffffffu);
   }
-  const std::span<double> values{w.values.data(), n};
-  if (!all_finite) {  // rare (a year metric is never infinite in practice): the general route
-    summarize_column(values, probabilities, confidence, out, column);
+  if (magnitude >= 0x7f800000u) {  // an infinity or NaN: rare (a year metric is never infinite in practice)
+    w.values.resize(n);
+    std::copy(col.begin(), col.end(), w.values.data());
+    summarize_column({w.values.data(), n}, probabilities, confidence, out, column);
     return;
   }
+  w.sorted.resize(n);
   const auto ranks = stats::quantile_ranks(n, probabilities, confidence);
   std::vector<std::uint32_t> picked(ranks.size());
-  select_keys<std::uint32_t>({w.keys32.data(), n}, {w.tmp32.data(), n}, ranks, w, picked);
+  select_keys<std::uint32_t>({w.keys32.data(), n}, kmin, kmax, {w.tmp32.data(), n}, ranks, w, picked);
   for (std::size_t i = 0; i < ranks.size(); ++i) w.sorted[ranks[i]] = key_value<float>(picked[i]);
-  summarize_sorted(values, {w.sorted.data(), n}, probabilities, confidence, out, column);
+  summarize_sorted(col, {w.sorted.data(), n}, probabilities, confidence, out, column);
 }
 }  // namespace
 

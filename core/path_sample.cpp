@@ -161,6 +161,8 @@ SampleBuilder::SampleBuilder(std::size_t year_metrics, int years, std::size_t sc
                              std::uint64_t paths, const SampleStorage& storage) {
   const std::uint64_t per_path = PathSample::bytes_per_path(year_metrics, years, scalars);
   const std::uint64_t limit = storage.memory_limit;
+  first_ = first_path;
+  paths_ = paths;
   if (storage.fits(paths * per_path)) {
     whole_ = PathSample(year_metrics, years, scalars, first_path, paths);
     part_paths_ = paths;
@@ -180,14 +182,16 @@ SampleBuilder::SampleBuilder(std::size_t year_metrics, int years, std::size_t sc
 }
 
 void SampleBuilder::add(const PathSample& part) {
+  const PathSample& shape = spilled_.on_disk() ? spilled_ : whole_;
+  if (part.year_metrics() != shape.year_metrics() || part.years() != shape.years() ||
+      part.scalars() != shape.scalars() || part.first_path() < first_ || part.first_path() + part.paths() > first_ + paths_)
+    throw std::logic_error("SampleBuilder::add: the part does not belong to this sample");
+  added_.emplace_back(part.first_path(), part.paths());
   if (!spilled_.on_disk()) {
     insert_sample(whole_, part);
     return;
   }
   auto& s = spilled_;
-  if (part.year_metrics() != s.metrics_ || part.years() != s.years_ || part.scalars() != s.scalars_ ||
-      part.first_path() < s.first_ || part.first_path() + part.paths() > s.first_ + s.paths_)
-    throw std::logic_error("SampleBuilder::add: the part does not belong to this sample");
   part.for_each_part([&](const PathSample& p) {
     const auto& y = p.year_buffer();
     const auto& sc = p.scalar_buffer();
@@ -198,18 +202,18 @@ void SampleBuilder::add(const PathSample& part) {
 }
 
 PathSample SampleBuilder::finish() {
+  std::sort(added_.begin(), added_.end());
+  std::uint64_t next = first_;
+  for (const auto& [first, paths] : added_) {
+    if (first != next)
+      throw std::logic_error(fmt::format("per-path sample: paths from {} are {}", std::min(next, first),
+                                         first < next ? "duplicated" : "missing"));
+    next += paths;
+  }
+  if (next != first_ + paths_) throw std::logic_error(fmt::format("per-path sample: paths from {} are missing", next));
   if (!spilled_.on_disk()) return std::move(whole_);
   auto& parts = spilled_.parts_;
   std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::uint64_t next = spilled_.first_;
-  for (const auto& p : parts) {
-    if (p.first != next)
-      throw std::logic_error(fmt::format("spilled sample: paths from {} are {}", std::min(next, p.first),
-                                         p.first < next ? "duplicated" : "missing"));
-    next += p.paths;
-  }
-  if (next != spilled_.first_ + spilled_.paths_)
-    throw std::logic_error(fmt::format("spilled sample: paths from {} are missing", next));
   return std::move(spilled_);
 }
 

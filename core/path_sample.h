@@ -141,13 +141,16 @@ class SampleBuilder {
   // buffers stay small against the memory limit.
   std::uint64_t part_paths() const { return part_paths_; }
   void add(const PathSample& part);
-  // The sample; on disk, throws std::logic_error unless the parts tile it.
+  // The sample; throws std::logic_error unless the parts tile it (a sample's
+  // memory is not zeroed, so a missing part would leave values undefined).
   PathSample finish();
 
  private:
   PathSample whole_;     // in memory
   PathSample spilled_;   // on disk: the shape, the file and the parts
+  std::uint64_t first_ = 0, paths_ = 0;
   std::uint64_t part_paths_ = 0;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> added_;  // (first path, paths) of each part
 };
 
 // Copies `part` into `whole` (in memory) at its path ids.

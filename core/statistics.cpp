@@ -1,6 +1,7 @@
 #include "core/statistics.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -271,38 +272,53 @@ namespace {
 // Sums in eight interleaved accumulators (element i goes to accumulator
 // i mod 8), combined pairwise at the end: a fixed order, so the same bits on
 // every run, and eight independent chains the compiler keeps in one vector
-// register instead of one chain of n dependent additions. f(x) is summed.
-template <class F>
-double lane_sum(std::span<const double> data, F f) {
-  constexpr std::size_t kWays = 8;
-  double acc[kWays] = {};
+// register instead of one chain of n dependent additions. Each f(x) returns
+// K terms, summed into K sums in the same order.
+constexpr std::size_t kWays = 8;
+template <std::size_t K, class T, class F>
+std::array<double, K> lane_sums(std::span<const T> data, F f) {
+  std::array<std::array<double, kWays>, K> acc{};
+  const auto add = [&](std::size_t j, T x) {
+    const std::array<double, K> terms = f(static_cast<double>(x));
+    for (std::size_t k = 0; k < K; ++k) acc[k][j] += terms[k];
+  };
   const std::size_t n = data.size(), body = n - n % kWays;
   for (std::size_t i = 0; i < body; i += kWays)
-    for (std::size_t j = 0; j < kWays; ++j) acc[j] += f(data[i + j]);
-  for (std::size_t i = body; i < n; ++i) acc[i - body] += f(data[i]);
-  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (std::size_t j = 0; j < kWays; ++j) add(j, data[i + j]);
+  for (std::size_t i = body; i < n; ++i) add(i - body, data[i]);
+  std::array<double, K> sums;
+  for (std::size_t k = 0; k < K; ++k) {
+    const auto& a = acc[k];
+    sums[k] = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+  }
+  return sums;
 }
-}  // namespace
 
-Moments moments(std::span<const double> data) {
+template <class T>
+Moments moments_of(std::span<const T> data) {
   require(!data.empty(), "moments of empty data");
   const std::size_t n = data.size();
   const double nd = static_cast<double>(n);
-  const double sum = lane_sum(data, [](double x) { return x; });
-  const double mean = sum / nd;
+  const double mean = lane_sums<1>(data, [](double x) { return std::array<double, 1>{x}; })[0] / nd;
   if (n == 1) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     return {mean, nan, nan};
   }
   // Corrected two-pass algorithm (Chan, Golub & LeVeque 1983, eq. 1.7):
   // sum (x - mean)^2 - (sum (x - mean))^2 / n; the second term removes most
-  // of the rounding error in the computed mean.
-  const double ss = lane_sum(data, [mean](double x) { return (x - mean) * (x - mean); });
-  const double s = lane_sum(data, [mean](double x) { return x - mean; });
+  // of the rounding error in the computed mean. Both sums in one pass.
+  const auto [ss, s] = lane_sums<2>(data, [mean](double x) {
+    const double d = x - mean;
+    return std::array<double, 2>{d * d, d};
+  });
   const double variance = std::max(0.0, (ss - s * s / nd) / (nd - 1.0));
   const double sd = std::sqrt(variance);
   return {mean, sd, sd / std::sqrt(nd)};
 }
+}  // namespace
+
+Moments moments(std::span<const double> data) { return moments_of(data); }
+Moments moments(std::span<const float> data) { return moments_of(data); }
 
 double max_drawdown(std::span<const double> wealth) {
   double peak = -std::numeric_limits<double>::infinity();

@@ -94,8 +94,10 @@ struct TailRisk {
 TailRisk lower_tail_risk(std::span<double> data, double alpha);
 
 // Mean, standard deviation (n - 1 denominator) and standard error of the mean
-// sd / sqrt(n). Sums run in index order, so results are reproducible bit for
-// bit. One observation gives sd = se = NaN (undefined, as numpy's ddof=1);
+// sd / sqrt(n), computed in double. Sums run in a fixed order (eight
+// interleaved accumulators, docs/model.md D5.6), so results are reproducible
+// bit for bit; floats give the same bits as the same values widened to
+// double. One observation gives sd = se = NaN (undefined, as numpy's ddof=1);
 // empty data throws.
 struct Moments {
   double mean;
@@ -103,6 +105,7 @@ struct Moments {
   double se;
 };
 Moments moments(std::span<const double> data);
+Moments moments(std::span<const float> data);
 
 // Maximum drawdown of a wealth series: max over t of 1 - W_t / max_{s<=t} W_s;
 // 0 for a non-decreasing or empty series. Times whose running peak is not

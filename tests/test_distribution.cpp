@@ -36,28 +36,30 @@ void check_column(const Distribution& d, std::size_t c, std::vector<double> valu
 
 TEST_CASE("column statistics from selected order statistics equal those of a full selection, bit for bit") {
   // Columns shaped to exercise the bucket selection: a wide lognormal (many
-  // buckets), values packed within 1e-6 of each other (one bucket holds
-  // all), heavy ties, and mixed signs around zero. Short columns (under
-  // 8,192 values) are sorted whole, longer ones go through buckets (2^13 of
-  // them at 20,011 values, the maximum 2^16 at 140,001): all three.
+  // buckets), values packed within 1e-6 of each other (buckets split the
+  // range the keys span, not the whole key space), heavy ties, mixed signs
+  // around zero, a constant, and a fund's balance (a tenth of the paths at
+  // zero, far below the rest: large buckets). Short columns (under 8,192
+  // values) are sorted whole, longer ones go through buckets (2^12 of them
+  // at 20,011 values, 2^15 at 140,001): all three.
   const std::uint64_t n = GENERATE(as<std::uint64_t>{}, 5'003, 20'011, 140'001);
-  const int years = 4;
+  const int years = 6;
   PathSample sample(1, years, 2, 0, n);
   std::mt19937_64 rng(42);
   std::normal_distribution<double> z;
   std::vector<std::vector<double>> cols(static_cast<std::size_t>(years) + 2);
   for (std::uint64_t i = 0; i < n; ++i) {
     const double x = z(rng);
-    const double v[] = {std::exp(3 * x) * 1e6, 1e4 * (1 + 1e-6 * x), std::round(2 * x), x * 1e-3,
-                        std::exp(5 * x) * 1e12, std::round(x) - 0.5};
+    const double v[] = {std::exp(3 * x) * 1e6, 1e4 * (1 + 1e-6 * x), std::round(2 * x), x * 1e-3, 7.5,
+                        i % 10 == 3 ? 0.0 : 1e12 * std::exp(0.5 * x), std::exp(5 * x) * 1e12, std::round(x) - 0.5};
     for (int t = 0; t < years; ++t) {
       const float f = static_cast<float>(v[t]);
       sample.year_column(0, t)[i] = f;
       cols[static_cast<std::size_t>(t)].push_back(f);  // the float's exact value
     }
     for (std::size_t s = 0; s < 2; ++s) {
-      sample.scalar_column(s)[i] = v[4 + s];
-      cols[static_cast<std::size_t>(years) + s].push_back(v[4 + s]);
+      sample.scalar_column(s)[i] = v[years + s];
+      cols[static_cast<std::size_t>(years) + s].push_back(v[years + s]);
     }
   }
   const std::vector<double> probs{0.0, 0.005, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.995, 1.0};

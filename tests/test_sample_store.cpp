@@ -166,22 +166,32 @@ TEST_CASE("a sample that fits its limit stays in memory", "[spill]") {
   CHECK(s.year_buffer() == make_part(0, 100).year_buffer());
 }
 
-TEST_CASE("a spilled sample with a missing or duplicated part is refused", "[spill]") {
+TEST_CASE("a sample with a missing or duplicated part is refused, in memory or spilled", "[spill]") {
   const auto dir = scratch("tiling");
-  {
-    SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {1, dir.string()});
-    b.add(make_part(0, 100));
-    CHECK_THROWS_WITH(b.finish(), Catch::Contains("paths from 100 are missing"));
-  }
-  {
-    SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {1, dir.string()});
-    b.add(make_part(0, 120));
-    b.add(make_part(100, 100));
-    CHECK_THROWS_WITH(b.finish(), Catch::Contains("duplicated"));
-  }
-  {
-    SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {1, dir.string()});
-    CHECK_THROWS_AS(b.add(make_part(150, 100)), std::logic_error);  // beyond the sample
+  // A sample's memory is not zeroed: a part never added must not pass as data.
+  for (const std::uint64_t limit : {std::uint64_t{1}, SampleStorage::kUnlimited}) {
+    INFO("memory limit " << limit);
+    {
+      SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {limit, dir.string()});
+      CHECK(b.on_disk() == (limit == 1));
+      b.add(make_part(0, 100));
+      CHECK_THROWS_WITH(b.finish(), Catch::Contains("paths from 100 are missing"));
+    }
+    {
+      SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {limit, dir.string()});
+      b.add(make_part(100, 100));
+      CHECK_THROWS_WITH(b.finish(), Catch::Contains("paths from 0 are missing"));
+    }
+    {
+      SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {limit, dir.string()});
+      b.add(make_part(0, 120));
+      b.add(make_part(100, 100));
+      CHECK_THROWS_WITH(b.finish(), Catch::Contains("duplicated"));
+    }
+    {
+      SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {limit, dir.string()});
+      CHECK_THROWS_AS(b.add(make_part(150, 100)), std::logic_error);  // beyond the sample
+    }
   }
   CHECK(fs::is_empty(dir));
 }
