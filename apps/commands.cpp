@@ -124,7 +124,7 @@ int finish(const RunConfig& cfg, const PensionModel& model, const PathSample& sa
   if (g_stop) throw Interrupted();
   const auto summary_data = summarize_run(model, sample, cfg, threads);
   if (g_stop) throw Interrupted();
-  write_results(output, cfg, model, sample, summary_data);
+  write_results(output, cfg, model, sample, summary_data, threads);
   const double post = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
   if (!quiet) {
     if (sim_seconds > 0)

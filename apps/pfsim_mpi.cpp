@@ -111,7 +111,7 @@ int run(int rank, int size, const std::string& config, const std::vector<std::st
     try {
       const auto sample = whole.finish();
       const auto summary = summarize_run(model, sample, cfg, threads);
-      write_results(output, cfg, model, sample, summary);
+      write_results(output, cfg, model, sample, summary, threads);
     } catch (const std::exception& e) {
       std::cerr << "pfsim-mpi: error: " << e.what() << "\n";
       status = 1;

@@ -250,7 +250,7 @@ void BM_Hdf5Write(benchmark::State& state) {
   static const auto sample = pfsim::simulate_paths(m, 7, 0, 2000, eo);
   static const auto summary = pfsim::summarize_run(m, sample, baseline(), 1);
   const auto path = (std::filesystem::temp_directory_path() / "pfsim_bench_write.h5").string();
-  for (auto _ : state) pfsim::write_results(path, baseline(), m, sample, summary);
+  for (auto _ : state) pfsim::write_results(path, baseline(), m, sample, summary, 1);
   std::filesystem::remove(path);
 }
 BENCHMARK(BM_Hdf5Write)->Unit(benchmark::kMillisecond);

@@ -7,6 +7,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <limits>
 
 #include "core/big_buffer.h"
@@ -80,41 +81,62 @@ Value key_value(Key k) {
 // cost more in page faults than the statistics themselves.
 struct ColumnScratch {
   BigBuffer<double> values, sorted;
-  BigBuffer<std::uint32_t> keys32, tmp32;
-  BigBuffer<std::uint64_t> keys64, tmp64;
-  std::vector<std::uint32_t> start, fill;
-  std::vector<std::uint8_t> needed;
-  std::vector<std::size_t> buckets;
+  BigBuffer<std::uint32_t> keys32;
+  BigBuffer<std::uint64_t> keys64;
 };
 ColumnScratch& column_scratch() {
   thread_local ColumnScratch scratch;
   return scratch;
 }
 
-// The order statistics at `ranks` (0-based, increasing) of `keys`, whose
-// least and greatest are kmin and kmax, without sorting them all. Buckets
-// split [kmin, kmax] by the key bits below the bits every key shares (so a
-// column whose values share sign, exponent and leading digits still spreads
-// over all buckets), about eight keys a bucket and at most 2^16 buckets (the
-// counts stay in L1/L2). A histogram finds the bucket of each rank, one pass
-// copies the keys of those buckets to their sorted positions in `tmp`, and
-// only those buckets are sorted. The result is the same as a full sort's:
-// keys are integers, and any sort of them gives the same sequence.
+// Scratch of one level of select_keys, per thread and kept across columns.
+// A deque: a deeper level may be added while a shallower one is in use.
 template <class Key>
-void select_keys(std::span<const Key> keys, Key kmin, Key kmax, std::span<Key> tmp, std::span<const std::size_t> ranks,
-                 ColumnScratch& w, std::span<Key> out) {
+struct SelectLevel {
+  std::vector<std::uint32_t> start, slot;
+  std::vector<std::uint8_t> needed;
+  std::vector<std::size_t> chosen, local_ranks;
+  std::vector<Key> part, gathered;
+};
+template <class Key>
+SelectLevel<Key>& select_level(std::size_t depth) {
+  thread_local std::deque<SelectLevel<Key>> levels;
+  if (levels.size() <= depth) levels.resize(depth + 1);
+  return levels[depth];
+}
+
+// The order statistics at `ranks` (0-based, non-decreasing) of `keys`, whose
+// least and greatest are kmin and kmax, without sorting them all (a radix
+// select). Buckets split [kmin, kmax] by the key bits below the bits every
+// key shares (so a column whose values share sign, exponent and leading
+// digits still spreads over all buckets), about eight keys a bucket and at
+// most 2^16 buckets (the counts stay in L1/L2). A histogram finds the bucket
+// of each rank; one pass gathers the keys of those buckets (a few dozen of
+// thousands), and each is searched the same way in turn, or sorted when
+// small. Each level narrows the keys' range by at least 6 bits, so the
+// depth is bounded; equal keys end it at once. The result is exactly the
+// sorted keys' entries at `ranks`.
+template <class Key>
+void select_keys(std::span<const Key> keys, Key kmin, Key kmax, std::span<const std::size_t> ranks, std::span<Key> out,
+                 std::size_t depth = 0) {
   const std::size_t n = keys.size();
-  if (kmin == kmax) {  // a constant column
+  if (kmin == kmax) {  // all keys equal
     std::fill(out.begin(), out.end(), kmin);
     return;
   }
-  if (n < 8192) {  // measured: below this a whole sort is faster
-    std::vector<Key> all(keys.begin(), keys.end()), scratch(n);
-    radix_sort(all, scratch);
-    for (std::size_t i = 0; i < ranks.size(); ++i) out[i] = all[ranks[i]];
+  auto& w = select_level<Key>(depth);
+  if (n <= 256 || (depth == 0 && n < 8192)) {  // measured: below these a whole sort is faster
+    w.part.assign(keys.begin(), keys.end());
+    if (n <= 256) {
+      std::sort(w.part.begin(), w.part.end());
+    } else {
+      w.gathered.resize(n);
+      radix_sort(w.part, w.gathered);
+    }
+    for (std::size_t i = 0; i < ranks.size(); ++i) out[i] = w.part[ranks[i]];
     return;
   }
-  const int top_bits = std::clamp(static_cast<int>(std::bit_width(n)) - 3, 8, 16);
+  const int top_bits = std::clamp(static_cast<int>(std::bit_width(n)) - 3, 6, 16);
   const int spread = static_cast<int>(std::bit_width(static_cast<Key>(kmin ^ kmax)));
   const int shift = std::max(0, spread - top_bits);
   const Key base = kmin >> shift;
@@ -124,43 +146,47 @@ void select_keys(std::span<const Key> keys, Key kmin, Key kmax, std::span<Key> t
   start.assign(buckets + 1, 0);
   for (Key k : keys) ++start[bucket(k) + 1];
   for (std::size_t b = 1; b <= buckets; ++b) start[b] += start[b - 1];
+  // The buckets holding the ranks, in increasing order, and where each one's
+  // keys go among the gathered keys.
   w.needed.assign(buckets, 0);
-  w.buckets.clear();
+  w.slot.resize(buckets);
+  w.chosen.clear();
+  std::uint32_t gathered = 0;
   for (std::size_t r : ranks) {
     const auto b = static_cast<std::size_t>(std::upper_bound(start.begin(), start.end(), static_cast<std::uint32_t>(r)) -
                                             start.begin()) - 1;
     if (!w.needed[b]) {
       w.needed[b] = 1;
-      w.buckets.push_back(b);
+      w.chosen.push_back(b);
+      w.slot[b] = gathered;
+      gathered += start[b + 1] - start[b];
     }
   }
-  // Without a branch: every key is written at its bucket's fill position,
-  // which only the needed buckets advance. A key of another bucket lands on
-  // the first slot of its own (non-empty) bucket, which is never read.
-  auto& fill = w.fill;
-  fill.resize(2 * buckets);
-  for (std::size_t b = 0; b < buckets; ++b) {
-    fill[2 * b] = start[b];
-    fill[2 * b + 1] = w.needed[b];
-  }
+  // Gather without a branch: every key is written at the next free place,
+  // which advances only for a key of a chosen bucket.
+  w.gathered.resize(gathered + std::size_t{1});
+  std::size_t j = 0;
   for (Key k : keys) {
-    const std::size_t b = 2 * bucket(k);
-    tmp[fill[b]] = k;
-    fill[b] += fill[b + 1];
+    w.gathered[j] = k;
+    j += w.needed[bucket(k)];
   }
-  std::vector<Key> part, scratch;
-  for (std::size_t b : w.buckets) {
-    const auto first = tmp.begin() + start[b], last = tmp.begin() + start[b + 1];
-    if (last - first <= 256) {  // the usual case: a few keys
-      std::sort(first, last);
-      continue;
-    }
-    part.assign(first, last);  // a bucket of many close or equal keys
-    scratch.resize(part.size());
-    radix_sort(part, scratch);
-    std::copy(part.begin(), part.end(), first);
+  w.part.resize(gathered);
+  for (std::size_t i = 0; i < gathered; ++i) {
+    const Key k = w.gathered[i];
+    w.part[w.slot[bucket(k)]++] = k;
   }
-  for (std::size_t i = 0; i < ranks.size(); ++i) out[i] = tmp[ranks[i]];
+  // Each chosen bucket in turn: its ranks are consecutive in `ranks`.
+  std::size_t i = 0;
+  for (std::size_t b : w.chosen) {
+    const std::size_t lo = start[b], size = start[b + 1] - start[b];
+    const std::span<const Key> sub{w.part.data() + (w.slot[b] - size), size};
+    const std::size_t i0 = i;
+    w.local_ranks.clear();
+    for (; i < ranks.size() && ranks[i] < lo + size; ++i) w.local_ranks.push_back(ranks[i] - lo);
+    const auto [smin, smax] = std::minmax_element(sub.begin(), sub.end());
+    const std::vector<std::size_t> local(w.local_ranks);  // the next level reuses its own scratch, not this
+    select_keys<Key>(sub, *smin, *smax, local, out.subspan(i0, local.size()), depth + 1);
+  }
 }
 
 // Writes the moments of `values` (path order) and the quantiles of `sorted`
@@ -197,7 +223,6 @@ bool summarize_finite_double_column(std::span<const double> col, std::span<const
   const std::size_t n = col.size();
   auto& w = column_scratch();
   w.keys64.resize(n);
-  w.tmp64.resize(n);
   w.sorted.resize(n);
   std::uint64_t kmin = ~std::uint64_t{0}, kmax = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -210,7 +235,7 @@ bool summarize_finite_double_column(std::span<const double> col, std::span<const
   // Only the entries of `sorted` at the ranks the estimates read are filled.
   const auto ranks = stats::quantile_ranks(n, probabilities, confidence);
   std::vector<std::uint64_t> picked(ranks.size());
-  select_keys<std::uint64_t>({w.keys64.data(), n}, kmin, kmax, {w.tmp64.data(), n}, ranks, w, picked);
+  select_keys<std::uint64_t>({w.keys64.data(), n}, kmin, kmax, ranks, picked);
   for (std::size_t i = 0; i < ranks.size(); ++i) w.sorted[ranks[i]] = key_value<double>(picked[i]);
   summarize_sorted(col, {w.sorted.data(), n}, probabilities, confidence, out, column);
   return true;
@@ -224,7 +249,6 @@ void summarize_float_column(std::span<const float> col, std::span<const double> 
   const std::size_t n = col.size();
   auto& w = column_scratch();
   w.keys32.resize(n);
-  w.tmp32.resize(n);
   // order_key without branches (the loop vectorises): flip every bit of a
   // negative value, the sign bit of a positive one. A value is finite when
   // its bits without the sign are below those of infinity.
@@ -247,7 +271,7 @@ void summarize_float_column(std::span<const float> col, std::span<const double> 
   w.sorted.resize(n);
   const auto ranks = stats::quantile_ranks(n, probabilities, confidence);
   std::vector<std::uint32_t> picked(ranks.size());
-  select_keys<std::uint32_t>({w.keys32.data(), n}, kmin, kmax, {w.tmp32.data(), n}, ranks, w, picked);
+  select_keys<std::uint32_t>({w.keys32.data(), n}, kmin, kmax, ranks, picked);
   for (std::size_t i = 0; i < ranks.size(); ++i) w.sorted[ranks[i]] = key_value<float>(picked[i]);
   summarize_sorted(col, {w.sorted.data(), n}, probabilities, confidence, out, column);
 }

@@ -1,7 +1,12 @@
 #include "io/hdf5_file.h"
 
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
@@ -119,22 +124,69 @@ void write(hid_t parent, const std::string& name, const std::vector<std::uint64_
   write_any(parent, name, data, std::move(dims), H5T_STD_U64LE, H5T_NATIVE_UINT64);
 }
 
-void write_float_matrix(hid_t parent, const std::string& name, const std::vector<float>& data, hsize_t rows,
-                        hsize_t cols, int gzip_level) {
+void write_float_matrix(hid_t parent, const std::string& name, hsize_t rows, hsize_t cols, int gzip_level,
+                        int threads, const std::function<void(hsize_t, hsize_t, float*)>& rows_of) {
   const std::vector<hsize_t> dims{rows, cols};
   Handle sp = space(dims);
   Handle plist(check(H5Pcreate(H5P_DATASET_CREATE), name), H5Pclose);
-  const hsize_t chunk_rows = std::max<hsize_t>(1, std::min<hsize_t>(rows, std::max<hsize_t>(1, 65536 / std::max<hsize_t>(cols, 1))));
+  const hsize_t chunk_rows = std::max<hsize_t>(1, std::min<hsize_t>(rows, 65536 / std::max<hsize_t>(cols, 1)));
   const hsize_t chunk[2] = {chunk_rows, cols};
+  const bool filtered = gzip_level > 0;
   if (rows > 0 && cols > 0) {
     check(H5Pset_chunk(plist, 2, chunk), name);
-    if (gzip_level > 0) {
+    if (filtered) {
       check(H5Pset_shuffle(plist), name);
       check(H5Pset_deflate(plist, static_cast<unsigned>(gzip_level)), name);
     }
   }
   Handle ds(check(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F32LE, sp, H5P_DEFAULT, plist, H5P_DEFAULT), name), H5Dclose);
-  if (!data.empty()) check(H5Dwrite(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), name);
+  if (rows == 0 || cols == 0) return;
+
+  // An edge chunk is stored whole, its rows beyond the matrix zero (HDF5's
+  // default fill value), as HDF5 stores it.
+  const auto chunk_values = static_cast<std::size_t>(chunk_rows * cols);
+  const std::size_t chunk_bytes = chunk_values * sizeof(float);
+  const hsize_t chunks = (rows + chunk_rows - 1) / chunk_rows;
+  using Bytes = std::vector<unsigned char>;
+  auto make_chunk = [&](hsize_t k) {
+    const hsize_t r0 = k * chunk_rows, count = std::min(chunk_rows, rows - r0);
+    std::vector<float> values(chunk_values, 0.0f);
+    rows_of(r0, count, values.data());
+    Bytes raw(chunk_bytes);
+    if (!filtered) {
+      std::memcpy(raw.data(), values.data(), chunk_bytes);
+      return raw;
+    }
+    // HDF5's shuffle filter: byte j of every value, for j = 0..3 in turn
+    // (little-endian float32, as stored).
+    const auto* bytes = reinterpret_cast<const unsigned char*>(values.data());
+    for (std::size_t j = 0; j < sizeof(float); ++j)
+      for (std::size_t i = 0; i < chunk_values; ++i) raw[j * chunk_values + i] = bytes[i * sizeof(float) + j];
+    uLongf packed_size = compressBound(static_cast<uLong>(chunk_bytes));
+    Bytes packed(packed_size);
+    if (compress2(packed.data(), &packed_size, raw.data(), static_cast<uLong>(chunk_bytes), gzip_level) != Z_OK)
+      throw std::runtime_error(fmt::format("cannot compress a chunk of '{}'", name));
+    packed.resize(packed_size);
+    return packed;
+  };
+  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+  arena.execute([&] {
+    hsize_t next = 0;
+    tbb::parallel_pipeline(
+        static_cast<std::size_t>(2 * arena.max_concurrency()),
+        tbb::make_filter<void, hsize_t>(tbb::filter_mode::serial_in_order,
+                                        [&](tbb::flow_control& fc) -> hsize_t {
+                                          if (next == chunks) fc.stop();
+                                          return next++;
+                                        }) &
+            tbb::make_filter<hsize_t, std::pair<hsize_t, Bytes>>(
+                tbb::filter_mode::parallel, [&](hsize_t k) { return std::make_pair(k, make_chunk(k)); }) &
+            tbb::make_filter<std::pair<hsize_t, Bytes>, void>(
+                tbb::filter_mode::serial_in_order, [&](const std::pair<hsize_t, Bytes>& c) {
+                  const hsize_t offset[2] = {c.first * chunk_rows, 0};
+                  check(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, c.second.size(), c.second.data()), name);
+                }));
+  });
 }
 
 Handle create_matrix(hid_t parent, const std::string& name, bool doubles, hsize_t rows, hsize_t cols) {

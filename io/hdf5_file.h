@@ -66,9 +66,15 @@ bool exists(hid_t parent, const std::string& path);
 void write(hid_t parent, const std::string& name, const std::vector<double>& data, std::vector<hsize_t> dims = {});
 void write(hid_t parent, const std::string& name, const std::vector<std::int32_t>& data, std::vector<hsize_t> dims = {});
 void write(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& data, std::vector<hsize_t> dims = {});
-// Float32 matrix [rows, cols], chunked by rows and gzip-compressed (full paths).
-void write_float_matrix(hid_t parent, const std::string& name, const std::vector<float>& data, hsize_t rows,
-                        hsize_t cols, int gzip_level);
+// Float32 matrix [rows, cols] (full paths), chunked in blocks of whole rows
+// (about 256 KB each) and, for gzip_level > 0, filtered by shuffle and
+// deflate at that level. rows_of(r0, count, out) fills out[count][cols] with
+// rows [r0, r0 + count). Chunks are filled, shuffled and compressed on
+// `threads` threads (0 = all) and written in order with H5Dwrite_chunk: the
+// file holds the bytes HDF5's own filters would write (its shuffle, then
+// zlib's compress2 at the level), so any reader decompresses them.
+void write_float_matrix(hid_t parent, const std::string& name, hsize_t rows, hsize_t cols, int gzip_level,
+                        int threads, const std::function<void(hsize_t, hsize_t, float*)>& rows_of);
 
 // A contiguous (unchunked) matrix [rows, cols] of float32 or float64 written
 // and read in blocks of columns: data [rows][count] holds columns

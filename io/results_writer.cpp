@@ -91,7 +91,7 @@ void write_tail(hid_t g, const std::string& name, const std::vector<stats::TailR
 }  // namespace
 
 void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& model, const PathSample& sample,
-                        const RunSummary& s) {
+                        const RunSummary& s, int threads) {
   const auto& m = model.params();
   auto metrics = h5::create_group(g_root, "metrics");
   const auto& specs = model.year_metrics();
@@ -169,16 +169,17 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
       const auto years = static_cast<std::size_t>(Y);
       std::vector<float> scratch;  // the metric's columns, when the sample is on disk
       const auto cols = sample.year_columns(idx * years, years, scratch);
-      std::vector<float> data(n * years);
-      for (std::size_t t = 0; t < years; ++t)
-        for (std::size_t p = 0; p < n; ++p) data[p * years + t] = cols[t * n + p];
-      h5::write_float_matrix(paths, name, data, n, static_cast<hsize_t>(Y), 4);
+      h5::write_float_matrix(paths, name, n, years, 4, threads, [&](hsize_t r0, hsize_t count, float* out) {
+        for (std::size_t k = 0; k < count; ++k)
+          for (std::size_t t = 0; t < years; ++t) out[k * years + t] = cols[t * n + r0 + k];
+      });
     }
   }
 }
 
 void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,
-                   const PathSample& sample, const RunSummary& summary, const std::function<void(hid_t)>& extra) {
+                   const PathSample& sample, const RunSummary& summary, int threads,
+                   const std::function<void(hid_t)>& extra) {
   h5::write_file_atomically(path, [&](hid_t root) {
     const auto& m = model.params();
     h5::attr(root, "format", std::string("pfsim-results"));
@@ -202,7 +203,7 @@ void write_results(const std::string& path, const RunConfig& cfg, const PensionM
     for (int y = m.start_year; y <= m.end_year; ++y) years.push_back(y);
     h5::write(root, "years", years);
 
-    write_run_contents(root, cfg, model, sample, summary);
+    write_run_contents(root, cfg, model, sample, summary, threads);
     if (extra) extra(root);
   });
 }

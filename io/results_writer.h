@@ -28,8 +28,9 @@ struct RunSummary {
 RunSummary summarize_run(const PensionModel& model, const PathSample& sample, const RunConfig& cfg, int threads);
 
 // extra(root) may add groups (scenarios, goal seek) before the file is closed and renamed.
+// threads (0 = all) compress the full paths.
 void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,
-                   const PathSample& sample, const RunSummary& summary,
+                   const PathSample& sample, const RunSummary& summary, int threads,
                    const std::function<void(hid_t)>& extra = {});
 
 // output.paths must name year metrics of the model: InputError otherwise.
@@ -37,6 +38,6 @@ void check_output_paths(const RunConfig& cfg, const PensionModel& model);
 
 // /metrics, /scalars, /risk, /calibration and /paths of one run, into group g.
 void write_run_contents(hid_t g, const RunConfig& cfg, const PensionModel& model, const PathSample& sample,
-                        const RunSummary& summary);
+                        const RunSummary& summary, int threads);
 
 }  // namespace pfsim

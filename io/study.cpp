@@ -124,7 +124,7 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
   }
 
   const auto& ref = outs.front();
-  write_results(output, *ref.cfg, *ref.model, reference_sample, ref.summary, [&](hid_t root) {
+  write_results(output, *ref.cfg, *ref.model, reference_sample, ref.summary, options.threads, [&](hid_t root) {
     auto all = h5::create_group(root, "scenarios");
     std::string order;
     for (const auto& o : outs) order += (order.empty() ? "" : "\n") + o.name;
@@ -137,7 +137,7 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
       PathSample empty;
       auto cfg_no_paths = *o.cfg;
       cfg_no_paths.run.full_paths.clear();  // full paths are written for the reference only
-      write_run_contents(g, cfg_no_paths, *o.model, empty, o.summary);
+      write_run_contents(g, cfg_no_paths, *o.model, empty, o.summary, options.threads);
       if (&o == &ref) continue;
       auto diff = h5::create_group(g, "difference");
       for (const auto& [name, p] : o.differences) write_paired(diff, name, p);

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build git pkg-config
-  libtbb-dev libeigen3-dev libboost-dev libhdf5-dev libtomlplusplus-dev
+  libtbb-dev libeigen3-dev libboost-dev libhdf5-dev zlib1g-dev libtomlplusplus-dev
   libcli11-dev libfmt-dev catch2 librandom123-dev libbenchmark-dev
   python3-numpy python3-h5py python3-matplotlib
   openmpi-bin libopenmpi-dev
