@@ -30,26 +30,19 @@ void PathSample::store(std::uint64_t path, const PathRecord& rec) {
   for (std::size_t s = 0; s < scalars_; ++s) scalar_[s * n + p] = rec.scalars[s];
 }
 
-void PathSample::store_block(std::uint64_t first, std::size_t count, const std::vector<float>& year_rows,
-                             const std::vector<double>& scalar_rows) {
+void PathSample::store_records(std::uint64_t first, std::size_t count, const PathRecord* recs) {
   require_memory();
   const auto p0 = static_cast<std::size_t>(first - first_);
+  const auto n = static_cast<std::size_t>(paths_);
   const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
-  // A transpose in tiles of 16 columns: each row's 16 values are one cache
-  // line read, written to 16 column streams.
-  const auto paths = static_cast<std::size_t>(paths_);
-  auto transpose = [&](auto* out, const auto& rows, std::size_t columns) {
-    constexpr std::size_t kTile = 16;
-    for (std::size_t c0 = 0; c0 < columns; c0 += kTile) {
-      const std::size_t c1 = std::min(columns, c0 + kTile);
-      for (std::size_t k = 0; k < count; ++k) {
-        const auto* row = &rows[k * columns];
-        for (std::size_t c = c0; c < c1; ++c) out[c * paths + p0 + k] = row[c];
-      }
-    }
-  };
-  transpose(year_.data(), year_rows, width);
-  transpose(scalar_.data(), scalar_rows, scalars_);
+  for (std::size_t c = 0; c < width; ++c) {
+    float* out = year_.data() + c * n + p0;
+    for (std::size_t k = 0; k < count; ++k) out[k] = static_cast<float>(recs[k].year_values[c]);
+  }
+  for (std::size_t s = 0; s < scalars_; ++s) {
+    double* out = scalar_.data() + s * n + p0;
+    for (std::size_t k = 0; k < count; ++k) out[k] = recs[k].scalars[s];
+  }
 }
 
 std::string PathSample::spill_dir() const { return spill_ ? spill_->dir() : std::string(); }

@@ -43,11 +43,10 @@ class PathSample {
 
   // Copies one path's record into its column (path is the global id).
   void store(std::uint64_t path, const PathRecord& rec);
-  // Copies `count` consecutive paths from `first` at once: rows[k] holds path
-  // first + k as year metrics (metric * years + t, float) then scalars. Each
-  // column receives `count` contiguous values, which keeps the writes in cache.
-  void store_block(std::uint64_t first, std::size_t count, const std::vector<float>& year_rows,
-                   const std::vector<double>& scalar_rows);
+  // Copies the records of `count` consecutive paths from `first` (recs[k] is
+  // path first + k) straight into their columns, column by column: each
+  // column receives `count` contiguous values.
+  void store_records(std::uint64_t first, std::size_t count, const PathRecord* recs);
 
   // In memory only (std::logic_error for a sample on disk).
   std::span<const float> year_column(std::size_t metric, int t) const {
