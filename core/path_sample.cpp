@@ -30,6 +30,14 @@ void PathSample::store(std::uint64_t path, const PathRecord& rec) {
   for (std::size_t s = 0; s < scalars_; ++s) scalar_[s * n + p] = rec.scalars[s];
 }
 
+void PathSample::reshape(std::uint64_t first_path, std::uint64_t paths) {
+  require_memory();
+  first_ = first_path;
+  paths_ = paths;
+  year_.resize(metrics_ * static_cast<std::size_t>(years_) * static_cast<std::size_t>(paths));
+  scalar_.resize(scalars_ * static_cast<std::size_t>(paths));
+}
+
 void PathSample::store_records(std::uint64_t first, std::size_t count, const PathRecord* recs) {
   require_memory();
   const auto p0 = static_cast<std::size_t>(first - first_);

@@ -47,6 +47,9 @@ class PathSample {
   // path first + k) straight into their columns, column by column: each
   // column receives `count` contiguous values.
   void store_records(std::uint64_t first, std::size_t count, const PathRecord* recs);
+  // In memory: the same shape for `paths` paths from `first_path`, keeping
+  // the buffers' memory (values left as they were, to be overwritten).
+  void reshape(std::uint64_t first_path, std::uint64_t paths);
 
   // In memory only (std::logic_error for a sample on disk).
   std::span<const float> year_column(std::size_t metric, int t) const {

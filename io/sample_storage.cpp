@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
@@ -67,17 +68,26 @@ PathSample simulate_sample(const PensionModel& model, std::uint64_t seed, std::u
                            const EngineOptions& options, const SampleStorage& storage) {
   if (storage.fits(sample_bytes(model, n))) return simulate_paths(model, seed, first, n, options);
   SampleBuilder builder(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), first, n, storage);
-  // Declared after the builder, so that an exception waits for the write in
-  // flight before the builder goes.
+  // Two part buffers, reused: one is simulated into while the other is
+  // written (fresh memory for every part would be first touched every time).
+  // Declared after the builder and before the write in flight, so that an
+  // exception waits for that write before the buffers and the builder go.
+  std::array<PathSample, 2> buffers;
   std::future<void> writing;
-  for (std::uint64_t lo = first; lo < first + n; lo += builder.part_paths()) {
+  std::size_t k = 0;
+  for (std::uint64_t lo = first; lo < first + n; lo += builder.part_paths(), ++k) {
     const std::uint64_t len = std::min(builder.part_paths(), first + n - lo);
     EngineOptions eo = options;
     eo.progress_offset = options.progress_offset + (lo - first);
     eo.progress_total = options.progress_total ? options.progress_total : n;
-    auto part = std::make_shared<PathSample>(simulate_paths(model, seed, lo, len, eo));
+    PathSample& part = buffers[k % 2];  // its last write finished before the previous part's began
+    if (part.paths() == 0)
+      part = PathSample(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), lo, len);
+    else
+      part.reshape(lo, len);
+    simulate_paths_into(model, seed, part, eo);
     if (writing.valid()) writing.get();
-    writing = std::async(std::launch::async, [&builder, part] { builder.add(*part); });
+    writing = std::async(std::launch::async, [&builder, &part] { builder.add(part); });
   }
   if (writing.valid()) writing.get();
   return builder.finish();

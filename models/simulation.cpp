@@ -5,6 +5,8 @@
 
 #include <tbb/enumerable_thread_specific.h>
 
+#include <stdexcept>
+
 namespace pfsim {
 
 namespace {
@@ -18,6 +20,15 @@ struct Worker {
 PathSample simulate_paths(const PensionModel& model, std::uint64_t seed, std::uint64_t first_path,
                           std::uint64_t paths, const EngineOptions& options) {
   PathSample sample(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), first_path, paths);
+  simulate_paths_into(model, seed, sample, options);
+  return sample;
+}
+
+void simulate_paths_into(const PensionModel& model, std::uint64_t seed, PathSample& sample, const EngineOptions& options) {
+  if (sample.year_metrics() != model.year_metrics().size() || sample.years() != model.years() ||
+      sample.scalars() != model.scalar_metrics().size())
+    throw std::logic_error("simulate_paths_into: the sample's shape is not the model's");
+  const std::uint64_t first_path = sample.first_path(), paths = sample.paths();
   tbb::enumerable_thread_specific<Worker> workers;
   run_blocks(first_path, paths, options, [&](std::uint64_t lo, std::uint64_t hi) {
     auto& w = workers.local();
@@ -34,7 +45,6 @@ PathSample simulate_paths(const PensionModel& model, std::uint64_t seed, std::ui
       sample.store_records(p0, static_cast<std::size_t>(std::min<std::uint64_t>(kLanes, hi - p0)), w.recs.data());
     }
   });
-  return sample;
 }
 
 PathRecord simulate_central(const PensionModel& model) {
