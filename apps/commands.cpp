@@ -194,17 +194,13 @@ int run(const RunOptions& o) {
     if (!cfg.scenarios.empty()) {
       if (!o.shard.empty() || !o.checkpoint.empty())
         throw InputError({cfg.source, 0, 0}, "scenarios", "a run with [scenarios] cannot be sharded or checkpointed; run each scenario as its own config");
-      // Scenarios hold the reference's sample and one scenario's in memory
-      // (their paired differences read both): no spill file.
-      const std::uint64_t limit = cfg.run.memory_limit == 0 ? available_memory() / 2 : cfg.run.memory_limit;
-      if (limit != kMemoryUnlimited && 2 * bytes > limit) {
-        const auto what = fmt::format("a run with [scenarios] keeps two per-path samples in memory ({:.3g} GB), more than the memory limit ({:.3g} GB); "
-                                      "use fewer paths, or run each scenario as its own config (those can spill to disk)",
-                                      2 * static_cast<double>(bytes) / 1e9, static_cast<double>(limit) / 1e9);
-        if (cfg.run.memory_limit != 0) throw InputError({cfg.source, 0, 0}, "run.memory_limit", what);
-        if (!o.quiet) std::cerr << "pfsim: warning: " << what << "\n";
-      }
-      run_scenarios(cfg, eo, output, o.quiet);
+      // Scenarios hold two samples at once, the reference's and one
+      // scenario's (their paired differences read both): each gets half of
+      // the memory limit, beyond which it spills.
+      auto storage = resolve_storage(cfg.run, output, 2 * bytes);
+      if (storage.memory_limit != SampleStorage::kUnlimited) storage.memory_limit /= 2;
+      if (!o.quiet) std::cerr << "pfsim: two samples at once; each " << describe_storage(storage, bytes) << "\n";
+      run_scenarios(cfg, eo, output, o.quiet, storage);
       if (!o.quiet) std::cerr << fmt::format("pfsim: wrote {}\n", output);
       if (!o.quiet && !o.no_summary) print_summary(output, cfg.run.summary_years, std::cout);
       return kOk;

@@ -5,14 +5,19 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <span>
 
 #include <fmt/format.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "core/error.h"
 #include "core/goal_seek.h"
 #include "core/statistics.h"
 #include "io/hdf5_file.h"
 #include "io/results_writer.h"
+#include "io/sample_storage.h"
 #include "models/simulation.h"
 
 namespace pfsim {
@@ -30,31 +35,28 @@ struct Paired {
   std::vector<double> mean, se, se_independent, lower, upper;
 };
 
-// Per-path differences scenario - reference: mean, paired standard error,
-// the standard error the two runs would have on independent paths, interval.
-Paired paired(const std::function<double(std::uint64_t, bool)>& value, std::uint64_t n, double z) {
-  std::vector<double> d(n), a(n), b(n);
-  for (std::uint64_t p = 0; p < n; ++p) {
-    a[p] = value(p, true);
-    b[p] = value(p, false);
-    d[p] = a[p] - b[p];
-  }
-  Paired r;
-  const auto md = stats::moments(d), ma = stats::moments(a), mb = stats::moments(b);
-  r.mean.push_back(md.mean);
-  r.se.push_back(md.se);
-  r.se_independent.push_back(std::sqrt(ma.se * ma.se + mb.se * mb.se));
-  r.lower.push_back(md.mean - z * md.se);
-  r.upper.push_back(md.mean + z * md.se);
-  return r;
+// The paired comparison of one column: per-path differences scenario -
+// reference, their mean, paired standard error and interval, and the
+// standard error the two runs would have on independent paths. `d` is
+// scratch for the differences.
+struct PairedValue {
+  double mean = 0, se = 0, se_independent = 0, lower = 0, upper = 0;
+};
+template <class T>
+PairedValue paired(std::span<const T> a, std::span<const T> b, double z, std::vector<double>& d) {
+  const std::size_t n = a.size();
+  d.resize(n);
+  for (std::size_t p = 0; p < n; ++p) d[p] = static_cast<double>(a[p]) - static_cast<double>(b[p]);
+  const auto md = stats::moments(std::span<const double>(d)), ma = stats::moments(a), mb = stats::moments(b);
+  return {md.mean, md.se, std::sqrt(ma.se * ma.se + mb.se * mb.se), md.mean - z * md.se, md.mean + z * md.se};
 }
 
-void append(Paired& into, const Paired& one) {
-  into.mean.push_back(one.mean[0]);
-  into.se.push_back(one.se[0]);
-  into.se_independent.push_back(one.se_independent[0]);
-  into.lower.push_back(one.lower[0]);
-  into.upper.push_back(one.upper[0]);
+void append(Paired& into, const PairedValue& one) {
+  into.mean.push_back(one.mean);
+  into.se.push_back(one.se);
+  into.se_independent.push_back(one.se_independent);
+  into.lower.push_back(one.lower);
+  into.upper.push_back(one.upper);
 }
 
 void write_paired(hid_t g, const std::string& name, const Paired& p) {
@@ -78,9 +80,60 @@ struct ScenarioOutput {
 
 bool depleted_by(double year_of_depletion, int year) { return std::isfinite(year_of_depletion) && year_of_depletion <= year; }
 
+// The paired differences of every year metric and of the probability of
+// depletion by each year, scenario `a` against reference `b`, column by
+// column in parallel. Columns are read in groups when a sample is on disk.
+void compare_samples(const PensionModel& model, const PathSample& a, const PathSample& b, int start_year, double z,
+                     int threads, ScenarioOutput& o) {
+  const auto n = static_cast<std::size_t>(a.paths());
+  const auto years = static_cast<std::size_t>(model.years());
+  const std::size_t width = model.year_metrics().size() * years;
+  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+  tbb::enumerable_thread_specific<std::vector<double>> scratch;
+  std::vector<PairedValue> columns(width);
+  std::size_t group = width;
+  for (const PathSample* s : {&a, &b})
+    if (s->on_disk()) group = std::min(group, std::max<std::size_t>(1, s->read_bytes() / (n * sizeof(float))));
+  std::vector<float> read_a, read_b;
+  for (std::size_t c0 = 0; c0 < width; c0 += group) {
+    const std::size_t count = std::min(group, width - c0);
+    const auto ca = a.year_columns(c0, count, read_a), cb = b.year_columns(c0, count, read_b);
+    arena.execute([&] {
+      tbb::parallel_for(std::size_t{0}, count, [&](std::size_t j) {
+        columns[c0 + j] = paired(ca.subspan(j * n, n), cb.subspan(j * n, n), z, scratch.local());
+      });
+    });
+  }
+  for (std::size_t m = 0; m < model.year_metrics().size(); ++m) {
+    Paired by_year;
+    for (std::size_t t = 0; t < years; ++t) append(by_year, columns[m * years + t]);
+    o.differences[model.year_metrics()[m].name] = std::move(by_year);
+  }
+  std::vector<double> read_da, read_db;
+  const auto da = a.scalar_columns(kDepletionYear, 1, read_da), db = b.scalar_columns(kDepletionYear, 1, read_db);
+  std::vector<PairedValue> by_year(years);
+  tbb::enumerable_thread_specific<std::vector<double>> ia, ib;
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, years, [&](std::size_t t) {
+      const int y = start_year + static_cast<int>(t);
+      auto& xa = ia.local();
+      auto& xb = ib.local();
+      xa.resize(n);
+      xb.resize(n);
+      for (std::size_t p = 0; p < n; ++p) {
+        xa[p] = depleted_by(da[p], y) ? 1.0 : 0.0;
+        xb[p] = depleted_by(db[p], y) ? 1.0 : 0.0;
+      }
+      by_year[t] = paired(std::span<const double>(xa), std::span<const double>(xb), z, scratch.local());
+    });
+  });
+  for (const auto& v : by_year) append(o.depletion, v);
+}
+
 }  // namespace
 
-void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet) {
+void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet,
+                   const SampleStorage& storage) {
   const double z = stats::two_sided_z(cfg.run.confidence);
   const std::uint64_t n = cfg.run.paths;
   std::vector<ScenarioOutput> outs;
@@ -100,26 +153,12 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
                        fmt::format("scenario '{}' changes the horizon or the economy's variables; scenarios must share them to be compared path by path", sc.name));
     if (!quiet) std::cerr << fmt::format("pfsim: scenario {} ({}/{})\n", sc.name, i + 1, cfg.scenarios.size());
     // The same seed and path ids in every scenario: common random numbers.
-    auto sample = simulate_paths(*o.model, cfg.run.seed, 0, n, options);
+    auto sample = simulate_sample(*o.model, cfg.run.seed, 0, n, options, storage);
     o.summary = summarize_run(*o.model, sample, *sc_cfg, options.threads);
-    if (i == 0) {
+    if (i == 0)
       reference_sample = std::move(sample);
-    } else {
-      const auto& ref = reference_sample;
-      for (std::size_t m = 0; m < o.model->year_metrics().size(); ++m) {
-        Paired by_year;
-        for (int t = 0; t < o.model->years(); ++t) {
-          const std::span<const float> a = sample.year_column(m, t), b = ref.year_column(m, t);
-          append(by_year, paired([&](std::uint64_t p, bool first) { return static_cast<double>(first ? a[p] : b[p]); }, n, z));
-        }
-        o.differences[o.model->year_metrics()[m].name] = std::move(by_year);
-      }
-      const std::span<const double> da = sample.scalar_column(kDepletionYear), db = ref.scalar_column(kDepletionYear);
-      for (int t = 0; t < o.model->years(); ++t) {
-        const int y = cfg.model.start_year + t;
-        append(o.depletion, paired([&](std::uint64_t p, bool first) { return depleted_by(first ? da[p] : db[p], y) ? 1.0 : 0.0; }, n, z));
-      }
-    }
+    else
+      compare_samples(*o.model, sample, reference_sample, cfg.model.start_year, z, options.threads, o);
     outs.push_back(std::move(o));
   }
 

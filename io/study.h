@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/engine.h"
+#include "core/path_sample.h"
 #include "io/config.h"
 
 namespace pfsim {
@@ -11,8 +12,11 @@ namespace pfsim {
 // Simulates every scenario on the same (seed, path ids) and writes one
 // results file: the reference at the root (so every single-run reader
 // works), each scenario under /scenarios/<name>, paired differences against
-// the reference, and the comparison table under /comparison.
-void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet);
+// the reference, and the comparison table under /comparison. Two samples
+// are held at once (the reference's and the current scenario's); each goes
+// where `storage` says (in memory, or spilled beyond its memory limit).
+void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet,
+                   const SampleStorage& storage = {});
 
 struct GoalSeekOutcome {
   double lever = 0, lower = 0, upper = 0;  // the value and its Monte Carlo interval
