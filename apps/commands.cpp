@@ -122,7 +122,7 @@ int finish(const RunConfig& cfg, const PensionModel& model, const PathSample& sa
            int threads, bool quiet, bool no_summary, double sim_seconds) {
   const auto t1 = std::chrono::steady_clock::now();
   if (g_stop) throw Interrupted();
-  const auto summary_data = summarize_run(model, sample, cfg, threads);
+  const auto summary_data = summarize_run(model, sample, cfg, threads, &g_stop);
   if (g_stop) throw Interrupted();
   write_results(output, cfg, model, sample, summary_data, threads);
   const double post = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();

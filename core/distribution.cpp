@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "core/big_buffer.h"
+#include "core/engine.h"
 #include "core/statistics.h"
 
 namespace pfsim {
@@ -318,7 +319,8 @@ void summarize_column(std::span<double> values, std::span<const double> probabil
 }
 
 std::vector<Distribution> summarize_year_metrics(const PathSample& sample, std::span<const double> probabilities,
-                                                 double confidence, int threads) {
+                                                 double confidence, int threads, const std::atomic<bool>* stop) {
+  const auto stopped = [stop] { return stop != nullptr && stop->load(std::memory_order_relaxed); };
   const int years = sample.years();
   const auto n = static_cast<std::size_t>(sample.paths());
   std::vector<Distribution> out;
@@ -330,18 +332,22 @@ std::vector<Distribution> summarize_year_metrics(const PathSample& sample, std::
   sample.for_each_year_group([&](std::size_t c0, std::size_t count, std::span<const float> values) {
     arena.execute([&] {
       tbb::parallel_for(std::size_t{0}, count, [&](std::size_t j) {
+        if (stopped()) return;
         const std::size_t c = c0 + j;
         const std::size_t m = c / static_cast<std::size_t>(years);
         const std::size_t t = c % static_cast<std::size_t>(years);
         summarize_float_column(values.subspan(j * n, n), probabilities, confidence, out[m], t);
       });
     });
+    if (stopped()) throw Interrupted();
   });
+  if (stopped()) throw Interrupted();
   return out;
 }
 
 std::vector<Distribution> summarize_scalars(const PathSample& sample, std::span<const double> probabilities,
-                                            double confidence, int threads) {
+                                            double confidence, int threads, const std::atomic<bool>* stop) {
+  const auto stopped = [stop] { return stop != nullptr && stop->load(std::memory_order_relaxed); };
   const auto n = static_cast<std::size_t>(sample.paths());
   std::vector<Distribution> out;
   for (std::size_t s = 0; s < sample.scalars(); ++s) out.push_back(make(1, probabilities));
@@ -349,13 +355,16 @@ std::vector<Distribution> summarize_scalars(const PathSample& sample, std::span<
   sample.for_each_scalar_group([&](std::size_t s0, std::size_t count, std::span<const double> columns) {
     arena.execute([&] {
       tbb::parallel_for(std::size_t{0}, count, [&](std::size_t j) {
+        if (stopped()) return;
         const auto col = columns.subspan(j * n, n);
         if (summarize_finite_double_column(col, probabilities, confidence, out[s0 + j], 0)) return;
         std::vector<double> values(col.begin(), col.end());  // +inf ("never"): the general route
         summarize_column(values, probabilities, confidence, out[s0 + j], 0);
       });
     });
+    if (stopped()) throw Interrupted();
   });
+  if (stopped()) throw Interrupted();
   return out;
 }
 

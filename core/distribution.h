@@ -4,6 +4,7 @@
 // intervals. Each (metric, year) column is summarised on its own from the
 // whole sample, so results do not depend on how paths were scheduled, and
 // columns are summarised in parallel.
+#include <atomic>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -22,10 +23,12 @@ struct Distribution {
 
 // threads: 0 = all. Infinite values (a depletion year of "never") are ordered
 // above every finite value and reported as +inf where a quantile falls on them.
+// When *stop is set (a signal), the columns not yet started are skipped and
+// Interrupted (core/engine.h) is thrown.
 std::vector<Distribution> summarize_year_metrics(const PathSample& sample, std::span<const double> probabilities,
-                                                 double confidence, int threads);
+                                                 double confidence, int threads, const std::atomic<bool>* stop = nullptr);
 std::vector<Distribution> summarize_scalars(const PathSample& sample, std::span<const double> probabilities,
-                                            double confidence, int threads);
+                                            double confidence, int threads, const std::atomic<bool>* stop = nullptr);
 
 // One column: exposed for tests and the risk report.
 void summarize_column(std::span<double> values, std::span<const double> probabilities, double confidence,

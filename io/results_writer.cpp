@@ -27,10 +27,11 @@ void check_output_paths(const RunConfig& cfg, const PensionModel& model) {
                                    nearest_key(name, names)));
 }
 
-RunSummary summarize_run(const PensionModel& model, const PathSample& sample, const RunConfig& cfg, int threads) {
+RunSummary summarize_run(const PensionModel& model, const PathSample& sample, const RunConfig& cfg, int threads,
+                         const std::atomic<bool>* stop) {
   RunSummary s;
-  s.year = summarize_year_metrics(sample, cfg.run.quantiles, cfg.run.confidence, threads);
-  s.scalar = summarize_scalars(sample, cfg.run.quantiles, cfg.run.confidence, threads);
+  s.year = summarize_year_metrics(sample, cfg.run.quantiles, cfg.run.confidence, threads, stop);
+  s.scalar = summarize_scalars(sample, cfg.run.quantiles, cfg.run.confidence, threads, stop);
   s.risk = build_risk_report(model, sample, cfg.run.confidence);
   s.central = simulate_central(model);
   return s;

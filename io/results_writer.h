@@ -4,6 +4,7 @@
 // under the final name.
 #include <hdf5.h>
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -25,7 +26,9 @@ struct RunSummary {
   PathRecord central;
 };
 
-RunSummary summarize_run(const PensionModel& model, const PathSample& sample, const RunConfig& cfg, int threads);
+// Throws Interrupted when *stop is set (a signal) during the statistics.
+RunSummary summarize_run(const PensionModel& model, const PathSample& sample, const RunConfig& cfg, int threads,
+                         const std::atomic<bool>* stop = nullptr);
 
 // extra(root) may add groups (scenarios, goal seek) before the file is closed and renamed.
 // threads (0 = all) compress the full paths.

@@ -154,7 +154,7 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
     if (!quiet) std::cerr << fmt::format("pfsim: scenario {} ({}/{})\n", sc.name, i + 1, cfg.scenarios.size());
     // The same seed and path ids in every scenario: common random numbers.
     auto sample = simulate_sample(*o.model, cfg.run.seed, 0, n, options, storage);
-    o.summary = summarize_run(*o.model, sample, *sc_cfg, options.threads);
+    o.summary = summarize_run(*o.model, sample, *sc_cfg, options.threads, options.stop);
     if (i == 0)
       reference_sample = std::move(sample);
     else

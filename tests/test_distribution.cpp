@@ -1,11 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <random>
 #include <vector>
 
 #include "core/distribution.h"
+#include "core/engine.h"
 #include "core/path_sample.h"
 #include "core/statistics.h"
 
@@ -67,4 +69,26 @@ TEST_CASE("column statistics from selected order statistics equal those of a ful
   for (int t = 0; t < years; ++t) check_column(year[0], static_cast<std::size_t>(t), cols[static_cast<std::size_t>(t)], probs);
   const auto scalars = summarize_scalars(sample, probs, 0.95, 2);
   for (std::size_t s = 0; s < 2; ++s) check_column(scalars[s], 0, cols[static_cast<std::size_t>(years) + s], probs);
+}
+
+TEST_CASE("statistics stop with Interrupted when the stop flag is set, and not otherwise") {
+  PathSample sample(2, 3, 2, 0, 10'000);
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> z;
+  for (std::size_t m = 0; m < 2; ++m)
+    for (int t = 0; t < 3; ++t)
+      for (float& v : sample.year_column(m, t)) v = static_cast<float>(z(rng));
+  for (std::size_t s = 0; s < 2; ++s)
+    for (double& v : sample.scalar_column(s)) v = z(rng);
+  const std::vector<double> probs{0.05, 0.5, 0.95};
+  std::atomic<bool> stop{true};
+  CHECK_THROWS_AS(summarize_year_metrics(sample, probs, 0.95, 2, &stop), Interrupted);
+  CHECK_THROWS_AS(summarize_scalars(sample, probs, 0.95, 2, &stop), Interrupted);
+  stop = false;
+  const auto a = summarize_year_metrics(sample, probs, 0.95, 2, &stop);
+  const auto b = summarize_year_metrics(sample, probs, 0.95, 2);
+  REQUIRE(a.size() == 2);
+  CHECK(a[1].quantile == b[1].quantile);
+  CHECK(a[1].mean == b[1].mean);
+  CHECK(summarize_scalars(sample, probs, 0.95, 2, &stop)[1].quantile == summarize_scalars(sample, probs, 0.95, 2)[1].quantile);
 }
