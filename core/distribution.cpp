@@ -185,8 +185,8 @@ void select_keys(std::span<const Key> keys, Key kmin, Key kmax, std::span<const 
     w.local_ranks.clear();
     for (; i < ranks.size() && ranks[i] < lo + size; ++i) w.local_ranks.push_back(ranks[i] - lo);
     const auto [smin, smax] = std::minmax_element(sub.begin(), sub.end());
-    const std::vector<std::size_t> local(w.local_ranks);  // the next level reuses its own scratch, not this
-    select_keys<Key>(sub, *smin, *smax, local, out.subspan(i0, local.size()), depth + 1);
+    // The next level works in its own scratch: this level's stays valid.
+    select_keys<Key>(sub, *smin, *smax, w.local_ranks, out.subspan(i0, w.local_ranks.size()), depth + 1);
   }
 }
 
