@@ -9,6 +9,7 @@
 #include <cstring>
 #include <deque>
 #include <limits>
+#include <type_traits>
 
 #include "core/big_buffer.h"
 #include "core/engine.h"
@@ -64,11 +65,14 @@ void radix_sort(std::vector<Key>& keys, std::vector<Key>& tmp) {
 
 // Keys that order as the values do: the sign bit set for positives, every
 // bit flipped for negatives (Key is the unsigned integer of Value's size).
+// Without a branch, so that loops over a column vectorise.
 template <class Key, class Value>
 Key order_key(Value v) {
-  constexpr Key kSign = Key{1} << (sizeof(Key) * 8 - 1);
+  using Signed = std::make_signed_t<Key>;
+  constexpr int kTop = static_cast<int>(sizeof(Key)) * 8 - 1;
+  constexpr Key kSign = Key{1} << kTop;
   const Key u = std::bit_cast<Key>(v);
-  return (u & kSign) ? static_cast<Key>(~u) : static_cast<Key>(u | kSign);
+  return u ^ (static_cast<Key>(static_cast<Signed>(u) >> kTop) | kSign);
 }
 
 template <class Value, class Key>
@@ -216,65 +220,57 @@ void summarize_sorted(std::span<const T> values, std::span<const double> sorted,
   }
 }
 
-// A double column of finite values: the same results as summarize_column,
-// with the order statistics selected from radix keys. False (nothing
-// written) when a value is not finite.
-bool summarize_finite_double_column(std::span<const double> col, std::span<const double> probabilities,
-                                    double confidence, Distribution& out, std::size_t column) {
+// The keys of a column in one pass, with the least and greatest key. False
+// when a value is an infinity or NaN (its bits without the sign are at least
+// those of infinity).
+template <class Key, class Value>
+bool column_keys(std::span<const Value> col, Key* keys, Key& kmin, Key& kmax) {
+  constexpr Key kMagnitude = ~Key{0} >> 1;
+  const Key kInfinity = std::bit_cast<Key>(std::numeric_limits<Value>::infinity());
+  Key lo = ~Key{0}, hi = 0, magnitude = 0;
+  for (std::size_t i = 0; i < col.size(); ++i) {
+    const Key k = order_key<Key>(col[i]);
+    keys[i] = k;
+    lo = std::min(lo, k);
+    hi = std::max(hi, k);
+    magnitude = std::max(magnitude, static_cast<Key>(std::bit_cast<Key>(col[i]) & kMagnitude));
+  }
+  kmin = lo;
+  kmax = hi;
+  return magnitude < kInfinity;
+}
+
+// A column of finite values: moments in path order (floats widened to
+// double), order statistics selected from radix keys; the same results as
+// summarize_column on the same values. False (nothing written) when a value
+// is not finite.
+template <class Value, class Key>
+bool summarize_finite_column(std::span<const Value> col, BigBuffer<Key>& keys, std::span<const double> probabilities,
+                             double confidence, Distribution& out, std::size_t column) {
   const std::size_t n = col.size();
   auto& w = column_scratch();
-  w.keys64.resize(n);
-  w.sorted.resize(n);
-  std::uint64_t kmin = ~std::uint64_t{0}, kmax = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!std::isfinite(col[i])) return false;
-    const auto k = order_key<std::uint64_t>(col[i]);
-    w.keys64[i] = k;
-    kmin = std::min(kmin, k);
-    kmax = std::max(kmax, k);
-  }
+  keys.resize(n);
+  Key kmin = 0, kmax = 0;
+  if (!column_keys(col, keys.data(), kmin, kmax)) return false;
   // Only the entries of `sorted` at the ranks the estimates read are filled.
+  w.sorted.resize(n);
   const auto ranks = stats::quantile_ranks(n, probabilities, confidence);
-  std::vector<std::uint64_t> picked(ranks.size());
-  select_keys<std::uint64_t>({w.keys64.data(), n}, kmin, kmax, ranks, picked);
-  for (std::size_t i = 0; i < ranks.size(); ++i) w.sorted[ranks[i]] = key_value<double>(picked[i]);
+  std::vector<Key> picked(ranks.size());
+  select_keys<Key>({keys.data(), n}, kmin, kmax, ranks, picked);
+  for (std::size_t i = 0; i < ranks.size(); ++i) w.sorted[ranks[i]] = key_value<Value>(picked[i]);
   summarize_sorted(col, {w.sorted.data(), n}, probabilities, confidence, out, column);
   return true;
 }
 
-// A float column: moments in path order (the floats widened to double);
-// order statistics selected from radix keys. Same definitions and results as
-// summarize_column on the same values.
+// A float column; one with an infinity or NaN (rare: a year metric is never
+// infinite in practice) takes the general route.
 void summarize_float_column(std::span<const float> col, std::span<const double> probabilities, double confidence,
                             Distribution& out, std::size_t column) {
-  const std::size_t n = col.size();
   auto& w = column_scratch();
-  w.keys32.resize(n);
-  // order_key without branches (the loop vectorises): flip every bit of a
-  // negative value, the sign bit of a positive one. A value is finite when
-  // its bits without the sign are below those of infinity.
-  std::uint32_t kmin = ~std::uint32_t{0}, kmax = 0, magnitude = 0;
-  std::uint32_t* keys = w.keys32.data();
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto u = std::bit_cast<std::uint32_t>(col[i]);
-    const auto k = u ^ (static_cast<std::uint32_t>(static_cast<std::int32_t>(u) >> 31) | 0x80000000u);
-    keys[i] = k;
-    kmin = std::min(kmin, k);
-    kmax = std::max(kmax, k);
-    magnitude = std::max(magnitude, u & 0x7fffffffu);
-  }
-  if (magnitude >= 0x7f800000u) {  // an infinity or NaN: rare (a year metric is never infinite in practice)
-    w.values.resize(n);
-    std::copy(col.begin(), col.end(), w.values.data());
-    summarize_column({w.values.data(), n}, probabilities, confidence, out, column);
-    return;
-  }
-  w.sorted.resize(n);
-  const auto ranks = stats::quantile_ranks(n, probabilities, confidence);
-  std::vector<std::uint32_t> picked(ranks.size());
-  select_keys<std::uint32_t>({w.keys32.data(), n}, kmin, kmax, ranks, picked);
-  for (std::size_t i = 0; i < ranks.size(); ++i) w.sorted[ranks[i]] = key_value<float>(picked[i]);
-  summarize_sorted(col, {w.sorted.data(), n}, probabilities, confidence, out, column);
+  if (summarize_finite_column(col, w.keys32, probabilities, confidence, out, column)) return;
+  w.values.resize(col.size());
+  std::copy(col.begin(), col.end(), w.values.data());
+  summarize_column({w.values.data(), col.size()}, probabilities, confidence, out, column);
 }
 }  // namespace
 
@@ -357,7 +353,7 @@ std::vector<Distribution> summarize_scalars(const PathSample& sample, std::span<
       tbb::parallel_for(std::size_t{0}, count, [&](std::size_t j) {
         if (stopped()) return;
         const auto col = columns.subspan(j * n, n);
-        if (summarize_finite_double_column(col, probabilities, confidence, out[s0 + j], 0)) return;
+        if (summarize_finite_column(col, column_scratch().keys64, probabilities, confidence, out[s0 + j], 0)) return;
         std::vector<double> values(col.begin(), col.end());  // +inf ("never"): the general route
         summarize_column(values, probabilities, confidence, out[s0 + j], 0);
       });

@@ -162,8 +162,6 @@ SampleBuilder::SampleBuilder(std::size_t year_metrics, int years, std::size_t sc
                              std::uint64_t paths, const SampleStorage& storage) {
   const std::uint64_t per_path = PathSample::bytes_per_path(year_metrics, years, scalars);
   const std::uint64_t limit = storage.memory_limit;
-  first_ = first_path;
-  paths_ = paths;
   if (storage.fits(paths * per_path)) {
     whole_ = PathSample(year_metrics, years, scalars, first_path, paths);
     part_paths_ = paths;
@@ -183,9 +181,9 @@ SampleBuilder::SampleBuilder(std::size_t year_metrics, int years, std::size_t sc
 }
 
 void SampleBuilder::add(const PathSample& part) {
-  const PathSample& shape = spilled_.on_disk() ? spilled_ : whole_;
-  if (part.year_metrics() != shape.year_metrics() || part.years() != shape.years() ||
-      part.scalars() != shape.scalars() || part.first_path() < first_ || part.first_path() + part.paths() > first_ + paths_)
+  const PathSample& t = target();
+  if (part.year_metrics() != t.year_metrics() || part.years() != t.years() || part.scalars() != t.scalars() ||
+      part.first_path() < t.first_path() || part.first_path() + part.paths() > t.first_path() + t.paths())
     throw std::logic_error("SampleBuilder::add: the part does not belong to this sample");
   added_.emplace_back(part.first_path(), part.paths());
   if (!spilled_.on_disk()) {
@@ -204,14 +202,15 @@ void SampleBuilder::add(const PathSample& part) {
 
 PathSample SampleBuilder::finish() {
   std::sort(added_.begin(), added_.end());
-  std::uint64_t next = first_;
-  for (const auto& [first, paths] : added_) {
-    if (first != next)
-      throw std::logic_error(fmt::format("per-path sample: paths from {} are {}", std::min(next, first),
-                                         first < next ? "duplicated" : "missing"));
+  const std::uint64_t first = target().first_path(), end = first + target().paths();
+  std::uint64_t next = first;
+  for (const auto& [from, paths] : added_) {
+    if (from != next)
+      throw std::logic_error(fmt::format("per-path sample: paths from {} are {}", std::min(next, from),
+                                         from < next ? "duplicated" : "missing"));
     next += paths;
   }
-  if (next != first_ + paths_) throw std::logic_error(fmt::format("per-path sample: paths from {} are missing", next));
+  if (next != end) throw std::logic_error(fmt::format("per-path sample: paths from {} are missing", next));
   if (!spilled_.on_disk()) return std::move(whole_);
   auto& parts = spilled_.parts_;
   std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -148,9 +148,10 @@ class SampleBuilder {
   PathSample finish();
 
  private:
+  // The sample being built: whole_ in memory, or spilled_ on disk.
+  const PathSample& target() const { return spilled_.on_disk() ? spilled_ : whole_; }
   PathSample whole_;     // in memory
   PathSample spilled_;   // on disk: the shape, the file and the parts
-  std::uint64_t first_ = 0, paths_ = 0;
   std::uint64_t part_paths_ = 0;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> added_;  // (first path, paths) of each part
 };
