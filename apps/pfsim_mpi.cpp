@@ -1,25 +1,26 @@
 // pfsim-mpi: `pfsim run` across MPI ranks. Each rank simulates a contiguous
 // range of path ids with oneTBB inside; rank 0 gathers the per-path samples in
 // path order and computes every statistic from the whole sample, so the
-// results are the same bits as one process (docs/hpc.md).
+// results are the same bits as one process (docs/hpc.md). Everything but the
+// ranks' ranges and the transfers is pfsim's own run pipeline (run/run.h).
 #include <mpi.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
-#include <optional>
 
 #include <fmt/format.h>
 
+#include "apps/options.h"
 #include "core/error.h"
-#include "io/config.h"
 #include "io/results_writer.h"
-#include "io/sample_storage.h"
-#include "io/summary.h"
-#include "models/simulation.h"
-#include "pfsim/version.h"
+#include "run/exit_status.h"
+#include "run/run.h"
+#include "run/sample_producer.h"
 
 namespace {
+
+using namespace pfsim;
 
 // MPI counts are int: large buffers go in pieces of at most 2^30 elements.
 constexpr std::size_t kPiece = std::size_t{1} << 30;
@@ -34,94 +35,74 @@ void receive_all(T& v, MPI_Datatype type, int from, int tag) {
     MPI_Recv(v.data() + off, static_cast<int>(std::min(kPiece, v.size() - off)), type, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 }
 
-int run(int rank, int size, const std::string& config, const std::vector<std::string>& sets,
-        std::optional<std::uint64_t> paths, std::optional<std::uint64_t> seed, int threads,
-        std::optional<std::uint64_t> block, std::string output, bool quiet) {
-  using namespace pfsim;
-  auto overrides = sets;
-  if (paths) overrides.push_back(fmt::format("run.paths={}", *paths));
-  if (seed) overrides.push_back(fmt::format("run.seed={}", *seed));
+int run(int rank, int size, const RunRequest& request) {
+  // Every rank loads and checks the config and builds the model; only rank 0
+  // reports a problem. The statuses are those of pfsim (run/exit_status.h).
   RunConfig cfg;
-  try {
-    cfg = load_config(config, overrides);
+  std::string output;
+  std::unique_ptr<PensionModel> model_ptr;
+  const int loaded = guarded([&] {
+    cfg = load_request(request);
     if (!cfg.scenarios.empty())
-      throw InputError({config, 0, 0}, "scenarios", "pfsim-mpi runs single configs; run scenarios with pfsim run");
-  } catch (const InputError& e) {
-    if (rank == 0) std::cerr << e.what() << "\n";
-    return 2;
-  }
-  if (block) cfg.run.block_size = *block;
-  if (output.empty()) output = cfg.run.output_file.empty() ? "results/" + cfg.run.name + ".h5" : cfg.run.output_file;
+      throw InputError({request.config, 0, 0}, "scenarios", "pfsim-mpi runs single configs; run scenarios with pfsim run");
+    output = output_path(request, cfg);
+    model_ptr = std::make_unique<PensionModel>(cfg.model);
+    check_output_paths(cfg, *model_ptr);
+    return static_cast<int>(kExitOk);
+  }, std::cerr, "pfsim-mpi", "", rank == 0);
+  if (loaded != kExitOk) return loaded;
+  const PensionModel& model = *model_ptr;
+
   const std::uint64_t n = cfg.run.paths;
   const auto K = static_cast<std::uint64_t>(size);
   auto first_of = [&](std::uint64_t r) { return r * n / K; };
-  const std::uint64_t first = first_of(static_cast<std::uint64_t>(rank));
-  const std::uint64_t count = first_of(static_cast<std::uint64_t>(rank) + 1) - first;
-
-  std::unique_ptr<PensionModel> model_ptr;
-  try {
-    model_ptr = std::make_unique<PensionModel>(cfg.model);
-    check_output_paths(cfg, *model_ptr);
-  } catch (const InputError& e) {
-    if (rank == 0) std::cerr << e.what() << "\n";
-    return 2;
-  }
-  const PensionModel& model = *model_ptr;
-  EngineOptions eo;
-  eo.threads = threads;
-  eo.block_size = cfg.run.block_size;
-  eo.progress = !quiet && rank == 0;
+  SamplePlan plan;  // this rank's range, in memory
+  plan.first = first_of(static_cast<std::uint64_t>(rank));
+  plan.count = first_of(static_cast<std::uint64_t>(rank) + 1) - plan.first;
+  plan.engine.threads = request.threads;
+  plan.engine.block_size = cfg.run.block_size;
+  plan.engine.progress = !request.quiet && rank == 0;
   const double t0 = MPI_Wtime();
   PathSample part;
-  try {
-    part = simulate_paths(model, cfg.run.seed, first, count, eo);
-  } catch (const std::exception& e) {
-    std::cerr << fmt::format("pfsim-mpi: rank {}: {}\n", rank, e.what());
-    MPI_Abort(MPI_COMM_WORLD, 1);
-  }
+  const int simulated = guarded([&] {
+    part = produce_sample(model, cfg, plan);
+    return static_cast<int>(kExitOk);
+  }, std::cerr, fmt::format("pfsim-mpi: rank {}", rank));
+  if (simulated != kExitOk) MPI_Abort(MPI_COMM_WORLD, simulated);
   const double t1 = MPI_Wtime();
 
   // Gather: rank 0 receives every rank's buffers and places them by path id.
-  int status = 0;
+  int status = kExitOk;
   if (rank == 0) {
-    // The whole sample in memory, or beyond run.memory_limit in a spill file
-    // (then rank 0 holds one rank's range at a time).
-    SampleStorage storage;
-    const std::uint64_t bytes = sample_bytes(model, n);
-    try {
-      storage = resolve_storage(cfg.run, output, bytes);
-    } catch (const std::exception& e) {
-      std::cerr << e.what() << "\n";
-      MPI_Abort(MPI_COMM_WORLD, 2);
-    }
-    if (!quiet) std::cerr << "pfsim-mpi: " << describe_storage(storage, bytes) << "\n";
-    SampleBuilder whole(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), 0, n, storage);
-    auto place = [&](PathSample& p) { whole.add(p); };
-    place(part);
-    part = PathSample();
-    for (int r = 1; r < size; ++r) {
-      const std::uint64_t f = first_of(static_cast<std::uint64_t>(r));
-      PathSample p(model.year_metrics().size(), model.years(), model.scalar_metrics().size(), f,
-                   first_of(static_cast<std::uint64_t>(r) + 1) - f);
-      receive_all(p.year_buffer(), MPI_FLOAT, r, 1);
-      receive_all(p.scalar_buffer(), MPI_DOUBLE, r, 2);
-      place(p);
-    }
-    const double t2 = MPI_Wtime();
-    try {
-      const auto sample = whole.finish();
-      const auto summary = summarize_run(model, sample, cfg, threads);
-      write_results(output, cfg, model, sample, summary, threads);
-    } catch (const std::exception& e) {
-      std::cerr << "pfsim-mpi: error: " << e.what() << "\n";
-      status = 1;
-    }
-    if (!quiet && status == 0) {
-      std::cerr << fmt::format("pfsim-mpi: {} ranks, simulated in {:.2f} s, gathered in {:.2f} s, statistics and output {:.2f} s\n",
-                               size, t1 - t0, t2 - t1, MPI_Wtime() - t2);
-      std::cerr << fmt::format("pfsim-mpi: wrote {}\n", output);
-      print_summary(output, cfg.run.summary_years, std::cout);
-    }
+    bool gathered = false;
+    status = guarded([&] {
+      // The whole sample in memory, or beyond run.memory_limit in a spill file
+      // (then rank 0 holds one rank's range at a time).
+      const std::uint64_t bytes = sample_bytes(model, n);
+      const auto storage = resolve_storage(cfg.run, output, bytes);
+      if (!request.quiet) std::cerr << "pfsim-mpi: " << describe_storage(storage, bytes) << "\n";
+      SampleBuilder whole(model.shape(), 0, n, storage);
+      whole.add(part);
+      part = PathSample();
+      for (int r = 1; r < size; ++r) {
+        const std::uint64_t f = first_of(static_cast<std::uint64_t>(r));
+        PathSample p(model.shape(), f, first_of(static_cast<std::uint64_t>(r) + 1) - f);
+        receive_all(p.year_buffer(), MPI_FLOAT, r, 1);
+        receive_all(p.scalar_buffer(), MPI_DOUBLE, r, 2);
+        whole.add(p);
+      }
+      gathered = true;
+      const double t2 = MPI_Wtime();
+      write_run(cfg, model, whole.finish(), output, request.threads, nullptr);
+      if (!request.quiet) {
+        std::cerr << fmt::format("pfsim-mpi: {} ranks, simulated in {:.2f} s, gathered in {:.2f} s, statistics and output {:.2f} s\n",
+                                 size, t1 - t0, t2 - t1, MPI_Wtime() - t2);
+        std::cerr << fmt::format("pfsim-mpi: wrote {}\n", output);
+        show_summary(output, cfg.run.summary_years, std::cout);
+      }
+      return static_cast<int>(kExitOk);
+    }, std::cerr, "pfsim-mpi");
+    if (!gathered) MPI_Abort(MPI_COMM_WORLD, status);  // the other ranks still wait to send
   } else {
     send_all(part.year_buffer(), MPI_FLOAT, 1);
     send_all(part.scalar_buffer(), MPI_DOUBLE, 2);
@@ -140,26 +121,15 @@ int main(int argc, char** argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   CLI::App cli{"pfsim-mpi: pfsim run across MPI ranks (mpirun -np K pfsim-mpi run CONFIG)"};
   cli.require_subcommand(1);
-  std::string config, output;
-  std::vector<std::string> sets;
-  std::optional<std::uint64_t> paths, seed, block;
-  int threads = 0;
-  bool quiet = false;
+  RunRequest request;
   auto* run_cmd = cli.add_subcommand("run", "simulate a config across the ranks and write one results file (rank 0)");
-  run_cmd->add_option("config", config, "config file (TOML)")->required()->check(CLI::ExistingFile);
-  run_cmd->add_option("--paths,-n", paths, "number of paths (overrides run.paths)");
-  run_cmd->add_option("--seed,-s", seed, "random seed (overrides run.seed)");
-  run_cmd->add_option("--threads,-t", threads, "worker threads per rank (0: all cores)");
-  run_cmd->add_option("--block-size", block, "paths per parallel task (never changes results)");
-  run_cmd->add_option("--output,-o", output, "results file (overrides output.file)");
-  run_cmd->add_option("--set", sets, "override a config key: key.path=value (repeatable)");
-  run_cmd->add_flag("--quiet,-q", quiet, "no progress bar, no summary");
+  pfsim::app::add_run_options(*run_cmd, request, pfsim::app::RunKind::mpi_run);
   int code = 0;
   try {
     cli.parse(argc, argv);
-    code = run(rank, size, config, sets, paths, seed, threads, block, output, quiet);
+    code = run(rank, size, request);
   } catch (const CLI::ParseError& e) {
-    code = rank == 0 ? cli.exit(e) : 2;
+    code = pfsim::app::parse_error_status(cli, e, rank == 0);
   }
   MPI_Finalize();
   return code;

@@ -8,8 +8,8 @@
 #include "core/rng.h"
 #include "io/config.h"
 #include "models/pension_model.h"
-#include "models/simulation.h"
-#include "io/results_writer.h"
+#include "run/sample_producer.h"
+#include "run/summarize.h"
 
 #include <array>
 #include <cmath>
@@ -226,7 +226,7 @@ void BM_StatisticsColumns(benchmark::State& state) {
   constexpr std::size_t kMetrics = 4, kPaths = 100000;
   constexpr int kYears = 10;
   static const auto sample = [] {
-    pfsim::PathSample s(kMetrics, kYears, 0, 0, kPaths);
+    pfsim::PathSample s({kMetrics, kYears, 0}, 0, kPaths);
     pfsim::RandomStream r(1, 0, pfsim::Stream::economy_shocks, 1);
     for (std::size_t m = 0; m < kMetrics; ++m)
       for (int t = 0; t < kYears; ++t)

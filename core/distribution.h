@@ -24,7 +24,7 @@ struct Distribution {
 // threads: 0 = all. Infinite values (a depletion year of "never") are ordered
 // above every finite value and reported as +inf where a quantile falls on them.
 // When *stop is set (a signal), the columns not yet started are skipped and
-// Interrupted (core/engine.h) is thrown.
+// Interrupted (core/error.h) is thrown.
 std::vector<Distribution> summarize_year_metrics(const PathSample& sample, std::span<const double> probabilities,
                                                  double confidence, int threads, const std::atomic<bool>* stop = nullptr);
 std::vector<Distribution> summarize_scalars(const PathSample& sample, std::span<const double> probabilities,

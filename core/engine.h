@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <functional>
 
+#include "core/error.h"
+
 namespace pfsim {
 
 struct EngineOptions {
@@ -18,11 +20,6 @@ struct EngineOptions {
   // counts progress_offset paths as done out of progress_total (0: this call's n).
   std::uint64_t progress_offset = 0;
   std::uint64_t progress_total = 0;
-};
-
-class Interrupted : public std::runtime_error {
- public:
-  Interrupted() : std::runtime_error("interrupted") {}
 };
 
 // Calls block(first_id, end_id) for consecutive blocks covering [first, first + n).

@@ -25,6 +25,8 @@ InputError::InputError(SourceLocation where, std::string key, std::string messag
       key_(std::move(key)),
       detail_(std::move(message)) {}
 
+InputError::InputError(std::string message) : std::runtime_error(message), detail_(std::move(message)) {}
+
 SimulationError::SimulationError(std::uint64_t path, int year, const std::string& message)
     : std::runtime_error(fmt::format("path {}, year {}: {}", path, year, message)),
       path_(path),

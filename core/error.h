@@ -1,7 +1,12 @@
 #pragma once
-// The two error types of pfsim. InputError is raised for bad input before any
-// simulation starts and carries where the problem is; SimulationError stops a
-// run whose numbers went wrong and names the path and year.
+// The error vocabulary of pfsim. Each kind maps to one exit status
+// (run/exit_status.h, docs/config.md "Exit statuses"):
+//   InputError       bad input, found before any simulation starts; carries
+//                    where the problem is (file, line, column, key)      2
+//   IoError          a file could not be read or written (with errno text)  1
+//   SimulationError  a run whose numbers went wrong; names path and year  1
+//   UnreachableGoal  a goal seek whose target cannot be met in its range  3
+//   Interrupted      SIGINT or SIGTERM stopped the work                   130
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -17,6 +22,8 @@ struct SourceLocation {
 class InputError : public std::runtime_error {
  public:
   InputError(SourceLocation where, std::string key, std::string message);
+  // A bad command-line option: the message names the option and its value.
+  explicit InputError(std::string message);
   const SourceLocation& where() const { return where_; }
   const std::string& key() const { return key_; }
   const std::string& detail() const { return detail_; }
@@ -36,6 +43,21 @@ class SimulationError : public std::runtime_error {
  private:
   std::uint64_t path_;
   int year_;
+};
+
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class UnreachableGoal : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted") {}
 };
 
 }  // namespace pfsim

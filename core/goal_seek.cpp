@@ -20,11 +20,11 @@ SeekResult seek(const std::function<double(double)>& f, double lower, double upp
   double fa = eval(a), fb = eval(b);
   const char* rel = at_most ? "<=" : ">=";
   if (!holds(fa) && !holds(fb))
-    throw GoalSeekError(fmt::format("the target ({} {:.6g}) is out of reach within [{:.6g}, {:.6g}]: the statistic is "
+    throw UnreachableGoal(fmt::format("the target ({} {:.6g}) is out of reach within [{:.6g}, {:.6g}]: the statistic is "
                                     "{:.6g} at {:.6g} and {:.6g} at {:.6g}",
                                     rel, threshold, lower, upper, fa, lower, fb, upper));
   if (holds(fa) && holds(fb))
-    throw GoalSeekError(fmt::format("the target ({} {:.6g}) holds over the whole range [{:.6g}, {:.6g}] (statistic {:.6g} "
+    throw UnreachableGoal(fmt::format("the target ({} {:.6g}) holds over the whole range [{:.6g}, {:.6g}] (statistic {:.6g} "
                                     "and {:.6g}): widen the range to find where it stops holding",
                                     rel, threshold, lower, upper, fa, fb));
   r.holds_above = holds(fb);
@@ -32,7 +32,7 @@ SeekResult seek(const std::function<double(double)>& f, double lower, double upp
     const double m = 0.5 * (a + b);
     const double fm = eval(m);
     if (fm < std::min(fa, fb) || fm > std::max(fa, fb))
-      throw GoalSeekError(fmt::format("the statistic is not monotone in the lever over [{:.6g}, {:.6g}]: {:.6g} at {:.6g}, "
+      throw UnreachableGoal(fmt::format("the statistic is not monotone in the lever over [{:.6g}, {:.6g}]: {:.6g} at {:.6g}, "
                                       "{:.6g} at {:.6g}, {:.6g} at {:.6g}",
                                       lower, upper, fa, a, fm, m, fb, b));
     if (holds(fm) == r.holds_above) {

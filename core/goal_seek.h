@@ -8,12 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
+
 namespace pfsim {
 
-class GoalSeekError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct SeekPoint {
   double lever;
@@ -28,7 +26,7 @@ struct SeekResult {
 
 // Finds the lever in [lower, upper] where f crosses `threshold`, to within
 // `tolerance`. The target is f <= threshold (at_most) or f >= threshold.
-// Throws GoalSeekError when the target holds at neither end or at both ends
+// Throws UnreachableGoal when the target holds at neither end or at both ends
 // of the bracket (out of reach / always met), or when f is not monotone.
 SeekResult seek(const std::function<double(double)>& f, double lower, double upper, double threshold,
                 bool at_most, double tolerance);

@@ -11,11 +11,10 @@
 
 namespace pfsim {
 
-PathSample::PathSample(std::size_t year_metrics, int years, std::size_t scalars, std::uint64_t first_path,
-                       std::uint64_t paths)
-    : metrics_(year_metrics), years_(years), scalars_(scalars), first_(first_path), paths_(paths),
-      year_(year_metrics * static_cast<std::size_t>(years) * static_cast<std::size_t>(paths)),
-      scalar_(scalars * static_cast<std::size_t>(paths)) {}
+PathSample::PathSample(const SampleShape& shape, std::uint64_t first_path, std::uint64_t paths)
+    : metrics_(shape.year_metrics), years_(shape.years), scalars_(shape.scalars), first_(first_path), paths_(paths),
+      year_(shape.year_metrics * static_cast<std::size_t>(shape.years) * static_cast<std::size_t>(paths)),
+      scalar_(shape.scalars * static_cast<std::size_t>(paths)) {}
 
 void PathSample::require_memory() const {
   if (spill_) throw std::logic_error("this per-path sample is on disk (spilled); read it through year_columns or scalar_columns");
@@ -150,7 +149,7 @@ void PathSample::for_each_part(const std::function<void(const PathSample&)>& fn)
   }
   const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
   for (const auto& part : parts_) {
-    PathSample p(metrics_, years_, scalars_, part.first, part.paths);
+    PathSample p(shape(), part.first, part.paths);
     spill_->read(p.year_.data(), p.year_.size() * sizeof(float), part.offset);
     spill_->read(p.scalar_.data(), p.scalar_.size() * sizeof(double),
                  part.offset + width * static_cast<std::size_t>(part.paths) * sizeof(float));
@@ -158,19 +157,19 @@ void PathSample::for_each_part(const std::function<void(const PathSample&)>& fn)
   }
 }
 
-SampleBuilder::SampleBuilder(std::size_t year_metrics, int years, std::size_t scalars, std::uint64_t first_path,
-                             std::uint64_t paths, const SampleStorage& storage) {
-  const std::uint64_t per_path = PathSample::bytes_per_path(year_metrics, years, scalars);
+SampleBuilder::SampleBuilder(const SampleShape& shape, std::uint64_t first_path, std::uint64_t paths,
+                             const SampleStorage& storage) {
+  const std::uint64_t per_path = shape.bytes_per_path();
   const std::uint64_t limit = storage.memory_limit;
   if (storage.fits(paths * per_path)) {
-    whole_ = PathSample(year_metrics, years, scalars, first_path, paths);
+    whole_ = PathSample(shape, first_path, paths);
     part_paths_ = paths;
     return;
   }
   auto& s = spilled_;
-  s.metrics_ = year_metrics;
-  s.years_ = years;
-  s.scalars_ = scalars;
+  s.metrics_ = shape.year_metrics;
+  s.years_ = shape.years;
+  s.scalars_ = shape.scalars;
   s.first_ = first_path;
   s.paths_ = paths;
   s.spill_ = std::make_shared<SpillFile>(storage.spill_dir);
@@ -182,8 +181,7 @@ SampleBuilder::SampleBuilder(std::size_t year_metrics, int years, std::size_t sc
 
 void SampleBuilder::add(const PathSample& part) {
   const PathSample& t = target();
-  if (part.year_metrics() != t.year_metrics() || part.years() != t.years() || part.scalars() != t.scalars() ||
-      part.first_path() < t.first_path() || part.first_path() + part.paths() > t.first_path() + t.paths())
+  if (part.shape() != t.shape() || part.first_path() < t.first_path() || part.first_path() + part.paths() > t.first_path() + t.paths())
     throw std::logic_error("SampleBuilder::add: the part does not belong to this sample");
   added_.emplace_back(part.first_path(), part.paths());
   if (!spilled_.on_disk()) {

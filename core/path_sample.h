@@ -35,11 +35,24 @@ struct SampleStorage {
   bool fits(std::uint64_t bytes) const { return memory_limit == kUnlimited || bytes <= memory_limit; }
 };
 
+// What each path of a model reports: year metrics for every year and
+// per-path scalars. The model gives it (PensionModel::shape()); samples,
+// partial files, checkpoint chunks and MPI transfers of the model have it.
+struct SampleShape {
+  std::size_t year_metrics = 0;
+  int years = 0;
+  std::size_t scalars = 0;
+  // Bytes held per path: the figure docs/results-format.md quotes.
+  std::size_t bytes_per_path() const {
+    return year_metrics * static_cast<std::size_t>(years) * sizeof(float) + scalars * sizeof(double);
+  }
+  friend bool operator==(const SampleShape&, const SampleShape&) = default;
+};
+
 class PathSample {
  public:
   PathSample() = default;
-  PathSample(std::size_t year_metrics, int years, std::size_t scalars, std::uint64_t first_path,
-             std::uint64_t paths);
+  PathSample(const SampleShape& shape, std::uint64_t first_path, std::uint64_t paths);
 
   // Copies one path's record into its column (path is the global id).
   void store(std::uint64_t path, const PathRecord& rec);
@@ -104,10 +117,7 @@ class PathSample {
   std::size_t year_metrics() const { return metrics_; }
   std::size_t scalars() const { return scalars_; }
   int years() const { return years_; }
-  // Bytes held per path: the figure docs/results-format.md quotes.
-  static std::size_t bytes_per_path(std::size_t year_metrics, int years, std::size_t scalars) {
-    return year_metrics * static_cast<std::size_t>(years) * sizeof(float) + scalars * sizeof(double);
-  }
+  SampleShape shape() const { return {metrics_, years_, scalars_}; }
 
  private:
   friend class SampleBuilder;
@@ -136,8 +146,7 @@ class PathSample {
 // otherwise appended to a spill file as they come. Not thread-safe.
 class SampleBuilder {
  public:
-  SampleBuilder(std::size_t year_metrics, int years, std::size_t scalars, std::uint64_t first_path,
-                std::uint64_t paths, const SampleStorage& storage);
+  SampleBuilder(const SampleShape& shape, std::uint64_t first_path, std::uint64_t paths, const SampleStorage& storage);
   bool on_disk() const { return spilled_.on_disk(); }
   // Suggested paths per part: all of them in memory; on disk, parts whose
   // buffers stay small against the memory limit.

@@ -1,5 +1,7 @@
 #include "io/hdf5_file.h"
 
+#include "core/error.h"
+
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 #include <unistd.h>
@@ -71,7 +73,7 @@ void write_file_atomically(const std::string& path, const std::function<void(hid
 }
 
 hid_t check(hid_t id, const std::string& what) {
-  if (id < 0) throw std::runtime_error(fmt::format("HDF5 error at '{}'", what));
+  if (id < 0) throw IoError(fmt::format("HDF5 error at '{}'", what));
   return id;
 }
 
@@ -84,7 +86,7 @@ File File::create(const std::string& path) {
 File File::open_read(const std::string& path) {
   File f;
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw std::runtime_error(fmt::format("{}: not an HDF5 file, or cannot be opened", path));
+  if (id < 0) throw InputError({path, 0, 0}, "", "not an HDF5 file, or cannot be opened");
   f.h_ = Handle(id, H5Fclose);
   return f;
 }
@@ -165,7 +167,7 @@ void write_float_matrix(hid_t parent, const std::string& name, hsize_t rows, hsi
     uLongf packed_size = compressBound(static_cast<uLong>(chunk_bytes));
     Bytes packed(packed_size);
     if (compress2(packed.data(), &packed_size, raw.data(), static_cast<uLong>(chunk_bytes), gzip_level) != Z_OK)
-      throw std::runtime_error(fmt::format("cannot compress a chunk of '{}'", name));
+      throw IoError(fmt::format("cannot compress a chunk of '{}'", name));
     packed.resize(packed_size);
     return packed;
   };
@@ -225,7 +227,7 @@ std::vector<hsize_t> dims_of(hid_t parent, const std::string& name) {
 
 void read_columns(hid_t parent, const std::string& name, bool doubles, hsize_t c0, hsize_t count, void* data) {
   const auto d = dims_of(parent, name);
-  if (d.size() != 2 || c0 + count > d[1]) throw std::runtime_error(fmt::format("'{}': not a matrix with {} columns", name, c0 + count));
+  if (d.size() != 2 || c0 + count > d[1]) throw IoError(fmt::format("'{}': not a matrix with {} columns", name, c0 + count));
   if (d[0] == 0 || count == 0) return;
   Handle ds(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), name), H5Dclose);
   auto [file_space, mem_space] = column_block(ds, d[0], c0, count, name);

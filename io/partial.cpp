@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "io/hdf5_file.h"
+#include "io/results_format.h"
 #include "pfsim/version.h"
 
 namespace pfsim {
@@ -17,8 +18,8 @@ std::string this_build() { return fmt::format("pfsim {} ({})", kVersion, kGitSha
 
 void write_partial(const std::string& path, const RunConfig& cfg, const PathSample& sample) {
   h5::write_file_atomically(path, [&](hid_t root) {
-    h5::attr(root, "format", std::string("pfsim-partial"));
-    h5::attr(root, "format_version", static_cast<std::int64_t>(1));
+    h5::attr(root, format::kFormatAttr, std::string(format::kPartial));
+    h5::attr(root, format::kFormatVersionAttr, static_cast<std::int64_t>(format::kPartialVersion));
     // Paths are reproducible within one build; parts of different builds
     // are not merged (check_partials) or resumed (checkpoints).
     h5::attr(root, "build", this_build());
@@ -35,8 +36,8 @@ void write_partial(const std::string& path, const RunConfig& cfg, const PathSamp
     // written a part (a range of paths, all columns) at a time.
     const auto n = static_cast<hsize_t>(sample.paths());
     const auto width = static_cast<hsize_t>(sample.year_metrics()) * static_cast<hsize_t>(sample.years());
-    auto year = h5::create_matrix(root, "year_values", false, width, n);
-    auto scalars = h5::create_matrix(root, "scalars", true, sample.scalars(), n);
+    auto year = h5::create_matrix(root, format::kPartialYearValues, false, width, n);
+    auto scalars = h5::create_matrix(root, format::kPartialScalars, true, sample.scalars(), n);
     sample.for_each_part([&](const PathSample& part) {
       const auto c0 = static_cast<hsize_t>(part.first_path() - sample.first_path());
       h5::write_columns(year, false, width, c0, part.paths(), part.year_buffer().data());
@@ -55,8 +56,12 @@ PartialInfo read_partial_info(const std::string& path) {
     throw InputError({path, 0, 0}, "", e.what());
   }
   const hid_t root = file.id();
-  if (!h5::has_attr(root, "format") || h5::read_string_attr(root, "format") != "pfsim-partial")
+  if (!h5::has_attr(root, format::kFormatAttr) || h5::read_string_attr(root, format::kFormatAttr) != format::kPartial)
     throw InputError({path, 0, 0}, "", "not a pfsim partial results file (made by `pfsim run --shard k/N`)");
+  const auto version = h5::has_attr(root, format::kFormatVersionAttr) ? h5::read_int_attr(root, format::kFormatVersionAttr) : -1;
+  if (version != format::kPartialVersion)
+    throw InputError({path, 0, 0}, "", fmt::format("partial format version {} is not supported (this pfsim reads {})", version,
+                                                   format::kPartialVersion));
   PartialInfo p;
   p.config_file = h5::read_string_attr(root, "config_file");
   if (h5::has_attr(root, "overrides")) {
@@ -87,15 +92,15 @@ PathSample read_partial_range(const std::string& path, std::uint64_t first, std:
                                                    info.first_path + info.paths - 1, first, first + count - 1));
   const auto metrics = static_cast<std::size_t>(h5::read_int_attr(root, "year_metrics"));
   const auto years = static_cast<int>(h5::read_int_attr(root, "years"));
-  const auto sdims = h5::dims_of(root, "scalars");
-  const auto ydims = h5::dims_of(root, "year_values");
+  const auto sdims = h5::dims_of(root, format::kPartialScalars);
+  const auto ydims = h5::dims_of(root, format::kPartialYearValues);
   if (sdims.size() != 2 || ydims.size() != 2 || ydims[0] != metrics * static_cast<std::size_t>(years) ||
       ydims[1] != info.paths || sdims[1] != info.paths)
     throw InputError({path, 0, 0}, "", "its datasets do not match its attributes (damaged file?)");
-  PathSample s(metrics, years, static_cast<std::size_t>(sdims[0]), first, count);
+  PathSample s({metrics, years, static_cast<std::size_t>(sdims[0])}, first, count);
   const hsize_t c0 = first - info.first_path;
-  h5::read_columns(root, "year_values", false, c0, count, s.year_buffer().data());
-  h5::read_columns(root, "scalars", true, c0, count, s.scalar_buffer().data());
+  h5::read_columns(root, format::kPartialYearValues, false, c0, count, s.year_buffer().data());
+  h5::read_columns(root, format::kPartialScalars, true, c0, count, s.scalar_buffer().data());
   return s;
 }
 

@@ -11,7 +11,7 @@
 #include "core/error.h"
 #include "io/config_table.h"
 #include "io/hdf5_file.h"
-#include "models/simulation.h"
+#include "io/results_format.h"
 #include "pfsim/version.h"
 
 namespace pfsim {
@@ -25,16 +25,6 @@ void check_output_paths(const RunConfig& cfg, const PensionModel& model) {
       throw InputError({cfg.source, 0, 0}, "output.paths",
                        fmt::format("'{}' is not a year metric; did you mean '{}'? (see docs/results-format.md)", name,
                                    nearest_key(name, names)));
-}
-
-RunSummary summarize_run(const PensionModel& model, const PathSample& sample, const RunConfig& cfg, int threads,
-                         const std::atomic<bool>* stop) {
-  RunSummary s;
-  s.year = summarize_year_metrics(sample, cfg.run.quantiles, cfg.run.confidence, threads, stop);
-  s.scalar = summarize_scalars(sample, cfg.run.quantiles, cfg.run.confidence, threads, stop);
-  s.risk = build_risk_report(model, sample, cfg.run.confidence);
-  s.central = simulate_central(model);
-  return s;
 }
 
 namespace {
@@ -94,7 +84,7 @@ void write_tail(hid_t g, const std::string& name, const std::vector<stats::TailR
 void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& model, const PathSample& sample,
                         const RunSummary& s, int threads) {
   const auto& m = model.params();
-  auto metrics = h5::create_group(g_root, "metrics");
+  auto metrics = h5::create_group(g_root, format::kMetrics);
   const auto& specs = model.year_metrics();
   const int Y = model.years();
   for (std::size_t i = 0; i < specs.size(); ++i) {
@@ -105,7 +95,7 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
     h5::attr(g, "unit", specs[i].unit);
     h5::attr(g, "description", specs[i].description);
   }
-  auto scalars = h5::create_group(g_root, "scalars");
+  auto scalars = h5::create_group(g_root, format::kScalars);
   const auto& sspecs = model.scalar_metrics();
   for (std::size_t i = 0; i < model.pyramid_begin(); ++i) {
     auto g = h5::create_group(scalars, sspecs[i].name);
@@ -116,8 +106,8 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
 
   if (!model.pyramid_years().empty()) {
     // /demography/pyramids/<year>: mean, central and quantiles by sex and age.
-    auto demo = h5::create_group(g_root, "demography");
-    auto pyr = h5::create_group(demo, "pyramids");
+    auto demo = h5::create_group(g_root, format::kDemography);
+    auto pyr = h5::create_group(demo, format::kPyramids);
     const auto ages = static_cast<hsize_t>(model.demography().ages());
     const auto np = static_cast<hsize_t>(s.scalar.empty() ? 0 : s.scalar[0].probabilities.size());
     for (std::size_t k = 0; k < model.pyramid_years().size(); ++k) {
@@ -137,7 +127,7 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
     }
   }
 
-  auto risk = h5::create_group(g_root, "risk");
+  auto risk = h5::create_group(g_root, format::kRisk);
   write_probability(risk, "depletion_probability", s.risk.depletion);
   std::vector<std::int32_t> horizons(s.risk.horizons.begin(), s.risk.horizons.end());
   h5::write(risk, "horizons", horizons);
@@ -148,7 +138,7 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
   write_tail(risk, "terminal_real_shadow_balance", s.risk.terminal_real_shadow_balance);
   write_tail(risk, "actuarial_balance", s.risk.actuarial_balance);
 
-  auto cal = h5::create_group(g_root, "calibration");
+  auto cal = h5::create_group(g_root, format::kCalibration);
   const auto& c = model.scheme().calibration();
   h5::attr(cal, "member_level", c.member_level);
   h5::attr(cal, "pensioner_factor", c.pensioner_factor);
@@ -161,7 +151,7 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
   h5::attr(cal, "lee_carter_rho", d.lc_rho);
 
   if (!cfg.run.full_paths.empty()) {
-    auto paths = h5::create_group(g_root, "paths");
+    auto paths = h5::create_group(g_root, format::kPaths);
     for (const auto& name : cfg.run.full_paths) {
       std::size_t idx = specs.size();
       for (std::size_t i = 0; i < specs.size(); ++i)
@@ -183,8 +173,8 @@ void write_results(const std::string& path, const RunConfig& cfg, const PensionM
                    const std::function<void(hid_t)>& extra) {
   h5::write_file_atomically(path, [&](hid_t root) {
     const auto& m = model.params();
-    h5::attr(root, "format", std::string("pfsim-results"));
-    h5::attr(root, "format_version", static_cast<std::int64_t>(kResultsFormatVersion));
+    h5::attr(root, format::kFormatAttr, std::string(format::kResults));
+    h5::attr(root, format::kFormatVersionAttr, static_cast<std::int64_t>(format::kResultsVersion));
     h5::attr(root, "pfsim_version", std::string(kVersion));
     h5::attr(root, "git_sha", std::string(kGitSha));
     h5::attr(root, "created_utc", utc_now());
@@ -202,7 +192,7 @@ void write_results(const std::string& path, const RunConfig& cfg, const PensionM
 
     std::vector<std::int32_t> years;
     for (int y = m.start_year; y <= m.end_year; ++y) years.push_back(y);
-    h5::write(root, "years", years);
+    h5::write(root, format::kYears, years);
 
     write_run_contents(root, cfg, model, sample, summary, threads);
     if (extra) extra(root);

@@ -14,21 +14,18 @@
 #include "io/config.h"
 #include "models/pension_model.h"
 #include "models/risk_report.h"
+#include "io/results_format.h"
 
 namespace pfsim {
 
-inline constexpr int kResultsFormatVersion = 1;
-
+// What a run's results file holds besides its config: the distribution of
+// every column, the risk report and the central path (run/summarize.h).
 struct RunSummary {
   std::vector<Distribution> year;     // per year metric
   std::vector<Distribution> scalar;   // per scalar metric
   RiskReport risk;
   PathRecord central;
 };
-
-// Throws Interrupted when *stop is set (a signal) during the statistics.
-RunSummary summarize_run(const PensionModel& model, const PathSample& sample, const RunConfig& cfg, int threads,
-                         const std::atomic<bool>* stop = nullptr);
 
 // extra(root) may add groups (scenarios, goal seek) before the file is closed and renamed.
 // threads (0 = all) compress the full paths.

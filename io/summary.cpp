@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "core/error.h"
 #include "io/hdf5_file.h"
+#include "io/results_format.h"
 
 namespace pfsim {
 
@@ -35,24 +37,22 @@ std::string pct(double p) { return fmt::format("{:5.1f}%", 100 * p); }
 
 }  // namespace
 
-void print_summary(const std::string& path, const std::vector<int>& wanted, std::ostream& out) {
+void print_summary(const std::string& path, const SummaryYears& wanted, std::ostream& out) {
   auto file = h5::File::open_read(path);
   const hid_t root = file.id();
-  if (!h5::has_attr(root, "format") || h5::read_string_attr(root, "format") != "pfsim-results")
-    throw std::runtime_error(fmt::format("{}: not a pfsim results file", path));
-  const auto version = h5::read_int_attr(root, "format_version");
-  if (version != 1) throw std::runtime_error(fmt::format("{}: results format version {} is not supported (this pfsim reads 1)", path, version));
-  const auto years = h5::read_ints(root, "years");
+  if (!h5::has_attr(root, format::kFormatAttr) || h5::read_string_attr(root, format::kFormatAttr) != format::kResults)
+    throw InputError({path, 0, 0}, "", "not a pfsim results file");
+  const auto version = h5::read_int_attr(root, format::kFormatVersionAttr);
+  if (version != format::kResultsVersion)
+    throw InputError({path, 0, 0}, "", fmt::format("results format version {} is not supported (this pfsim reads {})", version, format::kResultsVersion));
+  const auto years = h5::read_ints(root, format::kYears);
   const auto n_paths = h5::read_int_attr(root, "n_paths");
   const auto currency = h5::read_string_attr(root, "currency");
   out << fmt::format("pfsim results: {}  ({} paths, seed {}, {}-{})\n", h5::read_string_attr(root, "name"), n_paths,
                      h5::read_int_attr(root, "seed"), years.front(), years.back());
 
-  std::vector<int> show = wanted;
-  if (show.empty()) {
-    for (int y : {2025, 2030, 2035, 2040, 2050, 2060, 2075, 2100}) show.push_back(y);
-    show.push_back(years.back());
-  }
+  std::vector<int> show = wanted.table;
+  if (wanted.table_is_default) show.push_back(years.back());
   std::vector<std::size_t> cols;
   for (int y : show) {
     const auto it = std::find(years.begin(), years.end(), y);
@@ -61,7 +61,7 @@ void print_summary(const std::string& path, const std::vector<int>& wanted, std:
   std::sort(cols.begin(), cols.end());
   cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
 
-  auto metrics = h5::open_group(root, "metrics");
+  auto metrics = h5::open_group(root, format::kMetrics);
   auto read_q = [&](const std::string& name, std::vector<double>& probs, std::vector<hsize_t>& dims) {
     auto g = h5::open_group(metrics, name);
     probs = h5::read_doubles_attr(g, "probabilities");
@@ -86,13 +86,13 @@ void print_summary(const std::string& path, const std::vector<int>& wanted, std:
                        bal[i50 * ny + c] / sc.factor, bal[i5 * ny + c] / sc.factor, bal[i95 * ny + c] / sc.factor,
                        months[i50 * ny + c], months[i5 * ny + c], months[i95 * ny + c]);
 
-  auto risk = h5::open_group(root, "risk");
+  auto risk = h5::open_group(root, format::kRisk);
   const auto dep = h5::read_doubles(risk, "depletion_probability");
   const auto lo = h5::read_doubles(risk, "depletion_probability_lower");
   const auto hi = h5::read_doubles(risk, "depletion_probability_upper");
   const double conf = h5::has_attr(root, "confidence") ? h5::read_double_attr(root, "confidence") : 0.95;
   out << fmt::format("\nProbability of depletion at or before ({:g}% Wilson interval)\n", 100 * conf);
-  std::vector<int> dep_years{2035, 2050};
+  std::vector<int> dep_years = wanted.depletion;
   dep_years.push_back(years.back());
   for (int y : dep_years) {
     const auto it = std::find(years.begin(), years.end(), y);
@@ -136,8 +136,8 @@ void print_summary(const std::string& path, const std::vector<int>& wanted, std:
                        pct(levels[i]), tv[i] / ts.factor, te[i] / ts.factor, tse[i] / ts.factor, 100 * av[i],
                        100 * ae[i], 100 * ase[i]);
 
-  if (!h5::exists(root, "comparison")) return;
-  auto cmp = h5::open_group(root, "comparison");
+  if (!h5::exists(root, format::kComparison)) return;
+  auto cmp = h5::open_group(root, format::kComparison);
   std::vector<std::string> scenario_names;
   {
     std::string all = h5::read_string_attr(cmp, "names"), line;
@@ -151,7 +151,7 @@ void print_summary(const std::string& path, const std::vector<int>& wanted, std:
   const auto cse_ind = h5::read_doubles(cmp, "depletion_difference_se_independent");
   const auto med = h5::read_doubles(cmp, "median_terminal_real_balance");
   const auto es = h5::read_doubles(cmp, "expected_shortfall_terminal_real_shadow_balance");
-  const auto reference = h5::read_string_attr(h5::open_group(root, "scenarios"), "reference");
+  const auto reference = h5::read_string_attr(h5::open_group(root, format::kScenarios), "reference");
   double mmag = 0;
   for (double v : med) mmag = std::max(mmag, std::abs(v));
   for (double v : es) mmag = std::max(mmag, std::abs(v));

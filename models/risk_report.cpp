@@ -32,7 +32,7 @@ RiskReport build_risk_report(const PensionModel& model, const PathSample& sample
 
   // Depletion curve: a histogram of first-depletion years, cumulated.
   std::vector<std::uint64_t> first(static_cast<std::size_t>(model.years()), 0);
-  for (double y : column(kDepletionYear))
+  for (double y : column(model.scalar_metric("depletion_year")))
     if (std::isfinite(y)) ++first[static_cast<std::size_t>(static_cast<int>(y) - start)];
   std::uint64_t cumulative = 0;
   for (std::size_t t = 0; t < first.size(); ++t) {
@@ -49,10 +49,10 @@ RiskReport build_risk_report(const PensionModel& model, const PathSample& sample
 
   r.levels = model.params().risk_levels;
   for (double alpha : r.levels) {
-    auto col = column(kTerminalRealShadowBalance);
+    auto col = column(model.scalar_metric("terminal_real_shadow_balance"));
     std::vector<double> a(col.begin(), col.end());
     r.terminal_real_shadow_balance.push_back(stats::lower_tail_risk(a, alpha));
-    auto col2 = column(kActuarialBalance);
+    auto col2 = column(model.scalar_metric("actuarial_balance"));
     std::vector<double> b(col2.begin(), col2.end());
     r.actuarial_balance.push_back(stats::lower_tail_risk(b, alpha));
   }

@@ -619,8 +619,33 @@ TEST_CASE("summary of a file that is not a results file fails cleanly", "[cli][h
   write_text(junk, "not hdf5\n");
   const auto o = run_pfsim("summary " + quote(junk.string()), dir, "junk");
   INFO("stderr:\n" << o.err);
-  CHECK(o.status == 1);
+  CHECK(o.status == 2);  // a bad input file, like a bad config
   CHECK(contains(o.err, junk.string()));
+}
+
+TEST_CASE("a missing config file is bad input (status 2) in every command that reads one", "[cli]") {
+  const auto dir = scratch("missing_config");
+  const std::string missing = quote((dir / "no_such.toml").string());
+  for (const std::string cmd : {"run", "seek", "validate"}) {
+    const auto o = run_pfsim(cmd + " " + missing, dir, "missing_" + cmd);
+    INFO(cmd << " stderr:\n" << o.err);
+    CHECK(o.status == 2);
+    CHECK(contains(o.err, "no_such.toml"));
+  }
+}
+
+TEST_CASE("seek checks --paths and --seed as run does", "[cli]") {
+  const auto dir = scratch("seek_options");
+  const std::string cfg = quote(std::string(PFSIM_SOURCE_DIR) + "/configs/examples/goal_seek_contribution.toml");
+  const auto p = run_pfsim("seek " + cfg + " --paths 0 -o " + quote((dir / "s.h5").string()), dir, "seek_paths");
+  INFO("stderr:\n" << p.err);
+  CHECK(p.status == 2);
+  CHECK(contains(p.err, "--paths 0: out of range; allowed: 1 <= paths <= 1000000000"));
+  const auto s = run_pfsim("seek " + cfg + " --seed 9223372036854775808 -o " + quote((dir / "s.h5").string()), dir, "seek_seed");
+  INFO("stderr:\n" << s.err);
+  CHECK(s.status == 2);
+  CHECK(contains(s.err, "--seed 9223372036854775808: out of range"));
+  CHECK_FALSE(fs::exists(dir / "s.h5"));
 }
 
 namespace {

@@ -46,7 +46,7 @@ TEST_CASE("column statistics from selected order statistics equal those of a ful
   // at 20,011 values, 2^15 at 140,001): all three.
   const std::uint64_t n = GENERATE(as<std::uint64_t>{}, 5'003, 20'011, 140'001);
   const int years = 6;
-  PathSample sample(1, years, 2, 0, n);
+  PathSample sample({1, years, 2}, 0, n);
   std::mt19937_64 rng(42);
   std::normal_distribution<double> z;
   std::vector<std::vector<double>> cols(static_cast<std::size_t>(years) + 2);
@@ -72,7 +72,7 @@ TEST_CASE("column statistics from selected order statistics equal those of a ful
 }
 
 TEST_CASE("statistics stop with Interrupted when the stop flag is set, and not otherwise") {
-  PathSample sample(2, 3, 2, 0, 10'000);
+  PathSample sample({2, 3, 2}, 0, 10'000);
   std::mt19937_64 rng(3);
   std::normal_distribution<double> z;
   for (std::size_t m = 0; m < 2; ++m)

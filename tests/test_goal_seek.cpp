@@ -4,7 +4,7 @@
 
 #include "core/goal_seek.h"
 #include "models/pension_model.h"
-#include "models/simulation.h"
+#include "run/sample_producer.h"
 #include "toy_model.h"
 
 using namespace pfsim;
@@ -24,7 +24,7 @@ TEST_CASE("goal seek recovers a lever known in closed form on a deterministic mo
     auto p = base;
     p.scheme.pooling_rate = TimePath(tau);
     const PensionModel m(p);
-    return simulate_central(m).at(kFundBalance, 2030 - 2024);
+    return m.central_path().at(m.year_metric("fund_balance"), 2030 - 2024);
   };
   const double expected = ((150'000.0 - 100'000.0) / 7 + 20'000.0) / 100'000.0;
   const auto r = seek(balance_2030, 0.10, 0.40, 150'000, false, 1e-7);

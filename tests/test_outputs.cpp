@@ -5,13 +5,14 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <set>
 
 #include <toml++/toml.h>
 
 #include "io/config.h"
 #include "io/hdf5_file.h"
-#include "io/results_writer.h"
-#include "models/simulation.h"
+#include "run/summarize.h"
+#include "run/sample_producer.h"
 
 using namespace pfsim;
 
@@ -36,7 +37,7 @@ TEST_CASE("population pyramids add up to the population of their year, path by p
       double sum = 0;
       for (int c = 0; c < 2 * ages; ++c) sum += sample.scalar_column(m.pyramid_begin() + k * 2 * static_cast<std::size_t>(ages) + static_cast<std::size_t>(c))[p];
       // The population metric is stored as float: 7 significant digits.
-      CHECK(sum == Approx(sample.year_column(kPopulation, t)[p]).epsilon(1e-6));
+      CHECK(sum == Approx(sample.year_column(m.year_metric("population"), t)[p]).epsilon(1e-6));
     }
   }
   const auto out = (tmp_dir() / "pyramids.h5").string();
@@ -200,4 +201,36 @@ TEST_CASE("full paths are compressed in parallel into the chunks HDF5's own filt
       CHECK(raw("two", r0) == ref);
     }
   }
+}
+
+TEST_CASE("the output registry gives each part its slots and refuses a name twice") {
+  OutputRegistry o;
+  const auto a = o.year("a", "rate", "first");
+  const auto b = o.year("b", "rate", "second");
+  const auto s = o.scalar("s", "year", "a scalar");
+  CHECK(a == 0);
+  CHECK(b == 1);
+  CHECK(s == 0);
+  CHECK(o.year_index("b") == 1);
+  CHECK(o.scalar_index("s") == 0);
+  CHECK(o.has_year("a"));
+  CHECK_FALSE(o.has_year("s"));
+  CHECK_THROWS_AS(o.year_index("nope"), std::out_of_range);
+  CHECK_THROWS_AS(o.year("a", "", ""), std::logic_error);
+  CHECK_THROWS_AS(o.scalar("b", "", ""), std::logic_error);  // names are unique across year metrics and scalars
+  CHECK(o.shape(7) == SampleShape{2, 7, 1});
+  CHECK(o.shape(7).bytes_per_path() == 2 * 7 * sizeof(float) + 1 * sizeof(double));
+}
+
+TEST_CASE("the path model's shape is its registered outputs, each name once") {
+  const auto cfg = load_config(std::string(PFSIM_SOURCE_DIR) + "/configs/china_baseline.toml");
+  const PensionModel m(cfg.model);
+  CHECK(m.shape() == SampleShape{m.year_metrics().size(), m.years(), m.scalar_metrics().size()});
+  std::set<std::string> names;
+  for (const auto& s : m.year_metrics()) names.insert(s.name);
+  for (const auto& s : m.scalar_metrics()) names.insert(s.name);
+  CHECK(names.size() == m.year_metrics().size() + m.scalar_metrics().size());
+  // The pyramids are the last scalars, 2 sexes x (omega + 1) ages a year.
+  CHECK(m.scalar_metrics().size() - m.pyramid_begin() ==
+        m.pyramid_years().size() * 2 * static_cast<std::size_t>(m.demography().ages()));
 }

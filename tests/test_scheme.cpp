@@ -4,7 +4,7 @@
 
 #include "io/config.h"
 #include "models/pension_model.h"
-#include "models/simulation.h"
+#include "run/sample_producer.h"
 #include "toy_model.h"
 
 using namespace pfsim;
@@ -113,16 +113,16 @@ TEST_CASE("the backstop lifts the fund to zero and depletion is the first year F
   p.scheme.backstop = true;
   p.basic_fund.initial_balance = 50'000;
   const PensionModel m(p);
-  const auto rec = simulate_central(m);
-  CHECK(rec.at(kFundBalance, 0) == 30'000);
-  CHECK(rec.at(kFundBalance, 1) == 10'000);
-  CHECK(rec.at(kFundBalance, 2) == 0);
-  CHECK(rec.at(kBackstop, 2) == 10'000);
-  CHECK(rec.at(kBackstop, 3) == 20'000);
-  CHECK(rec.scalars[kDepletionYear] == 2026);
+  const auto rec = m.central_path();
+  CHECK(rec.at(m.year_metric("fund_balance"), 0) == 30'000);
+  CHECK(rec.at(m.year_metric("fund_balance"), 1) == 10'000);
+  CHECK(rec.at(m.year_metric("fund_balance"), 2) == 0);
+  CHECK(rec.at(m.year_metric("backstop"), 2) == 10'000);
+  CHECK(rec.at(m.year_metric("backstop"), 3) == 20'000);
+  CHECK(rec.scalars[m.scalar_metric("depletion_year")] == 2026);
   // The shadow balance runs on without the backstop (debt at a zero rate here).
-  CHECK(rec.at(kShadowBalanceReal, 3) == -30'000);
-  CHECK(rec.at(kMonthsCovered, 1) == Approx(12.0 * 10'000 / 20'000).epsilon(1e-15));
+  CHECK(rec.at(m.year_metric("shadow_balance_real"), 3) == -30'000);
+  CHECK(rec.at(m.year_metric("months_covered"), 1) == Approx(12.0 * 10'000 / 20'000).epsilon(1e-15));
 }
 
 TEST_CASE("actuarial balance equals its closed form in a deterministic case") {
@@ -138,14 +138,14 @@ TEST_CASE("actuarial balance equals its closed form in a deterministic case") {
   p.basic_fund.initial_balance = 100'000;
   p.economy.regimes[0].mean[2] = TimePath(std::log(1.05));
   const PensionModel m(p);
-  const auto rec = simulate_central(m);
+  const auto rec = m.central_path();
   double annuity = 0;
   for (int t = 0; t < 10; ++t) annuity += std::pow(1.05, -(t + 0.5));
   const double expected = (100'000 + (16'000.0 - 20'000.0) * annuity - 20'000 * std::pow(1.05, -10)) / (100'000 * annuity);
-  CHECK(rec.at(kContributionsPooling, 0) == Approx(16'000).epsilon(1e-14));
-  CHECK(rec.at(kBenefitsBasic, 0) == Approx(20'000).epsilon(1e-14));
-  CHECK(rec.scalars[kActuarialBalance] == Approx(expected).epsilon(1e-12));
-  CHECK(rec.scalars[kActuarialBalanceNoSubsidy] == Approx(expected).epsilon(1e-12));
+  CHECK(rec.at(m.year_metric("contributions_pooling"), 0) == Approx(16'000).epsilon(1e-14));
+  CHECK(rec.at(m.year_metric("benefits_basic"), 0) == Approx(20'000).epsilon(1e-14));
+  CHECK(rec.scalars[m.scalar_metric("actuarial_balance")] == Approx(expected).epsilon(1e-12));
+  CHECK(rec.scalars[m.scalar_metric("actuarial_balance_no_subsidy")] == Approx(expected).epsilon(1e-12));
 }
 
 TEST_CASE("base-year calibration reproduces the 2023 totals of the China baseline exactly") {

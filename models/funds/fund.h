@@ -31,15 +31,17 @@ class StrategyModel {
 
 struct FundYear {
   double start = 0;          // F_y
-  double before_floor = 0;   // F*_{y+1}
+  double before_floor = 0;   // F*_{y+1}, after any transfer from the reserve
   double end = 0;            // F_{y+1} after the backstop
   double backstop = 0;       // transfer that lifts F* to the floor
 };
 
 // F*_{y+1} = F_y (1 + r) + net (1 + r)^(1/2), r the portfolio return R_y, or
-// the debt rate while the balance is negative; F_{y+1} = max(F*, floor) when
-// the backstop is on.
-FundYear fund_step(double balance, double net_flow, double gross_return, double gross_debt_rate,
-                   bool backstop, double floor);
+// the debt rate while the balance is negative; F_{y+1} = F*_{y+1}.
+FundYear fund_step(double balance, double net_flow, double gross_return, double gross_debt_rate);
+
+// The backstop: F_{y+1} = max(F_{y+1}, floor), the difference recorded as the
+// state's transfer. Applied after the reserve's transfer (model.md section 4).
+void apply_backstop(FundYear& year, double floor);
 
 }  // namespace pfsim

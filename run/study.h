@@ -6,6 +6,7 @@
 #include "core/engine.h"
 #include "core/path_sample.h"
 #include "io/config.h"
+#include "io/study_writer.h"
 
 namespace pfsim {
 
@@ -18,14 +19,12 @@ namespace pfsim {
 void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet,
                    const SampleStorage& storage = {});
 
-struct GoalSeekOutcome {
-  double lever = 0, lower = 0, upper = 0;  // the value and its Monte Carlo interval
-  bool holds_above = false;
-  std::string description;
-};
-
 // Bisection on the lever; the interval comes from the same bisection on the
 // statistic's confidence bounds. Writes the evaluations to `output`.
+// The years of a scenario comparison table: 2035, 2050 and the horizon's
+// last year, those within the horizon.
+std::vector<int> comparison_years(const RunConfig& cfg);
+
 GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet);
 
 }  // namespace pfsim

@@ -1,4 +1,4 @@
-#include "io/study.h"
+#include "run/study.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,25 +15,13 @@
 #include "core/error.h"
 #include "core/goal_seek.h"
 #include "core/statistics.h"
-#include "io/hdf5_file.h"
-#include "io/results_writer.h"
-#include "io/sample_storage.h"
-#include "models/simulation.h"
+#include "io/study_writer.h"
+#include "run/sample_producer.h"
+#include "run/summarize.h"
 
 namespace pfsim {
 
 namespace {
-
-std::string group_name(const std::string& scenario) {
-  std::string g = scenario;
-  for (char& c : g)
-    if (c == '/') c = '|';
-  return g;
-}
-
-struct Paired {
-  std::vector<double> mean, se, se_independent, lower, upper;
-};
 
 // The paired comparison of one column: per-path differences scenario -
 // reference, their mean, paired standard error and interval, and the
@@ -51,7 +39,7 @@ PairedValue paired(std::span<const T> a, std::span<const T> b, double z, std::ve
   return {md.mean, md.se, std::sqrt(ma.se * ma.se + mb.se * mb.se), md.mean - z * md.se, md.mean + z * md.se};
 }
 
-void append(Paired& into, const PairedValue& one) {
+void append(PairedSeries& into, const PairedValue& one) {
   into.mean.push_back(one.mean);
   into.se.push_back(one.se);
   into.se_independent.push_back(one.se_independent);
@@ -59,24 +47,6 @@ void append(Paired& into, const PairedValue& one) {
   into.upper.push_back(one.upper);
 }
 
-void write_paired(hid_t g, const std::string& name, const Paired& p) {
-  auto sub = h5::create_group(g, name);
-  h5::write(sub, "mean", p.mean);
-  h5::write(sub, "se", p.se);
-  h5::write(sub, "se_independent", p.se_independent);
-  h5::write(sub, "lower", p.lower);
-  h5::write(sub, "upper", p.upper);
-}
-
-struct ScenarioOutput {
-  std::string name;
-  std::shared_ptr<const RunConfig> cfg;
-  std::unique_ptr<PensionModel> model;
-  RunSummary summary;
-  std::map<std::string, Paired> differences;  // year metric -> by year
-  Paired depletion;                            // P(depleted by y), by year
-  std::vector<double> terminal_median;         // median real balance at the horizon
-};
 
 bool depleted_by(double year_of_depletion, int year) { return std::isfinite(year_of_depletion) && year_of_depletion <= year; }
 
@@ -84,7 +54,7 @@ bool depleted_by(double year_of_depletion, int year) { return std::isfinite(year
 // depletion by each year, scenario `a` against reference `b`, column by
 // column in parallel. Columns are read in groups when a sample is on disk.
 void compare_samples(const PensionModel& model, const PathSample& a, const PathSample& b, int start_year, double z,
-                     int threads, ScenarioOutput& o) {
+                     int threads, ScenarioResult& o) {
   const auto n = static_cast<std::size_t>(a.paths());
   const auto years = static_cast<std::size_t>(model.years());
   const std::size_t width = model.year_metrics().size() * years;
@@ -105,12 +75,13 @@ void compare_samples(const PensionModel& model, const PathSample& a, const PathS
     });
   }
   for (std::size_t m = 0; m < model.year_metrics().size(); ++m) {
-    Paired by_year;
+    PairedSeries by_year;
     for (std::size_t t = 0; t < years; ++t) append(by_year, columns[m * years + t]);
     o.differences[model.year_metrics()[m].name] = std::move(by_year);
   }
   std::vector<double> read_da, read_db;
-  const auto da = a.scalar_columns(kDepletionYear, 1, read_da), db = b.scalar_columns(kDepletionYear, 1, read_db);
+  const std::size_t depletion = model.scalar_metric("depletion_year");
+  const auto da = a.scalar_columns(depletion, 1, read_da), db = b.scalar_columns(depletion, 1, read_db);
   std::vector<PairedValue> by_year(years);
   tbb::enumerable_thread_specific<std::vector<double>> ia, ib;
   arena.execute([&] {
@@ -132,18 +103,26 @@ void compare_samples(const PensionModel& model, const PathSample& a, const PathS
 
 }  // namespace
 
+std::vector<int> comparison_years(const RunConfig& cfg) {
+  std::vector<int> years{2035, 2050, cfg.model.end_year};
+  years.erase(std::remove_if(years.begin(), years.end(), [&](int y) { return y < cfg.model.start_year || y > cfg.model.end_year; }), years.end());
+  std::sort(years.begin(), years.end());
+  years.erase(std::unique(years.begin(), years.end()), years.end());
+  return years;
+}
+
 void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet,
                    const SampleStorage& storage) {
   const double z = stats::two_sided_z(cfg.run.confidence);
   const std::uint64_t n = cfg.run.paths;
-  std::vector<ScenarioOutput> outs;
+  std::vector<ScenarioResult> outs;
   PathSample reference_sample;
   for (std::size_t i = 0; i < cfg.scenarios.size(); ++i) {
     const auto& sc = cfg.scenarios[i];
     auto sc_cfg = std::make_shared<RunConfig>(*sc.config);
     sc_cfg->run.paths = n;
     sc_cfg->run.seed = cfg.run.seed;
-    ScenarioOutput o;
+    ScenarioResult o;
     o.name = sc.name;
     o.cfg = sc_cfg;
     o.model = std::make_unique<PensionModel>(sc_cfg->model);
@@ -153,7 +132,11 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
                        fmt::format("scenario '{}' changes the horizon or the economy's variables; scenarios must share them to be compared path by path", sc.name));
     if (!quiet) std::cerr << fmt::format("pfsim: scenario {} ({}/{})\n", sc.name, i + 1, cfg.scenarios.size());
     // The same seed and path ids in every scenario: common random numbers.
-    auto sample = simulate_sample(*o.model, cfg.run.seed, 0, n, options, storage);
+    SamplePlan plan;
+    plan.count = n;
+    plan.storage = storage;
+    plan.engine = options;
+    auto sample = produce_sample(*o.model, *sc_cfg, plan);
     o.summary = summarize_run(*o.model, sample, *sc_cfg, options.threads, options.stop);
     if (i == 0)
       reference_sample = std::move(sample);
@@ -162,61 +145,7 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
     outs.push_back(std::move(o));
   }
 
-  const auto& ref = outs.front();
-  write_results(output, *ref.cfg, *ref.model, reference_sample, ref.summary, options.threads, [&](hid_t root) {
-    auto all = h5::create_group(root, "scenarios");
-    std::string order;
-    for (const auto& o : outs) order += (order.empty() ? "" : "\n") + o.name;
-    h5::attr(all, "names", order);
-    h5::attr(all, "reference", ref.name);
-    for (const auto& o : outs) {
-      auto g = h5::create_group(all, group_name(o.name));
-      h5::attr(g, "name", o.name);
-      h5::attr(g, "config", o.cfg->resolved);
-      PathSample empty;
-      auto cfg_no_paths = *o.cfg;
-      cfg_no_paths.run.full_paths.clear();  // full paths are written for the reference only
-      write_run_contents(g, cfg_no_paths, *o.model, empty, o.summary, options.threads);
-      if (&o == &ref) continue;
-      auto diff = h5::create_group(g, "difference");
-      for (const auto& [name, p] : o.differences) write_paired(diff, name, p);
-      write_paired(diff, "depletion_probability", o.depletion);
-    }
-    // The comparison table: one entry per scenario, in order.
-    auto cmp = h5::create_group(root, "comparison");
-    h5::attr(cmp, "names", order);
-    std::vector<std::int32_t> years{2035, 2050, cfg.model.end_year};
-    years.erase(std::remove_if(years.begin(), years.end(), [&](int y) { return y < cfg.model.start_year || y > cfg.model.end_year; }), years.end());
-    std::sort(years.begin(), years.end());
-    years.erase(std::unique(years.begin(), years.end()), years.end());
-    h5::write(cmp, "depletion_years", years);
-    std::vector<double> p, lo, hi, dp, dse, dse_ind, med, es;
-    for (const auto& o : outs) {
-      for (int y : years) {
-        const auto t = static_cast<std::size_t>(y - cfg.model.start_year);
-        p.push_back(o.summary.risk.depletion.probability[t]);
-        lo.push_back(o.summary.risk.depletion.lower[t]);
-        hi.push_back(o.summary.risk.depletion.upper[t]);
-        dp.push_back(&o == &ref ? 0.0 : o.depletion.mean[t]);
-        dse.push_back(&o == &ref ? 0.0 : o.depletion.se[t]);
-        dse_ind.push_back(&o == &ref ? 0.0 : o.depletion.se_independent[t]);
-      }
-      const auto& term = o.summary.year[kFundBalanceReal];
-      const auto pi = static_cast<std::size_t>(std::find(term.probabilities.begin(), term.probabilities.end(), 0.5) - term.probabilities.begin());
-      med.push_back(term.quantile[pi * term.columns + term.columns - 1]);
-      es.push_back(o.summary.risk.terminal_real_shadow_balance.empty() ? 0.0 : o.summary.risk.terminal_real_shadow_balance.back().expected_shortfall);
-    }
-    const hsize_t ns = outs.size(), ny = years.size();
-    h5::write(cmp, "depletion_probability", p, {ns, ny});
-    h5::write(cmp, "depletion_probability_lower", lo, {ns, ny});
-    h5::write(cmp, "depletion_probability_upper", hi, {ns, ny});
-    h5::write(cmp, "depletion_difference", dp, {ns, ny});
-    h5::write(cmp, "depletion_difference_se", dse, {ns, ny});
-    h5::write(cmp, "depletion_difference_se_independent", dse_ind, {ns, ny});
-    h5::write(cmp, "median_terminal_real_balance", med);
-    h5::write(cmp, "expected_shortfall_terminal_real_shadow_balance", es);
-    h5::attr(cmp, "expected_shortfall_level", cfg.model.risk_levels.back());
-  });
+  write_scenarios(output, cfg, outs, reference_sample, comparison_years(cfg), options.threads);
 }
 
 GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet) {
@@ -244,7 +173,7 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
     Eval e{};
     if (g.metric == "depletion_probability") {
       std::uint64_t k = 0;
-      for (double y : sample.scalar_column(kDepletionYear)) k += depleted_by(y, g.year) ? 1 : 0;
+      for (double y : sample.scalar_column(model.scalar_metric("depletion_year"))) k += depleted_by(y, g.year) ? 1 : 0;
       const auto ci = stats::wilson_interval(k, sample.paths(), cfg.run.confidence);
       e = {static_cast<double>(k) / static_cast<double>(sample.paths()), ci.lower, ci.upper};
     } else {
@@ -273,7 +202,7 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
     try {
       return seek([&](double x) { const auto e = evaluate(x); return upper_bound ? e.upper : e.lower; }, g.lower, g.upper,
                   g.threshold, g.at_most, g.tolerance).lever;
-    } catch (const GoalSeekError&) {
+    } catch (const UnreachableGoal&) {
       return upper_bound == (g.at_most == main.holds_above) ? g.upper : g.lower;
     }
   };
@@ -285,31 +214,9 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
                                 "");
 
   // Record every evaluation.
-  {
-    std::vector<double> lv, val, lo, hi;
-    for (const auto& [k, e] : cache) {
-      lv.push_back(k);
-      val.push_back(e.value);
-      lo.push_back(e.lower);
-      hi.push_back(e.upper);
-    }
-    h5::write_file_atomically(output, [&](hid_t root) {
-      h5::attr(root, "format", std::string("pfsim-goal-seek"));
-      h5::attr(root, "format_version", static_cast<std::int64_t>(1));
-      h5::attr(root, "config", cfg.resolved);
-      h5::attr(root, "seed", static_cast<std::int64_t>(cfg.run.seed));
-      h5::attr(root, "n_paths", static_cast<std::int64_t>(cfg.run.paths));
-      h5::attr(root, "lever", g.lever);
-      h5::attr(root, "target", out.description);
-      h5::attr(root, "value", out.lever);
-      h5::attr(root, "value_lower", out.lower);
-      h5::attr(root, "value_upper", out.upper);
-      h5::write(root, "lever_values", lv);
-      h5::write(root, "statistic", val);
-      h5::write(root, "statistic_lower", lo);
-      h5::write(root, "statistic_upper", hi);
-    });
-  }
+  std::vector<GoalSeekEvaluation> evaluations;
+  for (const auto& [k, e] : cache) evaluations.push_back({k, e.value, e.lower, e.upper});
+  write_goal_seek(output, cfg, out, evaluations);
   return out;
 }
 

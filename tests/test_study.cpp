@@ -5,7 +5,7 @@
 
 #include "io/config.h"
 #include "io/hdf5_file.h"
-#include "io/study.h"
+#include "run/study.h"
 
 using namespace pfsim;
 

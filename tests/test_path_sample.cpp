@@ -39,7 +39,7 @@ fs::path scratch(const std::string& name) {
 // A part of paths [first, first + n): values that depend on (path, column)
 // only, with infinities among the scalars (a depletion year of "never").
 PathSample make_part(std::uint64_t first, std::uint64_t n) {
-  PathSample p(kMetrics, kYears, kScalars, first, n);
+  PathSample p({kMetrics, kYears, kScalars}, first, n);
   for (std::size_t m = 0; m < kMetrics; ++m)
     for (int t = 0; t < kYears; ++t) {
       auto col = p.year_column(m, t);
@@ -85,7 +85,7 @@ TEST_CASE("a sample assembled on disk from parts in any order reads back as the 
   const auto whole = make_part(first, n);
   // 1000 paths x 140 bytes = 140 kB: 20 kB forces the disk.
   SampleStorage storage{20'000, dir.string()};
-  SampleBuilder b(kMetrics, kYears, kScalars, first, n, storage);
+  SampleBuilder b({kMetrics, kYears, kScalars}, first, n, storage);
   REQUIRE(b.on_disk());
   CHECK(b.part_paths() == 64);
   // The spill file is open but has no name in its directory.
@@ -129,7 +129,7 @@ TEST_CASE("a sample assembled on disk from parts in any order reads back as the 
   CHECK(at == first + n);
 
   // Copied into memory, the same sample.
-  PathSample copy(kMetrics, kYears, kScalars, first, n);
+  PathSample copy({kMetrics, kYears, kScalars}, first, n);
   insert_sample(copy, disk);
   CHECK(copy.year_buffer() == whole.year_buffer());
   CHECK(std::memcmp(copy.scalar_buffer().data(), whole.scalar_buffer().data(), whole.scalar_buffer().size() * sizeof(double)) == 0);
@@ -142,7 +142,7 @@ TEST_CASE("statistics of a spilled sample are those of the sample in memory, bit
   const std::vector<double> probs{0.01, 0.05, 0.5, 0.95, 0.99};
   for (std::uint64_t limit : {std::uint64_t{1}, std::uint64_t{30'000}, std::uint64_t{150'000}}) {
     INFO("memory limit " << limit);
-    SampleBuilder b(kMetrics, kYears, kScalars, 0, n, {limit, dir.string()});
+    SampleBuilder b({kMetrics, kYears, kScalars}, 0, n, {limit, dir.string()});
     REQUIRE(b.on_disk());
     for (std::uint64_t lo = 0; lo < n; lo += 300) b.add(make_part(lo, std::min<std::uint64_t>(300, n - lo)));
     const auto disk = b.finish();
@@ -156,7 +156,7 @@ TEST_CASE("statistics of a spilled sample are those of the sample in memory, bit
 
 TEST_CASE("a sample that fits its limit stays in memory", "[spill]") {
   const auto dir = scratch("fits");
-  SampleBuilder b(kMetrics, kYears, kScalars, 0, 100, {100 * 140, dir.string()});
+  SampleBuilder b({kMetrics, kYears, kScalars}, 0, 100, {100 * 140, dir.string()});
   CHECK_FALSE(b.on_disk());
   CHECK(b.part_paths() == 100);
   b.add(make_part(50, 50));
@@ -172,24 +172,24 @@ TEST_CASE("a sample with a missing or duplicated part is refused, in memory or s
   for (const std::uint64_t limit : {std::uint64_t{1}, SampleStorage::kUnlimited}) {
     INFO("memory limit " << limit);
     {
-      SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {limit, dir.string()});
+      SampleBuilder b({kMetrics, kYears, kScalars}, 0, 200, {limit, dir.string()});
       CHECK(b.on_disk() == (limit == 1));
       b.add(make_part(0, 100));
       CHECK_THROWS_WITH(b.finish(), Catch::Contains("paths from 100 are missing"));
     }
     {
-      SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {limit, dir.string()});
+      SampleBuilder b({kMetrics, kYears, kScalars}, 0, 200, {limit, dir.string()});
       b.add(make_part(100, 100));
       CHECK_THROWS_WITH(b.finish(), Catch::Contains("paths from 0 are missing"));
     }
     {
-      SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {limit, dir.string()});
+      SampleBuilder b({kMetrics, kYears, kScalars}, 0, 200, {limit, dir.string()});
       b.add(make_part(0, 120));
       b.add(make_part(100, 100));
       CHECK_THROWS_WITH(b.finish(), Catch::Contains("duplicated"));
     }
     {
-      SampleBuilder b(kMetrics, kYears, kScalars, 0, 200, {limit, dir.string()});
+      SampleBuilder b({kMetrics, kYears, kScalars}, 0, 200, {limit, dir.string()});
       CHECK_THROWS_AS(b.add(make_part(150, 100)), std::logic_error);  // beyond the sample
     }
   }

@@ -1,0 +1,115 @@
+#include "io/study_writer.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "io/hdf5_file.h"
+#include "io/results_format.h"
+
+namespace pfsim {
+
+namespace {
+
+std::string group_name(const std::string& scenario) {
+  std::string g = scenario;
+  for (char& c : g)
+    if (c == '/') c = '|';
+  return g;
+}
+
+void write_paired(hid_t g, const std::string& name, const PairedSeries& p) {
+  auto sub = h5::create_group(g, name);
+  h5::write(sub, "mean", p.mean);
+  h5::write(sub, "se", p.se);
+  h5::write(sub, "se_independent", p.se_independent);
+  h5::write(sub, "lower", p.lower);
+  h5::write(sub, "upper", p.upper);
+}
+
+}  // namespace
+
+void write_scenarios(const std::string& output, const RunConfig& cfg, const std::vector<ScenarioResult>& outs,
+                     const PathSample& reference_sample, const std::vector<int>& comparison_years, int threads) {
+  const auto& ref = outs.front();
+  write_results(output, *ref.cfg, *ref.model, reference_sample, ref.summary, threads, [&](hid_t root) {
+    auto all = h5::create_group(root, format::kScenarios);
+    std::string order;
+    for (const auto& o : outs) order += (order.empty() ? "" : "\n") + o.name;
+    h5::attr(all, "names", order);
+    h5::attr(all, "reference", ref.name);
+    for (const auto& o : outs) {
+      auto g = h5::create_group(all, group_name(o.name));
+      h5::attr(g, "name", o.name);
+      h5::attr(g, "config", o.cfg->resolved);
+      PathSample empty;
+      auto cfg_no_paths = *o.cfg;
+      cfg_no_paths.run.full_paths.clear();  // full paths are written for the reference only
+      write_run_contents(g, cfg_no_paths, *o.model, empty, o.summary, threads);
+      if (&o == &ref) continue;
+      auto diff = h5::create_group(g, "difference");
+      for (const auto& [name, p] : o.differences) write_paired(diff, name, p);
+      write_paired(diff, "depletion_probability", o.depletion);
+    }
+    // The comparison table: one entry per scenario, in order.
+    auto cmp = h5::create_group(root, format::kComparison);
+    h5::attr(cmp, "names", order);
+    const std::vector<std::int32_t> years(comparison_years.begin(), comparison_years.end());
+    h5::write(cmp, "depletion_years", years);
+    std::vector<double> p, lo, hi, dp, dse, dse_ind, med, es;
+    for (const auto& o : outs) {
+      for (int y : years) {
+        const auto t = static_cast<std::size_t>(y - cfg.model.start_year);
+        p.push_back(o.summary.risk.depletion.probability[t]);
+        lo.push_back(o.summary.risk.depletion.lower[t]);
+        hi.push_back(o.summary.risk.depletion.upper[t]);
+        dp.push_back(&o == &ref ? 0.0 : o.depletion.mean[t]);
+        dse.push_back(&o == &ref ? 0.0 : o.depletion.se[t]);
+        dse_ind.push_back(&o == &ref ? 0.0 : o.depletion.se_independent[t]);
+      }
+      const auto& term = o.summary.year[o.model->year_metric("fund_balance_real")];
+      const auto pi = static_cast<std::size_t>(std::find(term.probabilities.begin(), term.probabilities.end(), 0.5) - term.probabilities.begin());
+      med.push_back(term.quantile[pi * term.columns + term.columns - 1]);
+      es.push_back(o.summary.risk.terminal_real_shadow_balance.empty() ? 0.0 : o.summary.risk.terminal_real_shadow_balance.back().expected_shortfall);
+    }
+    const hsize_t ns = outs.size(), ny = years.size();
+    h5::write(cmp, "depletion_probability", p, {ns, ny});
+    h5::write(cmp, "depletion_probability_lower", lo, {ns, ny});
+    h5::write(cmp, "depletion_probability_upper", hi, {ns, ny});
+    h5::write(cmp, "depletion_difference", dp, {ns, ny});
+    h5::write(cmp, "depletion_difference_se", dse, {ns, ny});
+    h5::write(cmp, "depletion_difference_se_independent", dse_ind, {ns, ny});
+    h5::write(cmp, "median_terminal_real_balance", med);
+    h5::write(cmp, "expected_shortfall_terminal_real_shadow_balance", es);
+    h5::attr(cmp, "expected_shortfall_level", cfg.model.risk_levels.back());
+  });
+}
+
+void write_goal_seek(const std::string& output, const RunConfig& cfg, const GoalSeekOutcome& out,
+                     const std::vector<GoalSeekEvaluation>& evaluations) {
+  const auto& g = cfg.goal_seek;
+  std::vector<double> lv, val, lo, hi;
+  for (const auto& e : evaluations) {
+    lv.push_back(e.lever);
+    val.push_back(e.value);
+    lo.push_back(e.lower);
+    hi.push_back(e.upper);
+  }
+  h5::write_file_atomically(output, [&](hid_t root) {
+    h5::attr(root, format::kFormatAttr, std::string(format::kGoalSeek));
+    h5::attr(root, format::kFormatVersionAttr, static_cast<std::int64_t>(format::kGoalSeekVersion));
+    h5::attr(root, "config", cfg.resolved);
+    h5::attr(root, "seed", static_cast<std::int64_t>(cfg.run.seed));
+    h5::attr(root, "n_paths", static_cast<std::int64_t>(cfg.run.paths));
+    h5::attr(root, "lever", g.lever);
+    h5::attr(root, "target", out.description);
+    h5::attr(root, "value", out.lever);
+    h5::attr(root, "value_lower", out.lower);
+    h5::attr(root, "value_upper", out.upper);
+    h5::write(root, "lever_values", lv);
+    h5::write(root, "statistic", val);
+    h5::write(root, "statistic_lower", lo);
+    h5::write(root, "statistic_upper", hi);
+  });
+}
+
+}  // namespace pfsim

@@ -1,0 +1,52 @@
+#pragma once
+// Writes the files of studies made of several simulations: a scenario run
+// (the reference's results at the root, each scenario and its paired
+// differences under /scenarios, the comparison table under /comparison) and
+// the evaluations of a goal seek (docs/results-format.md).
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/path_sample.h"
+#include "io/config.h"
+#include "io/results_writer.h"
+#include "models/pension_model.h"
+
+namespace pfsim {
+
+// A paired comparison by year: the mean of the per-path differences, its
+// paired standard error, the standard error on independent paths, and the
+// interval.
+struct PairedSeries {
+  std::vector<double> mean, se, se_independent, lower, upper;
+};
+
+// One scenario of a study and its comparison with the reference (the first).
+struct ScenarioResult {
+  std::string name;
+  std::shared_ptr<const RunConfig> cfg;
+  std::unique_ptr<PensionModel> model;
+  RunSummary summary;
+  std::map<std::string, PairedSeries> differences;  // year metric -> by year
+  PairedSeries depletion;                           // P(depleted by y), by year
+};
+
+// comparison_years: the years of the comparison table, within the horizon.
+void write_scenarios(const std::string& output, const RunConfig& cfg, const std::vector<ScenarioResult>& outs,
+                     const PathSample& reference_sample, const std::vector<int>& comparison_years, int threads);
+
+struct GoalSeekOutcome {
+  double lever = 0, lower = 0, upper = 0;  // the value and its Monte Carlo interval
+  bool holds_above = false;
+  std::string description;
+};
+
+struct GoalSeekEvaluation {
+  double lever = 0, value = 0, lower = 0, upper = 0;
+};
+
+void write_goal_seek(const std::string& output, const RunConfig& cfg, const GoalSeekOutcome& outcome,
+                     const std::vector<GoalSeekEvaluation>& evaluations);
+
+}  // namespace pfsim

@@ -1,0 +1,41 @@
+#include "models/economy/economy_outputs.h"
+
+#include <cmath>
+
+namespace pfsim {
+
+EconomyOutputs::EconomyOutputs(const EconomyParams& p, OutputRegistry& o) : p_(p) {
+  cpi_ = o.year("cpi", "index", "consumer price index at year end, 1 at the end of the year before start_year");
+  inflation_ = o.year("inflation", "rate", "CPI_y / CPI_{y-1} - 1");
+  real_wage_ = o.year("real_wage_growth", "rate", "exp(z_real_wage) - 1");
+  nominal_wage_ = o.year("nominal_wage_growth", "rate", "exp(z_inflation + z_real_wage) - 1");
+  for (int k : p_.assets)
+    returns_.push_back(o.year("return_" + p_.variables[static_cast<std::size_t>(k)], "rate",
+                              "annual total return of the asset class, exp(z) - 1"));
+}
+
+void EconomyOutputs::start(PriceState& s) const {
+  s = PriceState{};
+  s.prev_wage_growth = std::exp(p_.initial(p_.inflation) + p_.initial(p_.real_wage)) - 1;
+  s.prev_inflation = std::exp(p_.initial(p_.inflation)) - 1;
+}
+
+EconomyYear EconomyOutputs::year(const EconomyPath& path, int t) const {
+  EconomyYear y;
+  const double* z = &path.z(t, 0);
+  y.ez = &path.growth(t, 0);
+  y.inflation = y.ez[p_.inflation] - 1;
+  y.real_wage_growth = y.ez[p_.real_wage] - 1;
+  y.wage_growth = std::exp(z[p_.inflation] + z[p_.real_wage]) - 1;
+  return y;
+}
+
+void EconomyOutputs::record(int t, const EconomyYear& y, double cpi, PathRecord& rec) const {
+  rec.at(cpi_, t) = cpi;
+  rec.at(inflation_, t) = y.inflation;
+  rec.at(real_wage_, t) = y.real_wage_growth;
+  rec.at(nominal_wage_, t) = y.wage_growth;
+  for (std::size_t k = 0; k < returns_.size(); ++k) rec.at(returns_[k], t) = y.ez[p_.assets[k]] - 1;
+}
+
+}  // namespace pfsim

@@ -1,0 +1,82 @@
+#pragma once
+// The funds part of the path model (model.md section 4): the basic pension
+// fund with its backstop and its shadow (the same fund without the
+// backstop), the strategic reserve and its transfers, the invested
+// personal-account fund, and the policy benchmark. Const and shared by all
+// threads; each path carries its own FundsState.
+#include <vector>
+
+#include "core/metrics.h"
+#include "models/funds/fund.h"
+#include "models/outputs.h"
+#include "models/params.h"
+#include "models/scheme/scheme.h"
+
+namespace pfsim {
+
+// The portfolios' gross returns of one year (1 + R), decided by the
+// strategies on the year's asset returns.
+struct FundReturns {
+  double basic = 1;      // the basic fund, net of fees
+  double benchmark = 1;  // its policy benchmark (1 without one)
+  double debt = 1;       // charged on a negative balance
+  double account = 1;    // the fund backing personal accounts (the basic fund unless funded)
+};
+
+// One path's funds at 1 January of the year being simulated.
+struct FundsState {
+  double balance = 0;         // basic fund, after any backstop
+  double shadow = 0;          // basic fund without the backstop (may be negative)
+  double reserve = 0, shadow_reserve = 0;
+  double account_fund = 0;
+  double depletion = 0;       // first year whose pre-backstop balance is negative; +inf until then
+  double first_wage = 0;      // the average wage of start_year (wage-indexed reserve inflows)
+};
+
+// What happened to the funds during one year.
+struct FundsYearResult {
+  FundYear basic;             // the basic fund: before_floor is the balance before the backstop
+  double shadow_end = 0;      // the shadow fund's balance at year end
+  double reserve_transfer = 0;
+  double reserve_inflow = 0;
+};
+
+class FundsModel {
+ public:
+  FundsModel(const ModelParams& params, OutputRegistry& outputs);
+
+  void start(FundsState& s) const;
+  FundReturns returns(int t, const double* ez) const;
+  // Year t (calendar `year`) of one path: the scheme's flows `f` enter the
+  // funds mid-year; the reserve tops the basic fund up, then the backstop
+  // lifts it to its floor. Updates `s` to 31 December.
+  FundsYearResult step(int t, int year, const double* ez, const FundReturns& r, const SchemeFlows& f,
+                       FundsState& s) const;
+  // The year's fund metrics and the burden shares (who pays).
+  void record(int t, const FundsYearResult& y, const FundsState& s, const FundReturns& r, const SchemeFlows& f,
+              double cpi, PathRecord& rec) const;
+  // The per-path scalars once the years are done.
+  void finish(const FundsState& s, double cpi, PathRecord& rec) const;
+
+  // The system's assets at the start: the basic fund, the reserve and invested accounts.
+  double initial_assets() const;
+  bool funded_accounts() const { return funded_; }
+
+ private:
+  // Reserve year: inflow and return, then a transfer that lifts the basic
+  // fund towards the reserve's target, within its yearly share.
+  double reserve_year(int t, double inflow, const double* ez, double target, double& reserve, FundYear& basic) const;
+
+  FundParams basic_, reserve_, account_;
+  bool reserve_on_ = false, funded_ = false, backstop_ = false;
+  double floor_months_ = 0;
+  StrategyModel strategy_, benchmark_, reserve_strategy_, account_strategy_;
+  std::vector<double> reserve_inflow_;  // nominal, per year (wage indexing applied per path)
+  struct Slots {
+    std::size_t balance, balance_real, shadow_real, months, backstop, empty_gap, burden_employers, burden_individuals,
+        burden_state, reserve, reserve_transfer, account_fund, portfolio, benchmark;
+    std::size_t depletion, terminal_shadow;
+  } out_;
+};
+
+}  // namespace pfsim

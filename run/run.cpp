@@ -1,0 +1,248 @@
+#include "run/run.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "io/partial.h"
+#include "io/results_writer.h"
+#include "io/summary.h"
+#include "run/exit_status.h"
+#include "run/study.h"
+#include "run/summarize.h"
+
+namespace pfsim {
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+EngineOptions engine_options(const RunRequest& r, const RunConfig& cfg, const std::atomic<bool>* stop) {
+  EngineOptions eo;
+  eo.threads = r.threads;
+  eo.block_size = cfg.run.block_size;
+  eo.progress = !r.quiet;
+  eo.stop = stop;
+  return eo;
+}
+}  // namespace
+
+RunConfig load_request(const RunRequest& r) {
+  auto overrides = r.overrides;
+  if (r.paths && (*r.paths < 1 || *r.paths > 1'000'000'000))
+    throw InputError(fmt::format("--paths {}: out of range; allowed: 1 <= paths <= 1000000000", *r.paths));
+  if (r.paths) overrides.push_back(fmt::format("run.paths={}", *r.paths));
+  if (r.seed) {
+    if (*r.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      throw InputError(fmt::format("--seed {}: out of range; allowed: 0 <= seed <= {}", *r.seed,
+                                   std::numeric_limits<std::int64_t>::max()));
+    overrides.push_back(fmt::format("run.seed={}", *r.seed));
+  }
+  auto cfg = load_config(r.config, overrides);
+  cfg.overrides = overrides;
+  if (r.block_size) cfg.run.block_size = std::max<std::uint64_t>(1, *r.block_size);
+  apply_memory_options(r.memory_limit, r.spill_dir, cfg.run);
+  return cfg;
+}
+
+std::string output_path(const RunRequest& r, const RunConfig& cfg, const std::string& suffix) {
+  if (!r.output.empty()) return r.output;
+  if (suffix.empty() && !cfg.run.output_file.empty()) return cfg.run.output_file;
+  return "results/" + cfg.run.name + suffix + ".h5";
+}
+
+void apply_memory_options(const std::string& limit, const std::string& spill_dir, RunSettings& run) {
+  if (!limit.empty()) {
+    std::string error;
+    if (!parse_memory_size(limit, run.memory_limit, error)) throw InputError(fmt::format("--memory-limit {}", error));
+  }
+  if (!spill_dir.empty()) {
+    run.spill_dir = spill_dir;
+    run.spill_dir_origin = {"--spill-dir", 0, 0};
+  }
+}
+
+PathRange shard_range(const std::string& spec, std::uint64_t total) {
+  unsigned long long k = 0, n = 0;
+  char extra = 0;
+  if (std::sscanf(spec.c_str(), "%llu/%llu%c", &k, &n, &extra) != 2 || n == 0 || k == 0 || k > n)
+    throw InputError(fmt::format("--shard '{}': expected k/N with 1 <= k <= N", spec));
+  if (n > total) throw InputError(fmt::format("--shard '{}': more shards than paths ({})", spec, total));
+  PathRange r;
+  r.first = (k - 1) * total / n;
+  r.count = k * total / n - r.first;
+  return r;
+}
+
+void write_run(const RunConfig& cfg, const PensionModel& model, const PathSample& sample, const std::string& output,
+               int threads, const std::atomic<bool>* stop) {
+  auto stopped = [&] { return stop && stop->load(); };
+  if (stopped()) throw Interrupted();
+  const auto summary = summarize_run(model, sample, cfg, threads, stop);
+  if (stopped()) throw Interrupted();
+  write_results(output, cfg, model, sample, summary, threads);
+}
+
+void show_summary(const std::string& results, const std::vector<int>& years, std::ostream& out) {
+  // The default selection of years for the table and for the depletion
+  // probabilities (each kept where the run covers it; the depletion rows
+  // end with the horizon).
+  SummaryYears show;
+  show.table = years;
+  if (show.table.empty()) show.table = {2025, 2030, 2035, 2040, 2050, 2060, 2075, 2100};
+  show.table_is_default = years.empty();
+  show.depletion = {2035, 2050};
+  print_summary(results, show, out);
+}
+
+namespace {
+// Writes the statistics and the results file of a finished sample and prints
+// the timings and the summary.
+int finish(const RunRequest& r, const RunConfig& cfg, const PensionModel& model, const PathSample& sample,
+           const std::string& output, double sim_seconds, const std::atomic<bool>* stop, std::ostream& out,
+           std::ostream& err) {
+  const auto t1 = std::chrono::steady_clock::now();
+  write_run(cfg, model, sample, output, r.threads, stop);
+  const double post = seconds_since(t1);
+  if (!r.quiet) {
+    if (sim_seconds > 0)
+      err << fmt::format("pfsim: simulated in {:.2f} s ({:.0f} path-years/s), statistics and output {:.2f} s\n",
+                         sim_seconds, static_cast<double>(sample.paths()) * cfg.model.years() / sim_seconds, post);
+    err << fmt::format("pfsim: wrote {}\n", output);
+  }
+  if (!r.quiet && !r.no_summary) show_summary(output, cfg.run.summary_years, out);
+  return kExitOk;
+}
+}  // namespace
+
+int run_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
+  const RunConfig cfg = load_request(r);
+  SamplePlan plan;
+  plan.count = cfg.run.paths;
+  if (!r.shard.empty()) {
+    const auto range = shard_range(r.shard, cfg.run.paths);
+    plan.first = range.first;
+    plan.count = range.count;
+  }
+  const std::string output = output_path(r, cfg);
+
+  const auto t_model = std::chrono::steady_clock::now();
+  const PensionModel model(cfg.model);
+  check_output_paths(cfg, model);
+  // Simulation time excludes building the model (the Lee-Carter fit, the
+  // calibration, the per-year tables), reported on its own line.
+  const auto t0 = std::chrono::steady_clock::now();
+  const double build_seconds = std::chrono::duration<double>(t0 - t_model).count();
+  plan.engine = engine_options(r, cfg, stop);
+  plan.checkpoint_dir = r.checkpoint;
+  if (!r.quiet)
+    err << fmt::format("pfsim: {} paths{} x {} years, seed {}{}, {} thread(s)\n", plan.count,
+                       r.shard.empty() ? "" : fmt::format(" (shard {}: paths {}-{})", r.shard, plan.first, plan.first + plan.count - 1),
+                       cfg.model.years(), cfg.run.seed, cfg.run.seed_is_default ? " (default)" : "",
+                       r.threads > 0 ? std::to_string(r.threads) : "all");
+  if (!r.quiet) err << fmt::format("pfsim: model built in {:.2f} s\n", build_seconds);
+  const std::uint64_t bytes = sample_bytes(model, plan.count);
+  if (!cfg.scenarios.empty()) {
+    if (!r.shard.empty() || !r.checkpoint.empty())
+      throw InputError({cfg.source, 0, 0}, "scenarios", "a run with [scenarios] cannot be sharded or checkpointed; run each scenario as its own config");
+    // Scenarios hold two samples at once, the reference's and one
+    // scenario's (their paired differences read both): each gets half of
+    // the memory limit, beyond which it spills.
+    auto storage = resolve_storage(cfg.run, output, 2 * bytes);
+    if (storage.memory_limit != SampleStorage::kUnlimited) storage.memory_limit /= 2;
+    if (!r.quiet) err << "pfsim: two samples at once; each " << describe_storage(storage, bytes) << "\n";
+    run_scenarios(cfg, plan.engine, output, r.quiet, storage);
+    if (!r.quiet) err << fmt::format("pfsim: wrote {}\n", output);
+    if (!r.quiet && !r.no_summary) show_summary(output, cfg.run.summary_years, out);
+    return kExitOk;
+  }
+  plan.storage = resolve_storage(cfg.run, output, bytes);
+  if (!r.quiet) err << "pfsim: " << describe_storage(plan.storage, bytes) << "\n";
+  SampleReport report;
+  const PathSample sample = produce_sample(model, cfg, plan, &report);
+  if (!r.quiet && report.resumed_paths) err << fmt::format("pfsim: resumed {} paths from {}\n", report.resumed_paths, r.checkpoint);
+  const double sim = seconds_since(t0);
+  if (!r.shard.empty()) {
+    write_partial(output, cfg, sample);
+    if (!r.quiet) err << fmt::format("pfsim: simulated in {:.2f} s; wrote partial file {}\n", sim, output);
+    return kExitOk;
+  }
+  return finish(r, cfg, model, sample, output, sim, stop, out, err);
+}
+
+int merge_command(const MergeRequest& m, const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
+  std::vector<std::pair<std::string, PartialInfo>> infos;
+  for (const auto& p : m.parts) infos.emplace_back(p, read_partial_info(p));
+  std::vector<std::string> files;
+  const auto ordered = check_partials(infos, &files);
+  const auto& ref = ordered.front();
+  // The model is rebuilt from the config file and overrides the shards
+  // record (absolute path), and must resolve to the same text.
+  auto cfg = load_config(ref.config_file, ref.overrides);
+  if (cfg.resolved != ref.resolved)
+    throw InputError({ref.config_file, 0, 0}, "",
+                     "the config (or a file it includes) changed since the shards were run; merge needs the config they were made from");
+  cfg.run.paths = ref.total_paths;
+  cfg.run.seed = ref.seed;
+  cfg.run.seed_is_default = false;
+  apply_memory_options(m.memory_limit, m.spill_dir, cfg.run);
+  const PensionModel model(cfg.model);
+  const std::uint64_t bytes = sample_bytes(model, ref.total_paths);
+  const auto storage = resolve_storage(cfg.run, m.output, bytes);
+  if (!m.quiet) err << "pfsim: " << describe_storage(storage, bytes) << "\n";
+  SampleBuilder whole(model.shape(), 0, ref.total_paths, storage);
+  // Each part is read in pieces: at most one piece besides the sample.
+  const std::uint64_t piece = std::min<std::uint64_t>(whole.part_paths(), 8192);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& f = files[i];
+    const auto& info = ordered[i];
+    for (std::uint64_t lo = info.first_path; lo < info.first_path + info.paths; lo += piece) {
+      if (stop && *stop) throw Interrupted();
+      const auto part = read_partial_range(f, lo, std::min(piece, info.first_path + info.paths - lo));
+      if (part.shape() != model.shape())
+        throw InputError({f, 0, 0}, "", "its metrics do not match this pfsim's model (made by another version?)");
+      whole.add(part);
+    }
+  }
+  RunRequest r;
+  r.threads = m.threads;
+  r.quiet = m.quiet;
+  r.no_summary = m.quiet;
+  return finish(r, cfg, model, whole.finish(), m.output, 0.0, stop, out, err);
+}
+
+int seek_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
+  const RunConfig cfg = load_request(r);
+  if (!cfg.goal_seek.enabled) throw InputError({r.config, 0, 0}, "goal_seek", "the config has no [goal_seek] table");
+  const std::string output = output_path(r, cfg, "_goal_seek");
+  EngineOptions eo = engine_options(r, cfg, stop);
+  eo.progress = false;
+  (void)err;
+  const auto res = run_goal_seek(cfg, eo, output, r.quiet);
+  const auto& g = cfg.goal_seek;
+  out << fmt::format("goal seek on {} paths (seed {}): target {}\n", cfg.run.paths, cfg.run.seed, res.description);
+  out << fmt::format("  {} = {:.6g}  ({:g}% Monte Carlo interval [{:.6g}, {:.6g}]); the target holds {} it\n", g.lever,
+                     res.lever, 100 * cfg.run.confidence, res.lower, res.upper, res.holds_above ? "at and above" : "at and below");
+  out << fmt::format("  evaluations written to {}\n", output);
+  return kExitOk;
+}
+
+int validate_command(const std::string& config, const std::vector<std::string>& overrides, std::ostream& out) {
+  const auto cfg = load_config(config, overrides);
+  const PensionModel model(cfg.model);
+  check_output_paths(cfg, model);
+  if (cfg.goal_seek.enabled && cfg.goal_seek.metric != "depletion_probability" && !model.outputs().has_year(cfg.goal_seek.metric))
+    throw InputError({cfg.goal_seek.origin, 0, 0}, "goal_seek.target.metric",
+                     fmt::format("'{}' is not depletion_probability or a year metric (docs/results-format.md)", cfg.goal_seek.metric));
+  out << fmt::format("{}: valid ({} years {}-{}, {} paths, {} economy variables, seed {}{})\n", config, cfg.model.years(),
+                     cfg.model.start_year, cfg.model.end_year, cfg.run.paths, cfg.model.economy.variables.size(), cfg.run.seed,
+                     cfg.run.seed_is_default ? " (default)" : "");
+  return kExitOk;
+}
+
+}  // namespace pfsim

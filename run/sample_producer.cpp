@@ -1,0 +1,204 @@
+#include "run/sample_producer.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <tbb/enumerable_thread_specific.h>
+
+#include "core/error.h"
+#include "core/spill_file.h"
+#include "io/partial.h"
+
+namespace pfsim {
+
+namespace {
+struct Worker {
+  Workspace ws;
+  std::array<PathRecord, kLanes> recs;
+  bool ready = false;
+};
+}  // namespace
+
+PathSample simulate_paths(const PensionModel& model, std::uint64_t seed, std::uint64_t first_path,
+                          std::uint64_t paths, const EngineOptions& options) {
+  PathSample sample(model.shape(), first_path, paths);
+  simulate_paths_into(model, seed, sample, options);
+  return sample;
+}
+
+void simulate_paths_into(const PensionModel& model, std::uint64_t seed, PathSample& sample, const EngineOptions& options) {
+  if (sample.shape() != model.shape())
+    throw std::logic_error("simulate_paths_into: the sample's shape is not the model's");
+  const std::uint64_t first_path = sample.first_path(), paths = sample.paths();
+  tbb::enumerable_thread_specific<Worker> workers;
+  run_blocks(first_path, paths, options, [&](std::uint64_t lo, std::uint64_t hi) {
+    auto& w = workers.local();
+    if (!w.ready) {
+      for (auto& rec : w.recs) model.prepare(w.ws, rec);
+      w.ready = true;
+    }
+    // Groups of kLanes paths; a short last group repeats its last path in
+    // the spare lanes, whose results are dropped.
+    for (std::uint64_t p0 = lo; p0 < hi; p0 += kLanes) {
+      std::array<std::uint64_t, kLanes> ids;
+      for (int l = 0; l < kLanes; ++l) ids[l] = std::min<std::uint64_t>(p0 + static_cast<std::uint64_t>(l), hi - 1);
+      model.simulate(seed, ids, false, w.ws, w.recs);
+      sample.store_records(p0, static_cast<std::size_t>(std::min<std::uint64_t>(kLanes, hi - p0)), w.recs.data());
+    }
+  });
+}
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string human(double bytes) {
+  if (bytes >= 1e9) return fmt::format("{:.3g} GB", bytes / 1e9);
+  if (bytes >= 1e6) return fmt::format("{:.3g} MB", bytes / 1e6);
+  return fmt::format("{:.3g} kB", bytes / 1e3);
+}
+}  // namespace
+
+std::uint64_t sample_bytes(const PensionModel& model, std::uint64_t paths) {
+  return paths * model.shape().bytes_per_path();
+}
+
+SampleStorage resolve_storage(const RunSettings& run, const std::string& output, std::uint64_t bytes) {
+  SampleStorage s;
+  s.memory_limit = run.memory_limit == 0 ? available_memory() / 2 : run.memory_limit;
+  if (s.fits(bytes)) return s;
+  SourceLocation where = run.spill_dir_origin;
+  std::string key = where.file == "--spill-dir" ? "" : "run.spill_dir";
+  if (!run.spill_dir.empty()) {
+    s.spill_dir = run.spill_dir;
+  } else if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp) {
+    s.spill_dir = tmp;
+    where = {"TMPDIR", 0, 0};
+    key = "";
+  } else {
+    const auto parent = fs::path(output).parent_path();
+    s.spill_dir = parent.empty() ? "." : parent.string();
+    where = {output, 0, 0};
+    key = "";
+  }
+  std::error_code ec;
+  if (!fs::is_directory(s.spill_dir, ec) || ::access(s.spill_dir.c_str(), W_OK | X_OK) != 0)
+    throw InputError(where, key,
+                     fmt::format("the spill directory '{}' is not a writable directory; the per-path sample ({}) "
+                                 "exceeds the memory limit ({}) and needs one (run.spill_dir or --spill-dir)",
+                                 s.spill_dir, human(static_cast<double>(bytes)), human(static_cast<double>(s.memory_limit))));
+  return s;
+}
+
+std::string describe_storage(const SampleStorage& storage, std::uint64_t bytes) {
+  if (storage.fits(bytes))
+    return fmt::format("per-path sample {} in memory", human(static_cast<double>(bytes)));
+  return fmt::format("per-path sample {} exceeds the memory limit ({}): spilled to a temporary file in {}",
+                     human(static_cast<double>(bytes)), human(static_cast<double>(storage.memory_limit)), storage.spill_dir);
+}
+
+namespace {
+// In memory or, beyond the limit, a part at a time into a spill file (the
+// next part simulated while the last one is written).
+PathSample simulate_sample(const PensionModel& model, std::uint64_t seed, std::uint64_t first, std::uint64_t n,
+                           const EngineOptions& options, const SampleStorage& storage) {
+  if (storage.fits(sample_bytes(model, n))) return simulate_paths(model, seed, first, n, options);
+  SampleBuilder builder(model.shape(), first, n, storage);
+  // Two part buffers, reused: one is simulated into while the other is
+  // written (fresh memory for every part would be first touched every time).
+  // Declared after the builder and before the write in flight, so that an
+  // exception waits for that write before the buffers and the builder go.
+  std::array<PathSample, 2> buffers;
+  std::future<void> writing;
+  std::size_t k = 0;
+  for (std::uint64_t lo = first; lo < first + n; lo += builder.part_paths(), ++k) {
+    const std::uint64_t len = std::min(builder.part_paths(), first + n - lo);
+    EngineOptions eo = options;
+    eo.progress_offset = options.progress_offset + (lo - first);
+    eo.progress_total = options.progress_total ? options.progress_total : n;
+    PathSample& part = buffers[k % 2];  // its last write finished before the previous part's began
+    if (part.paths() == 0)
+      part = PathSample(model.shape(), lo, len);
+    else
+      part.reshape(lo, len);
+    simulate_paths_into(model, seed, part, eo);
+    if (writing.valid()) writing.get();
+    writing = std::async(std::launch::async, [&builder, &part] { builder.add(part); });
+  }
+  if (writing.valid()) writing.get();
+  return builder.finish();
+}
+}  // namespace
+
+std::uint64_t checkpoint_chunk(std::uint64_t n) { return std::max<std::uint64_t>(256, (n + 49) / 50); }
+
+namespace {
+
+// Chunks saved to `dir` as partial files as soon as each is complete (under a
+// temporary name, then renamed); chunks found there are read back instead of
+// simulated.
+PathSample simulate_with_checkpoints(const PensionModel& model, const RunConfig& cfg, std::uint64_t first,
+                                     std::uint64_t n, const EngineOptions& options, const std::string& dir,
+                                     std::uint64_t* resumed_paths, const SampleStorage& storage) {
+  fs::create_directories(dir);
+  SampleBuilder whole(model.shape(), first, n, storage);
+  const std::uint64_t chunk = checkpoint_chunk(n);
+  std::uint64_t resumed = 0;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> todo;
+  for (std::uint64_t lo = first; lo < first + n; lo += chunk) {
+    const std::uint64_t len = std::min(chunk, first + n - lo);
+    const std::string file = (fs::path(dir) / fmt::format("chunk-{:012}.h5", lo)).string();
+    if (fs::exists(file)) {
+      const auto info = read_partial_info(file);
+      if (info.resolved != cfg.resolved || info.seed != cfg.run.seed || info.total_paths != cfg.run.paths)
+        throw InputError({file, 0, 0}, "", fmt::format("this checkpoint belongs to another config or seed; remove {} or choose another --checkpoint directory", dir));
+      if (info.build != this_build())
+        throw InputError({file, 0, 0}, "", fmt::format("this checkpoint was written by {}, not {}; remove {} to start over with this build",
+                                                       info.build.empty() ? "an unrecorded build" : info.build, this_build(), dir));
+      if (info.first_path != lo || info.paths != len)
+        throw InputError({file, 0, 0}, "", "chunk does not cover the expected paths (made by another pfsim version?)");
+      const auto part = read_partial_sample(file);
+      if (part.shape() != model.shape())
+        throw InputError({file, 0, 0}, "", "chunk holds other metrics than this pfsim's model (made by another version?); remove the checkpoint directory");
+      whole.add(part);
+      resumed += len;
+    } else {
+      todo.emplace_back(lo, len);
+    }
+  }
+  if (resumed_paths) *resumed_paths = resumed;
+  std::uint64_t done = resumed;
+  for (const auto& [lo, len] : todo) {
+    EngineOptions eo = options;
+    eo.progress_offset = done;
+    eo.progress_total = n;
+    const auto part = simulate_paths(model, cfg.run.seed, lo, len, eo);
+    write_partial((fs::path(dir) / fmt::format("chunk-{:012}.h5", lo)).string(), cfg, part);
+    whole.add(part);
+    done += len;
+  }
+  return whole.finish();
+}
+
+}  // namespace
+
+PathSample produce_sample(const PensionModel& model, const RunConfig& cfg, const SamplePlan& plan,
+                          SampleReport* report) {
+  if (!plan.checkpoint_dir.empty()) {
+    std::uint64_t resumed = 0;
+    auto sample = simulate_with_checkpoints(model, cfg, plan.first, plan.count, plan.engine, plan.checkpoint_dir,
+                                            &resumed, plan.storage);
+    if (report) report->resumed_paths = resumed;
+    return sample;
+  }
+  return simulate_sample(model, cfg.run.seed, plan.first, plan.count, plan.engine, plan.storage);
+}
+
+}  // namespace pfsim
