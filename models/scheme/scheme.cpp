@@ -270,43 +270,85 @@ void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyStat
   out = lane(flows, 0);
 }
 
-void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const DemographyState& demo, SchemeState& s,
-                       SchemeFlowLanes& out) const {
-  const int t = year - start_year_;
-  const auto tu = static_cast<std::size_t>(t);
-  const int w = ages_ - 1;
-  const Lane zero = splat(0.0);
-  out = SchemeFlowLanes{};
+// The year's rates and growth factors, the same for every cohort.
+struct SchemeModel::YearRates {
+  Lane indexation;            // January increase of pensions in payment (pooled part)
+  Lane index_factor;          // 1 + indexation
+  Lane wage_prev;             // w_{y-1}
+  Lane wage;                  // w_y
+  Lane crediting;             // crediting rate of the accounts
+  Lane year_growth;           // 1 + crediting: a year's interest
+  Lane half_year_growth;      // sqrt(1 + crediting): half a year's interest, for mid-year flows
+  Lane inv_half_year_growth;  // 1 / half_year_growth
+  Lane contribution_base;     // compliance x w_y, per contributor
+  double pooling_rate;        // employers' contribution rate of the year
+  double account_rate;        // individuals' contribution rate of the year
+};
 
+// One sex's arrays: the population and the state on 1 January of the year
+// (*_start) and the state on 1 January of the next (*_end), by single age.
+struct SchemeModel::CohortArrays {
+  const Lane* pop_start;           // population, 1 January of y
+  const Lane* pop_end;             // population, 1 January of y + 1
+  const Lane* survival;            // population survival ratios
+  const Lane* pensioner_survival;  // pensioners' survival ratios (mortality multiplier applied)
+  const Lane* accounts_start;      // members' balances
+  const Lane* pensioners_start;    // pensioner counts
+  const Lane* basic_start;         // average basic pension
+  const Lane* trans_start;         // average transitional pension
+  const Lane* account_start;       // average account pension
+  const Lane* remaining_start;     // pensioners' remaining balances
+  Lane* accounts_end;
+  Lane* pensioners_end;
+  Lane* basic_end;
+  Lane* trans_end;
+  Lane* account_end;
+  Lane* remaining_end;
+};
+
+// What the members of one cohort hand on to its pensioners in payment.
+struct SchemeModel::Retirements {
+  Lane balance_retiring;  // year-end balances of the members who retire
+  Lane awarded;           // new pensioners (with the minimum years)
+  Lane eligible;          // share of the retiring with the minimum years
+  Lane basic_award;       // their basic pension
+  Lane trans_award;       // their transitional pension
+  Lane account_award;     // their account pension
+};
+
+[[gnu::always_inline]] inline SchemeModel::YearRates SchemeModel::year_rates(int year, const SchemeEconomyLanes& econ,
+                                                                            const SchemeState& s) const {
+  const auto t = static_cast<std::size_t>(year - start_year_);
+  YearRates r;
   // January indexation of pensions in payment (pooled part only).
-  Lane idx_rate;
   if (year <= p_.indexation_history_last) {
-    idx_rate = splat(p_.indexation_history.at(year));
+    r.indexation = splat(p_.indexation_history.at(year));
   } else {
-    idx_rate = p_.index_wage * econ.prev_wage_growth + p_.index_price * econ.prev_inflation + p_.index_constant;
-    idx_rate = lane_clamp(idx_rate, splat(p_.index_floor), splat(p_.index_cap));
+    r.indexation = p_.index_wage * econ.prev_wage_growth + p_.index_price * econ.prev_inflation + p_.index_constant;
+    r.indexation = lane_clamp(r.indexation, splat(p_.index_floor), splat(p_.index_cap));
   }
-  out.indexation = idx_rate;
 
-  const Lane wage_prev = s.wage;
-  const Lane wage = wage_prev * (1 + econ.wage_growth);
-  out.average_wage = wage;
-  Lane credit = zero;
+  r.wage_prev = s.wage;
+  r.wage = r.wage_prev * (1 + econ.wage_growth);
+  r.crediting = splat(0.0);
   switch (p_.crediting) {
-    case CreditingRule::wage_growth: credit = lane_max(econ.wage_growth, splat(p_.crediting_floor)); break;
-    case CreditingRule::fixed: credit = splat(p_.crediting_fixed); break;
-    case CreditingRule::fund_return: credit = lane_max(econ.fund_return, splat(p_.crediting_floor)); break;
+    case CreditingRule::wage_growth: r.crediting = lane_max(econ.wage_growth, splat(p_.crediting_floor)); break;
+    case CreditingRule::fixed: r.crediting = splat(p_.crediting_fixed); break;
+    case CreditingRule::fund_return: r.crediting = lane_max(econ.fund_return, splat(p_.crediting_floor)); break;
   }
-  out.crediting_rate = credit;
-  const Lane grow = 1 + credit;
-  const Lane half = lane_sqrt(grow);
-  const Lane inv_half = 1.0 / half;
-  const Lane index_factor = 1 + idx_rate;
-  const Lane base = p_.compliance * wage;  // contribution base per contributor
-  const double tau_pool = pooling_rate_[tu];
-  const double tau_pa = account_rate_[tu];
+  r.year_growth = 1 + r.crediting;
+  r.half_year_growth = lane_sqrt(r.year_growth);
+  r.inv_half_year_growth = 1.0 / r.half_year_growth;
+  r.index_factor = 1 + r.indexation;
+  r.contribution_base = p_.compliance * r.wage;
+  r.pooling_rate = pooling_rate_[t];
+  r.account_rate = account_rate_[t];
+  return r;
+}
 
+[[gnu::always_inline]] inline void SchemeModel::pensioner_survival(const DemographyState& demo, SchemeState& s) const {
   // Pensioners' survival: the population life table with rates times the multiplier.
+  const int w = ages_ - 1;
   for (int x = 0; x < 2; ++x) {
     if (p_.pensioner_mortality_multiplier == 1.0) {
       s.pensioner_survival[x] = demo.survival[x];
@@ -317,160 +359,158 @@ void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const Demograph
       s.scaled_mx[static_cast<std::size_t>(a)] = demo.mx[x][static_cast<std::size_t>(a)] * p_.pensioner_mortality_multiplier;
     survival_ratios_from(s.scaled_mx, s.pensioner_survival[x], first_pensioner_age_, s.scratch);
   }
+}
 
-  // Sums over cohorts in locals: the compiler cannot keep members of `out`
-  // in registers across the stores into the state arrays.
-  SchemeFlowLanes acc = out;  // the rates set above, every sum at zero
-  for (int x = 0; x < 2; ++x) {
-    const Lane* P0 = demo.pop[x].data();
-    const Lane* P1 = demo.next[x].data();
-    const Lane* sv = demo.survival[x].data();
-    const Lane* sp = s.pensioner_survival[x].data();
-    const Lane* A0s = s.accounts[x].data();
-    const Lane* Q0s = s.pensioners[x].data();
-    const Lane* BB0s = s.basic_benefit[x].data();
-    const Lane* BT0s = s.trans_benefit[x].data();
-    const Lane* BA0s = s.account_benefit[x].data();
-    const Lane* RB0s = s.remaining[x].data();
-    Lane* A1 = s.next_accounts[x].data();
-    Lane* Q1 = s.next_pensioners[x].data();
-    Lane* BB1 = s.next_basic[x].data();
-    Lane* BT1 = s.next_trans[x].data();
-    Lane* BA1 = s.next_account[x].data();
-    Lane* RB1 = s.next_remaining[x].data();
-    // Each year-end cell j is written first by cohort j - 1 (an assignment)
-    // and, in the open group j = omega only, again by cohort omega (which
-    // adds to it). Cells below first_age_ stay at the zeros start() gave them.
-    // One cohort of age a; kMembers: the cohort has members this year or
-    // the next; kAwards: some of them retire during the year, or a second
-    // cohort enters the open group. Without them the member and award terms
-    // are exact zeros, so the lean instances give the same values.
-    auto cohort = [&]<bool kMembers, bool kAwards>(int a) {
-      const int a1 = std::min(a + 1, w);  // the open group absorbs omega - 1 and omega
-      const int j = a1;
-      const double rho0 = retired_[idx(x, a, t)];
-      const double rho1 = retired_[idx(x, a1, t + 1)];
-      const Award& aw = awards_[idx(x, a, t)];
-      const bool first = a < w;  // the first cohort to reach cell j
-      Lane a_ret = zero, awarded = zero, eligible = zero, bb_new = zero, bt_new = zero, ba_new = zero;
-      if constexpr (kMembers) {
-        // Members and contributors: exposure is the mean of the cohort's two 1 January stocks.
-        const double e1 = member_share_[idx(x, a1, t + 1)];
-        const Lane m0 = P0[a] * member_share_[idx(x, a, t)] * (1 - rho0);
-        // Survivors of this cohort at year end: P1[j] when a1 = a + 1 < omega; in
-        // the open group, split P1[w] by the cohorts' survivor shares.
-        Lane p1 = P1[j];
-        if (a1 == w) {
-          const Lane from_prev = P0[w - 1];
-          const Lane from_open = P0[w];
-          const Lane total = from_prev + from_open;
-          p1 = select(total > 0, P1[j] * (a == w ? from_open : from_prev) / total, zero);
-        }
-        const Lane m1 = p1 * e1 * (1 - rho1);
-        const Lane exposure = p_.contribution_density * 0.5 * (m0 + m1);
-        acc.contributor_years += exposure;
-        acc.contributions_pooling += tau_pool * base * exposure;
-        const Lane c_pa = tau_pa * base * exposure;
-        acc.contributions_account += c_pa;
-        acc.members += m1;
-        acc.contributors += p_.contribution_density * m1;
+// Members of the cohort of sex x and age a (its year-end cell j): their
+// contributions, their accounts and, with kAwards, the awards to those who
+// retire. The sums go to acc.
+template <bool kAwards>
+[[gnu::always_inline]] inline SchemeModel::Retirements SchemeModel::member_step(
+    int x, int a, int t, const YearRates& r, const CohortArrays& c, SchemeFlowLanes& acc) const {
+  const int w = ages_ - 1;
+  const int j = std::min(a + 1, w);  // the open group absorbs omega - 1 and omega
+  const bool first = a < w;          // the first cohort to reach cell j
+  const Lane zero = splat(0.0);
+  const double rho0 = retired_[idx(x, a, t)];
+  const double rho1 = retired_[idx(x, j, t + 1)];
+  const Award& aw = awards_[idx(x, a, t)];
+  Retirements ret{zero, zero, zero, zero, zero, zero};
 
-        // Members' accounts: deaths refunded mid-year; the rest credited, split
-        // at year end between those who stay and those who retire.
-        const Lane death = 1 - sv[j];
-        const Lane A0 = A0s[a];
-        acc.refunds += A0 * death * half;
-        const Lane a_end = A0 * (1 - death) * grow + c_pa * half;
-        a_ret = a_end * aw.retiring_share;
-        A1[j] = first ? a_end - a_ret : A1[j] + (a_end - a_ret);
-
-        if constexpr (kAwards) {
-          // New pensioners of this cohort (awarded during y, counted half a year).
-          const Lane retiring = p1 * e1 * std::max(0.0, rho1 - rho0);
-          eligible = select(retiring > 0, splat(aw.eligible), zero);
-          awarded = retiring * eligible;
-          acc.transfers_out += a_ret * (1 - eligible);
-          const LaneMask is_awarded = awarded > 0;
-          bb_new = select(is_awarded, wage_prev * aw.basic, zero);
-          bt_new = select(is_awarded, wage_prev * aw.transitional, zero);
-          ba_new = select(is_awarded, (a_ret / retiring) * aw.account, zero);
-          acc.new_pensioners += select(is_awarded, awarded, zero);
-        } else {
-          acc.transfers_out += a_ret;
-        }
-      } else if (first) {
-        A1[j] = zero;
-      }
-
-      // Pensioners in payment: survivors keep last year's level (indexed next January).
-      const Lane q0 = Q0s[a];
-      const Lane bb0 = BB0s[a] * index_factor;
-      const Lane bt0 = BT0s[a] * index_factor;
-      const Lane ba0 = BA0s[a];
-      const Lane qs = q0 * sp[j];
-      const Lane rb0 = RB0s[a];
-      acc.refunds += rb0 * (1 - sp[j]) * half;
-      const Lane q1 = qs + awarded;
-      Lane account_paid, available;
-      if constexpr (kAwards) {
-        acc.pensioner_years += 0.5 * (q0 + qs + awarded);
-        acc.benefits_basic += 0.5 * ((q0 + qs) * bb0 + awarded * bb_new);
-        acc.benefits_transitional += 0.5 * ((q0 + qs) * bt0 + awarded * bt_new);
-        account_paid = 0.5 * (q0 * ba0 + qs * ba0 + awarded * ba_new);
-        available = rb0 * sp[j] * grow + a_ret * eligible;
-      } else {
-        acc.pensioner_years += 0.5 * (q0 + qs);
-        acc.benefits_basic += 0.5 * ((q0 + qs) * bb0);
-        acc.benefits_transitional += 0.5 * ((q0 + qs) * bt0);
-        account_paid = 0.5 * (q0 * ba0 + qs * ba0);
-        available = rb0 * sp[j] * grow;
-      }
-      const Lane due = account_paid * half;
-      const LaneMask short_of = due > available;  // the pooling fund pays on
-      acc.overdraft += select(short_of, (due - available) * inv_half, zero);
-      const Lane rb_prev = first ? zero : RB1[j];
-      RB1[j] = select(short_of, rb_prev, rb_prev + (available - due));
-      acc.benefits_account += account_paid;
-      if constexpr (kAwards) {
-        // A new award or a second cohort entering the open group averages the
-        // levels by head count; survivors alone keep theirs.
-        const Lane prev_q = first ? zero : Q1[j];  // non-zero only where two cohorts meet in the open group
-        const Lane bb_prev = first ? zero : BB1[j], bt_prev = first ? zero : BT1[j], ba_prev = first ? zero : BA1[j];
-        const LaneMask keep = (awarded == 0) & (prev_q == 0);
-        const LaneMask mix = ~keep & (q1 > 0);
-        const Lane inv = 1.0 / (prev_q + q1);
-        BB1[j] = select(keep, bb0, select(mix, (bb_prev * prev_q + qs * bb0 + awarded * bb_new) * inv, bb_prev));
-        BT1[j] = select(keep, bt0, select(mix, (bt_prev * prev_q + qs * bt0 + awarded * bt_new) * inv, bt_prev));
-        BA1[j] = select(keep, ba0, select(mix, (ba_prev * prev_q + qs * ba0 + awarded * ba_new) * inv, ba_prev));
-        Q1[j] = select(keep, q1, select(mix, prev_q + q1, prev_q));
-      } else {
-        BB1[j] = bb0;
-        BT1[j] = bt0;
-        BA1[j] = ba0;
-        Q1[j] = q1;
-      }
-    };
-    // Cohorts younger than first_age_ have neither members nor pensioners;
-    // past the last age with members (in this year or the next) only
-    // pensioners remain.
-    for (int a = first_age_ - 1; a <= w; ++a) {
-      const bool members = a <= last_member_age_[tu];
-      const bool awards = (members && awards_[idx(x, a, t)].retires) || a == w;
-      if (members && awards) cohort.template operator()<true, true>(a);
-      else if (members) cohort.template operator()<true, false>(a);
-      else if (awards) cohort.template operator()<false, true>(a);
-      else cohort.template operator()<false, false>(a);
-      // Year-end stocks, summed by age as each cell is complete (the open
-      // group after its second cohort; cells below first_age_ are zero).
-      if (a != w - 1) {
-        const int j = std::min(a + 1, w);
-        acc.pensioners += Q1[j];
-        acc.account_liability += A1[j] + RB1[j];
-      }
-    }
+  // Members and contributors: exposure is the mean of the cohort's two 1 January stocks.
+  const double share_end = member_share_[idx(x, j, t + 1)];
+  const Lane members_start = c.pop_start[a] * member_share_[idx(x, a, t)] * (1 - rho0);
+  // Survivors of this cohort at year end: pop_end[j] when j = a + 1 < omega; in
+  // the open group, split pop_end[w] by the cohorts' survivor shares.
+  Lane survivors = c.pop_end[j];
+  if (j == w) {
+    const Lane from_prev = c.pop_start[w - 1];
+    const Lane from_open = c.pop_start[w];
+    const Lane total = from_prev + from_open;
+    survivors = select(total > 0, c.pop_end[j] * (a == w ? from_open : from_prev) / total, zero);
   }
-  out = acc;
-  out.payroll = base * out.contributor_years;
+  const Lane members_end = survivors * share_end * (1 - rho1);
+  const Lane exposure = p_.contribution_density * 0.5 * (members_start + members_end);
+  acc.contributor_years += exposure;
+  acc.contributions_pooling += r.pooling_rate * r.contribution_base * exposure;
+  const Lane account_contributions = r.account_rate * r.contribution_base * exposure;
+  acc.contributions_account += account_contributions;
+  acc.members += members_end;
+  acc.contributors += p_.contribution_density * members_end;
+
+  // Members' accounts: deaths refunded mid-year; the rest credited, split
+  // at year end between those who stay and those who retire.
+  const Lane death = 1 - c.survival[j];
+  const Lane balance_start = c.accounts_start[a];
+  acc.refunds += balance_start * death * r.half_year_growth;
+  const Lane balance_end = balance_start * (1 - death) * r.year_growth + account_contributions * r.half_year_growth;
+  ret.balance_retiring = balance_end * aw.retiring_share;
+  c.accounts_end[j] = first ? balance_end - ret.balance_retiring
+                            : c.accounts_end[j] + (balance_end - ret.balance_retiring);
+
+  if constexpr (kAwards) {
+    // New pensioners of this cohort (awarded during y, counted half a year).
+    const Lane retiring = survivors * share_end * std::max(0.0, rho1 - rho0);
+    ret.eligible = select(retiring > 0, splat(aw.eligible), zero);
+    ret.awarded = retiring * ret.eligible;
+    acc.transfers_out += ret.balance_retiring * (1 - ret.eligible);
+    const LaneMask is_awarded = ret.awarded > 0;
+    ret.basic_award = select(is_awarded, r.wage_prev * aw.basic, zero);
+    ret.trans_award = select(is_awarded, r.wage_prev * aw.transitional, zero);
+    ret.account_award = select(is_awarded, (ret.balance_retiring / retiring) * aw.account, zero);
+    acc.new_pensioners += select(is_awarded, ret.awarded, zero);
+  } else {
+    acc.transfers_out += ret.balance_retiring;
+  }
+  return ret;
+}
+
+// Pensioners in payment of the cohort of sex x and age a, joined by the new
+// pensioners `n`: benefits, remaining balances and the overdraft, and the
+// levels carried to year-end cell j. Sums go to acc.
+template <bool kAwards>
+[[gnu::always_inline]] inline void SchemeModel::pensioner_step(int a, const YearRates& r, const CohortArrays& c,
+                                                               const Retirements& n, SchemeFlowLanes& acc) const {
+  const int w = ages_ - 1;
+  const int j = std::min(a + 1, w);
+  const bool first = a < w;  // the first cohort to reach cell j
+  const Lane zero = splat(0.0);
+
+  // Survivors keep last year's level (indexed next January).
+  const Lane count_start = c.pensioners_start[a];
+  const Lane basic = c.basic_start[a] * r.index_factor;
+  const Lane trans = c.trans_start[a] * r.index_factor;
+  const Lane account = c.account_start[a];
+  const Lane survivors = count_start * c.pensioner_survival[j];
+  const Lane remaining = c.remaining_start[a];
+  acc.refunds += remaining * (1 - c.pensioner_survival[j]) * r.half_year_growth;
+  const Lane count_end = survivors + n.awarded;
+  Lane account_paid, available;
+  if constexpr (kAwards) {
+    acc.pensioner_years += 0.5 * (count_start + survivors + n.awarded);
+    acc.benefits_basic += 0.5 * ((count_start + survivors) * basic + n.awarded * n.basic_award);
+    acc.benefits_transitional += 0.5 * ((count_start + survivors) * trans + n.awarded * n.trans_award);
+    account_paid = 0.5 * (count_start * account + survivors * account + n.awarded * n.account_award);
+    available = remaining * c.pensioner_survival[j] * r.year_growth + n.balance_retiring * n.eligible;
+  } else {
+    acc.pensioner_years += 0.5 * (count_start + survivors);
+    acc.benefits_basic += 0.5 * ((count_start + survivors) * basic);
+    acc.benefits_transitional += 0.5 * ((count_start + survivors) * trans);
+    account_paid = 0.5 * (count_start * account + survivors * account);
+    available = remaining * c.pensioner_survival[j] * r.year_growth;
+  }
+  // Account pensions: paid from the balance while it lasts; past that the
+  // pooling fund pays on (the overdraft).
+  const Lane due = account_paid * r.half_year_growth;
+  const LaneMask short_of = due > available;
+  acc.overdraft += select(short_of, (due - available) * r.inv_half_year_growth, zero);
+  const Lane remaining_before = first ? zero : c.remaining_end[j];
+  c.remaining_end[j] = select(short_of, remaining_before, remaining_before + (available - due));
+  acc.benefits_account += account_paid;
+  if constexpr (kAwards) {
+    // A new award or a second cohort entering the open group averages the
+    // levels by head count; survivors alone keep theirs.
+    const Lane count_before = first ? zero : c.pensioners_end[j];  // non-zero only where two cohorts meet in the open group
+    const Lane basic_before = first ? zero : c.basic_end[j];
+    const Lane trans_before = first ? zero : c.trans_end[j];
+    const Lane account_before = first ? zero : c.account_end[j];
+    const LaneMask keep = (n.awarded == 0) & (count_before == 0);
+    const LaneMask mix = ~keep & (count_end > 0);
+    const Lane inv_count = 1.0 / (count_before + count_end);
+    c.basic_end[j] = select(keep, basic, select(mix, (basic_before * count_before + survivors * basic + n.awarded * n.basic_award) * inv_count, basic_before));
+    c.trans_end[j] = select(keep, trans, select(mix, (trans_before * count_before + survivors * trans + n.awarded * n.trans_award) * inv_count, trans_before));
+    c.account_end[j] = select(keep, account, select(mix, (account_before * count_before + survivors * account + n.awarded * n.account_award) * inv_count, account_before));
+    c.pensioners_end[j] = select(keep, count_end, select(mix, count_before + count_end, count_before));
+  } else {
+    c.basic_end[j] = basic;
+    c.trans_end[j] = trans;
+    c.account_end[j] = account;
+    c.pensioners_end[j] = count_end;
+  }
+}
+
+// One cohort of sex x and age a. Each year-end cell j = min(a + 1, omega) is
+// written first by cohort j - 1 (an assignment) and, in the open group
+// j = omega only, again by cohort omega (which adds to it). kMembers: the
+// cohort has members this year or the next; kAwards: some of them retire
+// during the year, or a second cohort enters the open group. Without them
+// the member and award terms are exact zeros, so the lean instances give
+// the same values.
+template <bool kMembers, bool kAwards>
+[[gnu::always_inline]] inline void SchemeModel::cohort_step(int x, int a, int t, const YearRates& r,
+                                                            const CohortArrays& c, SchemeFlowLanes& acc) const {
+  const Lane zero = splat(0.0);
+  Retirements retirements{zero, zero, zero, zero, zero, zero};
+  if constexpr (kMembers) {
+    retirements = member_step<kAwards>(x, a, t, r, c, acc);
+  } else if (a < ages_ - 1) {
+    c.accounts_end[a + 1] = zero;
+  }
+  pensioner_step<kAwards>(a, r, c, retirements, acc);
+}
+
+[[gnu::always_inline]] inline void SchemeModel::year_totals(int t, const YearRates& r, SchemeState& s,
+                                                            SchemeFlowLanes& out) const {
+  out.payroll = r.contribution_base * out.contributor_years;
   // Shares of expenditure are taken on benefits, refunds and transfers out
   // (the expenditure before administrative costs, which cannot be a share of themselves).
   const Lane spending = out.benefits() + out.refunds + out.transfers_out;
@@ -478,12 +518,57 @@ void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const Demograph
   switch (p_.subsidy) {
     case SubsidyRule::none: break;
     case SubsidyRule::wage_indexed:  // the amount is for start_year and grows with the average wage
-      if (t == 0) s.first_wage = wage;
-      out.subsidy = p_.subsidy_amount * wage / s.first_wage;
+      if (t == 0) s.first_wage = r.wage;
+      out.subsidy = p_.subsidy_amount * r.wage / s.first_wage;
       break;
     case SubsidyRule::expenditure_share: out.subsidy = p_.subsidy_share * (spending + out.admin_costs); break;
   }
-  s.wage = wage;
+}
+
+void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const DemographyState& demo, SchemeState& s,
+                       SchemeFlowLanes& out) const {
+  const int t = year - start_year_;
+  const int w = ages_ - 1;
+  const YearRates r = year_rates(year, econ, s);
+  out = SchemeFlowLanes{};
+  out.indexation = r.indexation;
+  out.average_wage = r.wage;
+  out.crediting_rate = r.crediting;
+  pensioner_survival(demo, s);
+
+  // Sums over cohorts in locals: the compiler cannot keep members of `out`
+  // in registers across the stores into the state arrays.
+  SchemeFlowLanes acc = out;  // the rates set above, every sum at zero
+  const int last_member_age = last_member_age_[static_cast<std::size_t>(t)];
+  for (int x = 0; x < 2; ++x) {
+    const CohortArrays c{demo.pop[x].data(),          demo.next[x].data(),         demo.survival[x].data(),
+                         s.pensioner_survival[x].data(), s.accounts[x].data(),      s.pensioners[x].data(),
+                         s.basic_benefit[x].data(),    s.trans_benefit[x].data(),   s.account_benefit[x].data(),
+                         s.remaining[x].data(),        s.next_accounts[x].data(),   s.next_pensioners[x].data(),
+                         s.next_basic[x].data(),       s.next_trans[x].data(),      s.next_account[x].data(),
+                         s.next_remaining[x].data()};
+    // Cohorts younger than first_age_ have neither members nor pensioners
+    // (their year-end cells stay at the zeros start() gave them); past the
+    // last age with members (in this year or the next) only pensioners remain.
+    for (int a = first_age_ - 1; a <= w; ++a) {
+      const bool members = a <= last_member_age;
+      const bool awards = (members && awards_[idx(x, a, t)].retires) || a == w;
+      if (members && awards) cohort_step<true, true>(x, a, t, r, c, acc);
+      else if (members) cohort_step<true, false>(x, a, t, r, c, acc);
+      else if (awards) cohort_step<false, true>(x, a, t, r, c, acc);
+      else cohort_step<false, false>(x, a, t, r, c, acc);
+      // Year-end stocks, summed by age as each cell is complete (the open
+      // group after its second cohort; cells below first_age_ are zero).
+      if (a != w - 1) {
+        const int j = std::min(a + 1, w);
+        acc.pensioners += c.pensioners_end[j];
+        acc.account_liability += c.accounts_end[j] + c.remaining_end[j];
+      }
+    }
+  }
+  out = acc;
+  year_totals(t, r, s, out);
+  s.wage = r.wage;
 }
 
 }  // namespace pfsim

@@ -122,6 +122,23 @@ class SchemeModel {
   }
   double shape(int a) const;
 
+  // The steps of one year (step, scheme.cpp).
+  struct YearRates;     // indexation, wage, crediting rate and growth factors
+  struct CohortArrays;  // one sex's population and state arrays, start and end of the year
+  struct Retirements;   // what a cohort's retiring members bring to its pensioners
+  YearRates year_rates(int year, const SchemeEconomyLanes& econ, const SchemeState& s) const;
+  // s.pensioner_survival: the population's survival with the mortality multiplier.
+  void pensioner_survival(const DemographyState& demo, SchemeState& s) const;
+  template <bool kMembers, bool kAwards>
+  void cohort_step(int x, int a, int t, const YearRates& r, const CohortArrays& c, SchemeFlowLanes& acc) const;
+  template <bool kAwards>
+  Retirements member_step(int x, int a, int t, const YearRates& r, const CohortArrays& c, SchemeFlowLanes& acc) const;
+  template <bool kAwards>
+  void pensioner_step(int a, const YearRates& r, const CohortArrays& c, const Retirements& n,
+                      SchemeFlowLanes& acc) const;
+  // Payroll, administrative costs and subsidy from the summed flows.
+  void year_totals(int t, const YearRates& r, SchemeState& s, SchemeFlowLanes& out) const;
+
   // What a cohort retiring during year t is awarded, per unit of w_{y-1}
   // (basic, transitional) or of its balance (account); precomputed because it
   // is the same on every path.
