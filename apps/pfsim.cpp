@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
   }
   if (*sk) {
     catch_stop_signals();
-    return guarded([&] { return seek_command(so, &g_stop, std::cout, std::cerr); }, std::cerr);
+    return guarded([&] { return seek_command(so, &g_stop, std::cout); }, std::cerr);
   }
   if (*val) return guarded([&] { return validate_command(vconfig, voverrides, std::cout); }, std::cerr);
   if (*sum)

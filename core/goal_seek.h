@@ -12,7 +12,6 @@
 
 namespace pfsim {
 
-
 struct SeekPoint {
   double lever;
   double value;

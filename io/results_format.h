@@ -32,7 +32,3 @@ inline constexpr const char* kPartialYearValues = "year_values";
 inline constexpr const char* kPartialScalars = "scalars";
 
 }  // namespace pfsim::format
-
-namespace pfsim {
-inline constexpr int kResultsFormatVersion = format::kResultsVersion;
-}  // namespace pfsim

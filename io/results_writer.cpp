@@ -97,7 +97,8 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
   }
   auto scalars = h5::create_group(g_root, format::kScalars);
   const auto& sspecs = model.scalar_metrics();
-  for (std::size_t i = 0; i < model.pyramid_begin(); ++i) {
+  for (std::size_t i = 0; i < sspecs.size(); ++i) {
+    if (model.is_pyramid_cell(i)) continue;  // written by sex and age under /demography/pyramids
     auto g = h5::create_group(scalars, sspecs[i].name);
     write_distribution(g, s.scalar[i], {s.central.scalars[i]});
     h5::attr(g, "unit", sspecs[i].unit);

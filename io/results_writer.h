@@ -12,9 +12,9 @@
 #include "core/distribution.h"
 #include "core/path_sample.h"
 #include "io/config.h"
+#include "io/results_format.h"
 #include "models/pension_model.h"
 #include "models/risk_report.h"
-#include "io/results_format.h"
 
 namespace pfsim {
 

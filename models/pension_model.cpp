@@ -28,6 +28,7 @@ void PensionModel::prepare(Workspace& ws, PathRecord& rec) const {
   };
   size(rec);
   for (auto& r : ws.records) size(r);
+  for (auto& s : ws.performance) performance_.prepare(s);
 }
 
 void PensionModel::simulate(std::uint64_t seed, std::uint64_t path, bool central, Workspace& ws,

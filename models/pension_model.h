@@ -72,6 +72,8 @@ class PensionModel {
   const std::vector<int>& horizons() const { return performance_.horizons(); }
   std::size_t return_scalar(std::size_t h_index, int kind) const { return performance_.return_scalar(h_index, kind); }
   std::size_t pyramid_begin() const { return population_.pyramid_begin(); }
+  // Whether scalar i is a cell of a population pyramid.
+  bool is_pyramid_cell(std::size_t i) const { return population_.is_pyramid_cell(i); }
   const std::vector<int>& pyramid_years() const { return population_.pyramid_years(); }
 
   // Sizes a workspace and records for this model.

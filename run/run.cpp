@@ -101,21 +101,29 @@ void show_summary(const std::string& results, const std::vector<int>& years, std
 }
 
 namespace {
+// What finish prints besides the file: the timings unless quiet, the
+// summary unless quiet or no_summary.
+struct FinishOptions {
+  int threads = 0;
+  bool quiet = false, no_summary = false;
+  double sim_seconds = 0;  // 0: no simulation timing to report (merge)
+};
+
 // Writes the statistics and the results file of a finished sample and prints
 // the timings and the summary.
-int finish(const RunRequest& r, const RunConfig& cfg, const PensionModel& model, const PathSample& sample,
-           const std::string& output, double sim_seconds, const std::atomic<bool>* stop, std::ostream& out,
-           std::ostream& err) {
+int finish(const RunConfig& cfg, const PensionModel& model, const PathSample& sample, const std::string& output,
+           const FinishOptions& o, const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
   const auto t1 = std::chrono::steady_clock::now();
-  write_run(cfg, model, sample, output, r.threads, stop);
+  write_run(cfg, model, sample, output, o.threads, stop);
   const double post = seconds_since(t1);
-  if (!r.quiet) {
+  const double sim_seconds = o.sim_seconds;
+  if (!o.quiet) {
     if (sim_seconds > 0)
       err << fmt::format("pfsim: simulated in {:.2f} s ({:.0f} path-years/s), statistics and output {:.2f} s\n",
                          sim_seconds, static_cast<double>(sample.paths()) * cfg.model.years() / sim_seconds, post);
     err << fmt::format("pfsim: wrote {}\n", output);
   }
-  if (!r.quiet && !r.no_summary) show_summary(output, cfg.run.summary_years, out);
+  if (!o.quiet && !o.no_summary) show_summary(output, cfg.run.summary_years, out);
   return kExitOk;
 }
 }  // namespace
@@ -172,7 +180,7 @@ int run_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostream
     if (!r.quiet) err << fmt::format("pfsim: simulated in {:.2f} s; wrote partial file {}\n", sim, output);
     return kExitOk;
   }
-  return finish(r, cfg, model, sample, output, sim, stop, out, err);
+  return finish(cfg, model, sample, output, {r.threads, r.quiet, r.no_summary, sim}, stop, out, err);
 }
 
 int merge_command(const MergeRequest& m, const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
@@ -209,20 +217,15 @@ int merge_command(const MergeRequest& m, const std::atomic<bool>* stop, std::ost
       whole.add(part);
     }
   }
-  RunRequest r;
-  r.threads = m.threads;
-  r.quiet = m.quiet;
-  r.no_summary = m.quiet;
-  return finish(r, cfg, model, whole.finish(), m.output, 0.0, stop, out, err);
+  return finish(cfg, model, whole.finish(), m.output, {m.threads, m.quiet, m.quiet, 0.0}, stop, out, err);
 }
 
-int seek_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
+int seek_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostream& out) {
   const RunConfig cfg = load_request(r);
   if (!cfg.goal_seek.enabled) throw InputError({r.config, 0, 0}, "goal_seek", "the config has no [goal_seek] table");
   const std::string output = output_path(r, cfg, "_goal_seek");
   EngineOptions eo = engine_options(r, cfg, stop);
-  eo.progress = false;
-  (void)err;
+  eo.progress = false;  // each evaluation prints one line instead (run_goal_seek)
   const auto res = run_goal_seek(cfg, eo, output, r.quiet);
   const auto& g = cfg.goal_seek;
   out << fmt::format("goal seek on {} paths (seed {}): target {}\n", cfg.run.paths, cfg.run.seed, res.description);

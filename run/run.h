@@ -68,7 +68,7 @@ void show_summary(const std::string& results, const std::vector<int>& years, std
 int run_command(const RunRequest& request, const std::atomic<bool>* stop, std::ostream& out, std::ostream& err);
 
 // `pfsim seek`: the lever value at which the config's [goal_seek] target holds.
-int seek_command(const RunRequest& request, const std::atomic<bool>* stop, std::ostream& out, std::ostream& err);
+int seek_command(const RunRequest& request, const std::atomic<bool>* stop, std::ostream& out);
 
 // `pfsim merge`: partial files of `pfsim run --shard` into one results file.
 struct MergeRequest {

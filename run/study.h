@@ -2,6 +2,7 @@
 // Several runs of one config on common random numbers: scenarios compared
 // with paired differences against a reference, and goal seeking on a lever.
 #include <string>
+#include <vector>
 
 #include "core/engine.h"
 #include "core/path_sample.h"
@@ -19,12 +20,12 @@ namespace pfsim {
 void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet,
                    const SampleStorage& storage = {});
 
-// Bisection on the lever; the interval comes from the same bisection on the
-// statistic's confidence bounds. Writes the evaluations to `output`.
 // The years of a scenario comparison table: 2035, 2050 and the horizon's
 // last year, those within the horizon.
 std::vector<int> comparison_years(const RunConfig& cfg);
 
+// Bisection on the lever; the interval comes from the same bisection on the
+// statistic's confidence bounds. Writes the evaluations to `output`.
 GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet);
 
 }  // namespace pfsim

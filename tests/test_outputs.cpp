@@ -230,7 +230,14 @@ TEST_CASE("the path model's shape is its registered outputs, each name once") {
   for (const auto& s : m.year_metrics()) names.insert(s.name);
   for (const auto& s : m.scalar_metrics()) names.insert(s.name);
   CHECK(names.size() == m.year_metrics().size() + m.scalar_metrics().size());
-  // The pyramids are the last scalars, 2 sexes x (omega + 1) ages a year.
-  CHECK(m.scalar_metrics().size() - m.pyramid_begin() ==
-        m.pyramid_years().size() * 2 * static_cast<std::size_t>(m.demography().ages()));
+  // The pyramid cells, 2 sexes x (omega + 1) ages a year, are the scalars
+  // named pyramid_*; every other scalar is written under /scalars.
+  std::size_t cells = 0;
+  for (std::size_t i = 0; i < m.scalar_metrics().size(); ++i) {
+    const bool named = m.scalar_metrics()[i].name.rfind("pyramid_", 0) == 0;
+    CHECK(m.is_pyramid_cell(i) == named);
+    cells += m.is_pyramid_cell(i) ? 1 : 0;
+  }
+  CHECK(!m.pyramid_years().empty());
+  CHECK(cells == m.pyramid_years().size() * 2 * static_cast<std::size_t>(m.demography().ages()));
 }

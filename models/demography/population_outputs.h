@@ -19,7 +19,7 @@ struct PopulationTotals {
 class PopulationOutputs {
  public:
   PopulationOutputs(const DemographyModel& demography, const std::vector<int>& pyramid_years, OutputRegistry& outputs);
-  // Pyramids are registered by the last part: call after every other part has registered.
+  // Registers the pyramid cells, contiguous from pyramid_begin().
   void register_pyramids(OutputRegistry& outputs);
 
   PopulationTotals totals(const DemographyState& s) const;
@@ -28,6 +28,9 @@ class PopulationOutputs {
   // Scalars from pyramid_begin() on hold, for each of pyramid_years(), the
   // population at 31 December by sex (male first) and age 0..omega.
   std::size_t pyramid_begin() const { return pyramid_begin_; }
+  bool is_pyramid_cell(std::size_t i) const {
+    return i >= pyramid_begin_ && i < pyramid_begin_ + pyramid_years_.size() * 2 * static_cast<std::size_t>(omega_ + 1);
+  }
   const std::vector<int>& pyramid_years() const { return pyramid_years_; }
 
  private:

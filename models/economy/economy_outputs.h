@@ -33,7 +33,9 @@ class EconomyOutputs {
   void record(int t, const EconomyYear& y, double cpi, PathRecord& rec) const;
 
  private:
-  EconomyParams p_;
+  int inflation_var_, real_wage_var_;      // variable indexes
+  std::vector<int> asset_vars_;            // variable indexes of the asset classes
+  double initial_inflation_, initial_real_wage_;  // z of the year before start_year
   std::size_t cpi_, inflation_, real_wage_, nominal_wage_;
   std::vector<std::size_t> returns_;  // per asset class
 };

@@ -22,10 +22,14 @@ PerformanceModel::PerformanceModel(const ModelParams& p, OutputRegistry& o) : ye
   }
 }
 
+void PerformanceModel::prepare(PerformanceState& s) const {
+  for (auto* v : {&s.gross, &s.cpi, &s.wage_growth, &s.crediting}) v->assign(static_cast<std::size_t>(years_), 0.0);
+}
+
 void PerformanceModel::start(PerformanceState& s) const {
+  // The per-year arrays are overwritten year by year before finish reads them.
   s.wealth_real = s.peak = 1;
   s.max_drawdown = s.te_sum = s.te_sum2 = 0;
-  for (auto* v : {&s.gross, &s.cpi, &s.wage_growth, &s.crediting}) v->assign(static_cast<std::size_t>(years_), 0.0);
 }
 
 void PerformanceModel::step(int t, double gross, double benchmark, double inflation, double cpi, double wage_growth,

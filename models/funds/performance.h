@@ -20,6 +20,8 @@ struct PerformanceState {
 class PerformanceModel {
  public:
   PerformanceModel(const ModelParams& params, OutputRegistry& outputs);
+  // Sizes the per-year arrays once per workspace; start resets a path.
+  void prepare(PerformanceState& s) const;
   void start(PerformanceState& s) const;
   void step(int t, double gross, double benchmark, double inflation, double cpi, double wage_growth, double crediting,
             PerformanceState& s) const;
