@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "io/config.h"
 #include "io/csv.h"
+#include "io/output_file.h"
 #include "models/economy/calibrate.h"
 #include "run/exit_status.h"
 
@@ -27,16 +28,15 @@ int fit_mortality(const std::string& config, const std::string& output) {
     std::cout << fmt::format("  {:8} {:>12.6f} {:>12.6f}\n", "female", d.lc_drift[1], d.lc_sigma[1]);
     std::cout << fmt::format("  correlation of the sexes' innovations: {:.6f}\n", d.lc_rho);
     if (!output.empty()) {
-      std::ofstream out(output);
-      if (!out) throw IoError(fmt::format("cannot write {}: {}", output, std::strerror(errno)));
-      out << fmt::format("# Lee-Carter drift, volatility and correlation fitted by pfsim from {}.\n"
+      write_text_file(output, fmt::format("# Lee-Carter drift, volatility and correlation fitted by pfsim from {}.\n"
                          "# Include it in a config (include = [\"{}\"]) to fix these values; beta is\n"
                          "# refitted from the config's mortality history at every load.\n"
                          "[demography.mortality]\n"
                          "drift = {{ male = {:.17g}, female = {:.17g} }}\n"
                          "sigma = {{ male = {:.17g}, female = {:.17g} }}\n"
                          "correlation = {:.17g}\n",
-                         config, output, d.lc_drift[0], d.lc_drift[1], d.lc_sigma[0], d.lc_sigma[1], d.lc_rho);
+                         config, output, d.lc_drift[0], d.lc_drift[1], d.lc_sigma[0], d.lc_sigma[1], d.lc_rho),
+                      cfg.inputs, "--output");
       std::cout << fmt::format("wrote {}\n", output);
     }
     return kExitOk;
@@ -69,9 +69,7 @@ int calibrate(const std::string& csv_path, const std::string& output, const std:
     }
     std::cout << var1_report(est);
     if (!output.empty()) {
-      std::ofstream out(output);
-      if (!out) throw IoError(fmt::format("cannot write {}: {}", output, std::strerror(errno)));
-      out << var1_to_toml(est, csv_path);
+      write_text_file(output, var1_to_toml(est, csv_path), {csv_path}, "--output");
       std::cout << fmt::format("wrote {} (add it to a config with include = [\"{}\"])\n", output, output);
     }
     return kExitOk;

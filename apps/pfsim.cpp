@@ -37,7 +37,9 @@ int main(int argc, char** argv) {
   auto* mrg = cli.add_subcommand("merge", "merge partial files of `pfsim run --shard` into one results file");
   mrg->add_option("parts", mo.parts, "partial files (any order)")->required()->check(CLI::ExistingFile);
   mrg->add_option("--output,-o", mo.output, "results file")->required();
-  mrg->add_option("--threads,-t", mo.threads, "worker threads for the statistics (0: all cores)")->check(CLI::NonNegativeNumber);
+  mrg->add_option_function<std::string>("--threads,-t", [&mo](const std::string& s) {
+    mo.threads = static_cast<int>(integer_option("--threads", s, 0, kMaxThreads, fmt::format("0 (all cores) <= threads <= {}", kMaxThreads)));
+  }, "worker threads for the statistics (0: all cores; at most 4096)");
   mrg->add_flag("--quiet,-q", mo.quiet, "no summary");
   mrg->add_option("--memory-limit", mo.memory_limit, "memory for the merged sample before it spills to disk (as for run)");
   mrg->add_option("--spill-dir", mo.spill_dir, "directory for the spill file (as for run)");

@@ -51,6 +51,15 @@ int run(int rank, int size, const RunRequest& request) {
     return static_cast<int>(kExitOk);
   }, std::cerr, "pfsim-mpi", "", rank == 0);
   if (loaded != kExitOk) return loaded;
+  // The output is rank 0's: it checks it (io/output_file.h) and tells the others.
+  int checked = kExitOk;
+  if (rank == 0)
+    checked = guarded([&] {
+      check_output(request, cfg, output);
+      return static_cast<int>(kExitOk);
+    }, std::cerr, "pfsim-mpi");
+  MPI_Bcast(&checked, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (checked != kExitOk) return checked;
   const PensionModel& model = *model_ptr;
 
   const std::uint64_t n = cfg.run.paths;

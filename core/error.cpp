@@ -4,16 +4,26 @@
 
 namespace pfsim {
 
+std::string excerpt(const std::string& text, std::size_t max) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size() && i < max; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
+  }
+  if (text.size() > max) out += fmt::format("... ({} bytes)", text.size());
+  return out;
+}
+
 namespace {
 std::string format_input_error(const SourceLocation& w, const std::string& key,
                                const std::string& message) {
-  std::string out = w.file.empty() ? std::string("<input>") : w.file;
+  std::string out = w.file.empty() ? std::string("<input>") : excerpt(w.file, 4096);
   if (w.line > 0) {
     out += fmt::format(":{}", w.line);
     if (w.column > 0) out += fmt::format(":{}", w.column);
   }
   out += ": error: ";
-  if (!key.empty()) out += fmt::format("'{}': ", key);
+  if (!key.empty()) out += fmt::format("'{}': ", excerpt(key, 120));
   out += message;
   return out;
 }

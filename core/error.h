@@ -13,6 +13,11 @@
 
 namespace pfsim {
 
+// At most `max` bytes of `text` for an error message, control bytes
+// shown as '?', "..." and the length when cut: a message
+// never echoes a whole file or a megabyte-long key.
+std::string excerpt(const std::string& text, std::size_t max = 60);
+
 struct SourceLocation {
   std::string file;  // config file, CSV file, or "--set"
   int line = 0;      // 1-based; 0 when unknown

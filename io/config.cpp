@@ -47,34 +47,62 @@ void overlay(toml::table& dst, toml::table&& src) {
   }
 }
 
-// Resolves `include = [...]` (paths relative to the including file), depth-first.
-toml::table load_with_includes(const std::string& path, int depth) {
-  if (depth > 8) throw InputError({path, 0, 0}, "include", "includes nest more than 8 deep (a cycle?)");
+// A config or included file: it must be a regular file (a directory or a
+// device is an error at the include that names it).
+void require_regular_file(const fs::path& p, const SourceLocation& where, const std::string& what) {
+  std::error_code ec;
+  const auto st = fs::status(p, ec);
+  if (!fs::exists(st)) throw InputError(where, "include", fmt::format("{} '{}' does not exist", what, p.string()));
+  if (!fs::is_regular_file(st))
+    throw InputError(where, "include", fmt::format("{} '{}' is {}; expected a TOML file", what, p.string(),
+                                                  fs::is_directory(st) ? "a directory" : "not a regular file"));
+}
+
+// Resolves `include = [...]` (paths relative to the including file),
+// depth-first. `chain` holds the files being read, outermost first (a file
+// that includes one of them is a cycle); `files` collects every file read.
+toml::table load_with_includes(const std::string& path, std::vector<std::string>& chain, std::vector<std::string>& files) {
   toml::table main = parse_file(path);
+  files.push_back(path);
   toml::table merged;
   if (auto* inc = main.get("include")) {
-    std::vector<std::string> files;
+    std::vector<std::pair<std::string, SourceLocation>> names;
     if (auto* s = inc->as_string()) {
-      files.push_back(s->get());
+      names.emplace_back(s->get(), location_of(*inc));
     } else if (auto* a = inc->as_array()) {
       for (std::size_t i = 0; i < a->size(); ++i) {
         auto* s2 = a->get(i)->as_string();
         if (!s2) throw InputError(location_of(*a->get(i)), "include", "expected a file name (a string)");
-        files.push_back(s2->get());
+        names.emplace_back(s2->get(), location_of(*a->get(i)));
       }
     } else {
       throw InputError(location_of(*inc), "include", "expected a file name or an array of file names");
     }
-    for (const auto& f : files) {
-      const fs::path p = fs::path(f).is_absolute() ? fs::path(f) : fs::path(path).parent_path() / f;
-      if (!fs::exists(p)) throw InputError(location_of(*inc), "include", fmt::format("included file '{}' does not exist", p.string()));
-      overlay(merged, load_with_includes(p.lexically_normal().string(), depth + 1));
+    for (const auto& [f, where] : names) {
+      const fs::path p = (fs::path(f).is_absolute() ? fs::path(f) : fs::path(path).parent_path() / f).lexically_normal();
+      require_regular_file(p, where, "included file");
+      std::error_code ec;
+      for (const auto& outer : chain)
+        if (fs::equivalent(outer, p, ec)) {
+          std::string cycle;
+          for (const auto& c : chain) cycle += c + " -> ";
+          throw InputError(where, "include", fmt::format("'{}' is already being read: an include cycle ({}{})", p.string(), cycle, p.string()));
+        }
+      if (chain.size() >= 8) throw InputError(where, "include", "includes nest more than 8 deep");
+      chain.push_back(p.string());
+      overlay(merged, load_with_includes(p.string(), chain, files));
+      chain.pop_back();
     }
     main.erase("include");
   }
   if (merged.empty()) return main;
   overlay(merged, std::move(main));
   return merged;
+}
+
+toml::table load_with_includes(const std::string& path, std::vector<std::string>& files) {
+  std::vector<std::string> chain{path};
+  return load_with_includes(path, chain, files);
 }
 
 // Sets key.path (creating tables on the way) to the value `v` of `parsed`.
@@ -151,12 +179,13 @@ void rebalance(toml::table& root, const std::string& table_path, const std::stri
 }  // namespace
 
 namespace {
-RunConfig build(toml::table& root, const std::string& path);
+RunConfig build(toml::table& root, const std::string& path, std::vector<std::string> inputs);
 }  // namespace
 
 RunConfig load_variant(const std::string& path, const std::vector<std::string>& overrides,
                        const std::vector<ValueOverride>& values) {
-  toml::table root = load_with_includes(path, 0);
+  std::vector<std::string> inputs;
+  toml::table root = load_with_includes(path, inputs);
   for (const auto& o : overrides) apply_override(root, o);
   for (const auto& v : values) {
     toml::table parsed;
@@ -174,13 +203,14 @@ RunConfig load_variant(const std::string& path, const std::vector<std::string>& 
   // A variant is a single run: its scenarios and goal seek are the parent's business.
   root.erase("scenarios");
   root.erase("goal_seek");
-  return build(root, path);
+  return build(root, path, std::move(inputs));
 }
 
 RunConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
-  toml::table root = load_with_includes(path, 0);
+  std::vector<std::string> inputs;
+  toml::table root = load_with_includes(path, inputs);
   for (const auto& o : overrides) apply_override(root, o);
-  auto cfg = build(root, path);
+  auto cfg = build(root, path, std::move(inputs));
   cfg.overrides = overrides;
   // Every scenario and goal-seek variant is loaded and checked now, before any simulation.
   for (auto& sc : cfg.scenarios) {
@@ -205,11 +235,11 @@ RunConfig load_config_text(const std::string& resolved, const std::string& sourc
   } catch (const toml::parse_error& e) {
     throw InputError({source, static_cast<int>(e.source().begin.line), 0}, "", fmt::format("recorded config: {}", e.description()));
   }
-  return build(root, source);
+  return build(root, source, {});
 }
 
 namespace {
-RunConfig build(toml::table& root, const std::string& path) {
+RunConfig build(toml::table& root, const std::string& path, std::vector<std::string> inputs) {
   RunConfig cfg;
   cfg.source = path;
   {
@@ -227,6 +257,8 @@ RunConfig build(toml::table& root, const std::string& path) {
   read_output(top, cfg);
   read_studies(top, cfg);
   registry.check(root);
+  cfg.inputs = std::move(inputs);
+  for (const auto& f : registry.data_files()) cfg.inputs.push_back(f);
   return cfg;
 }
 }  // namespace

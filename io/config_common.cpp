@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 
@@ -91,6 +92,15 @@ void read_run(ConfigTable& top, RunConfig& cfg) {
   auto run = top.table("run", true);
   auto& r = cfg.run;
   r.name = run->string("name", {}, "pfsim");
+  // The name becomes results/<name>.h5: a plain file name, never a path.
+  const bool plain = std::all_of(r.name.begin(), r.name.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x80 || std::isalnum(u) || c == '.' || c == '_' || c == '-';
+  });
+  if (!plain || r.name.empty() || r.name.size() > 200 || r.name == "." || r.name == ".." || r.name.front() == '-')
+    run->fail("name", fmt::format("'{}' is not a plain file name; allowed: 1-200 bytes of letters (any script), digits, '.', '_' and '-', "
+                                  "not starting with '-' and not '.' or '..' (use output.file or -o for a path)",
+                                  excerpt(r.name, 60)));
   r.currency = run->string("currency", {}, "CNY");
   cfg.model.start_year = static_cast<int>(run->integer("start_year", kMinYear, kMaxYear));
   cfg.model.end_year = static_cast<int>(run->integer("end_year", cfg.model.start_year, cfg.model.start_year + 300));

@@ -12,8 +12,9 @@ namespace pfsim {
 
 namespace {
 
-// age,male,female with ages 0..omega consecutive (the last the open group).
-std::array<std::vector<double>, 2> read_age_sex(const std::string& file, bool positive) {
+// age,male,female with ages 0..omega consecutive (the last the open group);
+// every value in (0, max] when positive, else [0, max].
+std::array<std::vector<double>, 2> read_age_sex(const std::string& file, bool positive, double max) {
   const auto csv = CsvTable::read(file);
   const auto ca = csv.column("age"), cm = csv.column("male"), cf = csv.column("female");
   std::array<std::vector<double>, 2> out;
@@ -23,9 +24,9 @@ std::array<std::vector<double>, 2> read_age_sex(const std::string& file, bool po
       throw InputError({file, csv.line(r), 0}, "age", fmt::format("ages must run 0, 1, 2, ... without gaps; found {} in row {}", age, r + 1));
     for (int s = 0; s < 2; ++s) {
       const double v = csv.number(r, s == 0 ? cm : cf);
-      if (!(v >= 0) || (positive && !(v > 0)))
+      if (!(v >= 0) || (positive && !(v > 0)) || !(v <= max))
         throw InputError({file, csv.line(r), 0}, s == 0 ? "male" : "female",
-                         fmt::format("{} is out of range; allowed: {}", v, positive ? "x > 0" : "x >= 0"));
+                         fmt::format("{} is out of range; allowed: {} <= {:g}", v, positive ? "0 < x" : "0 <= x", max));
       out[s].push_back(v);
     }
   }
@@ -48,7 +49,7 @@ void read_mortality(ConfigTable& d, ModelParams& m, int omega) {
   auto& p = m.demography;
   auto mt = *d.table("mortality", true);
   const auto model = mt.string("model", {"lee_carter", "improvement"});
-  p.jump_off_mx = read_age_sex(mt.file_path("jump_off", mt.string("jump_off")), true);
+  p.jump_off_mx = read_age_sex(mt.file_path("jump_off", mt.string("jump_off")), true, 10.0);
   if (static_cast<int>(p.jump_off_mx[0].size()) != omega + 1)
     mt.fail("jump_off", fmt::format("the table has ages 0..{}, the base population 0..{}", p.jump_off_mx[0].size() - 1, omega));
   p.jump_off_year = static_cast<int>(mt.integer("jump_off_year", 1900, m.start_year - 1, m.start_year - 1));
@@ -216,7 +217,8 @@ void read_demography(ConfigTable& top, ModelParams& m) {
   auto d = *top.table("demography", true);
   auto& p = m.demography;
   auto base = *d.table("base_population", true);
-  p.base_population = read_age_sex(base.file_path("file", base.string("file")), false);
+  // At most 1e10 people of one age and sex: more than the world has.
+  p.base_population = read_age_sex(base.file_path("file", base.string("file")), false, 1e10);
   p.omega = static_cast<int>(p.base_population[0].size()) - 1;
   if (d.has("open_age") && d.integer("open_age", 60, 130) != p.omega)
     d.fail("open_age", fmt::format("the base population's last age (the open group) is {}", p.omega));

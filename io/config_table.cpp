@@ -102,7 +102,7 @@ void KeyRegistry::check_table(const toml::table& t, const std::string& path) con
       if (w.line == 0) w = location_of(*v);
       if (w.file.empty()) w.file = "--set (command line)";
       std::string msg = "unknown key";
-      if (!it->second.empty()) {
+      if (!it->second.empty() && key.size() <= 64) {  // a longer name is no misspelling
         const auto near = nearest_key(key, it->second);
         msg += fmt::format("; did you mean '{}'?", path.empty() ? near : path + "." + near);
         std::string all;
@@ -280,10 +280,20 @@ std::vector<ConfigTable> ConfigTable::tables(std::string_view key) {
 
 std::string ConfigTable::file_path(std::string_view key, const std::string& name) const {
   namespace fs = std::filesystem;
-  if (fs::path(name).is_absolute()) return name;
   const auto w = where(key);
-  fs::path base = w.file.empty() || w.file.rfind("--set", 0) == 0 ? fs::current_path() : fs::path(w.file).parent_path();
-  return (base / name).lexically_normal().string();
+  std::string path = name;
+  if (!fs::path(name).is_absolute()) {
+    fs::path base = w.file.empty() || w.file.rfind("--set", 0) == 0 ? fs::current_path() : fs::path(w.file).parent_path();
+    path = (base / name).lexically_normal().string();
+  }
+  std::error_code ec;
+  const auto st = fs::status(path, ec);
+  if (!fs::exists(st)) throw InputError(w, key_path(key), fmt::format("data file '{}' does not exist", path));
+  if (!fs::is_regular_file(st))
+    throw InputError(w, key_path(key), fmt::format("data file '{}' is {}; expected a CSV file", path,
+                                                   fs::is_directory(st) ? "a directory" : "not a regular file"));
+  registry_->add_data_file(path);
+  return path;
 }
 
 void ConfigTable::accept_all() { registry_->accept_all(table_); }

@@ -39,6 +39,8 @@ class KeyRegistry {
     known_[t];
   }
   void accept_all(const toml::table* t) { free_.insert(t); }
+  void add_data_file(const std::string& path) { data_files_.push_back(path); }
+  const std::vector<std::string>& data_files() const { return data_files_; }
   // Throws InputError for the first undeclared key, in source order.
   void check(const toml::table& root) const;
 
@@ -47,6 +49,7 @@ class KeyRegistry {
   std::map<const toml::table*, std::set<std::string>> known_;
   std::map<const toml::table*, std::string> paths_;
   std::set<const toml::table*> free_;
+  std::vector<std::string> data_files_;
 };
 
 SourceLocation location_of(const toml::node& n);
@@ -76,7 +79,9 @@ class ConfigTable {
   std::vector<std::string> strings(std::string_view key, std::optional<std::vector<std::string>> fallback = std::nullopt);
   std::optional<ConfigTable> table(std::string_view key, bool required = false);
   std::vector<ConfigTable> tables(std::string_view key);  // array of tables; empty when absent
-  // A file name relative to the directory of the file the key is written in.
+  // A data file named by `key`, relative to the directory of the file the
+  // key is written in; it must exist and be a regular file (InputError at
+  // the key otherwise).
   std::string file_path(std::string_view key, const std::string& name) const;
   // Every key of this table is valid (a map whose keys the caller checks).
   void accept_all();

@@ -34,10 +34,20 @@ CsvTable CsvTable::read(const std::string& path) {
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
+    // A UTF-8 byte order mark (spreadsheets write one) is not part of the
+    // first column's name.
+    if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const auto c = static_cast<unsigned char>(line[i]);
+      if (c < 0x20 && c != '\t' && c != '\r')
+        throw InputError({path, number, static_cast<int>(i) + 1}, "",
+                         fmt::format("not a text CSV file (control byte 0x{:02x})", c));
+    }
     if (line.empty() || line == "\r" || line[0] == '#') continue;
     auto cells = split(line);
     if (t.header_.empty()) {
       t.header_ = std::move(cells);
+      t.header_line_ = number;
       continue;
     }
     if (cells.size() != t.header_.size())
@@ -59,9 +69,11 @@ bool CsvTable::has_column(const std::string& name) const {
 std::size_t CsvTable::column(const std::string& name) const {
   for (std::size_t i = 0; i < header_.size(); ++i)
     if (header_[i] == name) return i;
+  // The header is quoted in part only: the file may be anything a key named.
   std::string cols;
-  for (const auto& h : header_) cols += (cols.empty() ? "" : ", ") + h;
-  throw InputError({path_, 1, 0}, "", fmt::format("no column '{}'; the columns are: {}", name, cols));
+  for (std::size_t i = 0; i < header_.size() && i < 12; ++i) cols += (cols.empty() ? "'" : ", '") + excerpt(header_[i], 40) + "'";
+  if (header_.size() > 12) cols += fmt::format(" and {} more", header_.size() - 12);
+  throw InputError({path_, header_line_, 0}, "", fmt::format("no column '{}'; the header row has: {}", name, cols));
 }
 
 double CsvTable::number(std::size_t row, std::size_t col) const {
@@ -70,7 +82,7 @@ double CsvTable::number(std::size_t row, std::size_t col) const {
   const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size())
     throw InputError({path_, lines_[row], static_cast<int>(col) + 1}, header_[col],
-                     fmt::format("'{}' is not a number", s));
+                     fmt::format("'{}' is not a number", excerpt(s, 40)));
   return v;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // A small strict CSV reader for pfsim's data files: a header row, comma
-// separated, no quoting (the shipped files need none). Errors name file and line.
+// separated, no quoting (the shipped files need none), a leading UTF-8 byte
+// order mark ignored, '#' lines skipped. Errors name file and line, and
+// quote the file's text only in short excerpts.
 #include <string>
 #include <vector>
 
@@ -25,6 +27,7 @@ class CsvTable {
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> cells_;
   std::vector<int> lines_;
+  int header_line_ = 0;
 };
 
 }  // namespace pfsim

@@ -1,9 +1,11 @@
 #include "io/hdf5_file.h"
 
 #include "core/error.h"
+#include "io/output_file.h"
 
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -19,9 +21,40 @@ namespace pfsim::h5 {
 namespace {
 struct QuietErrors {
   // HDF5 prints its own error stack to stderr by default; pfsim reports
-  // errors itself, once, with the file name.
-  QuietErrors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+  // errors itself, once, with the file name and the system's reason.
+  // H5dont_atexit: HDF5 1.10's exit handler closes files left open and
+  // crashes on one whose last write failed (a full disk); pfsim closes
+  // every file it opens itself, and a failed one is removed anyway.
+  QuietErrors() {
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
 };
+
+// The innermost reason on HDF5's error stack: the system's text where a
+// system call failed ("No space left on device"), else the innermost
+// description. Clears the stack.
+herr_t innermost(unsigned, const H5E_error2_t* e, void* data) {
+  auto& reason = *static_cast<std::string*>(data);
+  if (!e->desc || !*e->desc) return 0;
+  const std::string desc = e->desc;
+  const std::string key = "error message = '";
+  const auto at = desc.find(key);
+  if (at != std::string::npos) {
+    const auto end = desc.find('\'', at + key.size());
+    reason = desc.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
+    return 1;  // a system error: the most precise reason there is
+  }
+  reason = desc;
+  return 0;
+}
+
+std::string hdf5_reason() {
+  std::string reason;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, innermost, &reason);
+  H5Eclear2(H5E_DEFAULT);
+  return reason;
+}
 const QuietErrors quiet;
 
 Handle space(const std::vector<hsize_t>& dims) {
@@ -57,23 +90,28 @@ void write_file_atomically(const std::string& path, const std::function<void(hid
   namespace fs = std::filesystem;
   const fs::path final_path(path);
   if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path());
-  const std::string tmp = fmt::format("{}.tmp-{}", path, ::getpid());
+  File file;
+  std::string tmp;
   try {
-    {
-      auto file = File::create(tmp);
-      fill(file.id());
-      file.flush();
-    }
-    fs::rename(tmp, final_path);
+    tmp = create_temporary(path, [&](const std::string& name) {
+      file = File::create_new(name);
+      return file.id() >= 0;
+    });
+    fill(file.id());
+    file.close();
+    commit_temporary(tmp, path);
   } catch (...) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
+    file.abandon();
+    remove_temporary(tmp);
     throw;
   }
 }
 
 hid_t check(hid_t id, const std::string& what) {
-  if (id < 0) throw IoError(fmt::format("HDF5 error at '{}'", what));
+  if (id < 0) {
+    const auto reason = hdf5_reason();
+    throw IoError(reason.empty() ? fmt::format("HDF5 error at '{}'", what) : fmt::format("HDF5 error at '{}': {}", what, reason));
+  }
   return id;
 }
 
@@ -81,6 +119,40 @@ File File::create(const std::string& path) {
   File f;
   f.h_ = Handle(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), path), H5Fclose);
   return f;
+}
+
+File File::create_new(const std::string& path) {
+  // H5F_ACC_EXCL: open(2) with O_CREAT | O_EXCL, which fails on any existing
+  // name, a symbolic link included. The strong close degree closes every
+  // object of the file with it.
+  Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), path), H5Pclose);
+  check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), path);
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl);
+  File f;
+  if (id >= 0) {
+    f.h_ = Handle(id, H5Fclose);
+    return f;
+  }
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {  // the name is taken: the caller tries another
+    H5Eclear2(H5E_DEFAULT);
+    return f;
+  }
+  check(id, path);
+  return f;
+}
+
+void File::close() {
+  if (!h_.valid()) return;
+  const hid_t id = h_.release();
+  check(H5Fclose(id), "closing the file");
+}
+
+void File::abandon() noexcept {
+  if (!h_.valid()) return;
+  const hid_t id = h_.release();
+  H5Fclose(id);  // may fail (the disk that failed the write); the file is removed
+  H5Eclear2(H5E_DEFAULT);
 }
 
 File File::open_read(const std::string& path) {

@@ -28,6 +28,12 @@ class Handle {
   ~Handle() { reset(); }
   hid_t id() const { return id_; }
   operator hid_t() const { return id_; }
+  // Gives up ownership: the caller closes the id.
+  hid_t release() {
+    const hid_t id = id_;
+    id_ = -1;
+    return id;
+  }
   bool valid() const { return id_ >= 0; }
 
  private:
@@ -39,20 +45,26 @@ class Handle {
   herr_t (*close_)(hid_t) = nullptr;
 };
 
-// Throws std::runtime_error naming the object when an HDF5 call fails.
+// Throws IoError naming the object, with HDF5's innermost reason (the
+// system's errno text where a system call failed), when an HDF5 call fails.
 hid_t check(hid_t id, const std::string& what);
 
-// Creates `path` as an HDF5 file through `fill(file_id)`, under a temporary
-// name in the same directory renamed on success: a failed or interrupted
-// write never leaves a file under the final name.
+// Creates `path` as an HDF5 file through `fill(file_id)`, under a fresh
+// temporary name in the same directory, created exclusively, closed and
+// renamed on success (io/output_file.h): a failed or interrupted write never
+// leaves a file under the final name nor a temporary file.
 void write_file_atomically(const std::string& path, const std::function<void(hid_t)>& fill);
 
 class File {
  public:
   static File create(const std::string& path);
+  // Creates `path` exclusively; an invalid File when the name exists.
+  static File create_new(const std::string& path);
   static File open_read(const std::string& path);
   hid_t id() const { return h_.id(); }
   void flush();
+  void close();              // throws IoError when the last writes fail
+  void abandon() noexcept;   // closes, ignoring failure (the file is being removed)
 
  private:
   Handle h_;

@@ -1,9 +1,9 @@
 #include "io/partial.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
-#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -48,13 +48,20 @@ void write_partial(const std::string& path, const RunConfig& cfg, const PathSamp
   });
 }
 
-PartialInfo read_partial_info(const std::string& path) {
-  h5::File file;
+namespace {
+// Runs a reader of a partial file; an HDF5 failure (a missing, mistyped or
+// damaged dataset or attribute) is bad input naming the file.
+template <class F>
+auto reading(const std::string& path, F&& read) {
   try {
-    file = h5::File::open_read(path);
-  } catch (const std::exception& e) {
-    throw InputError({path, 0, 0}, "", e.what());
+    return read();
+  } catch (const IoError& e) {
+    throw InputError({path, 0, 0}, "", fmt::format("not a readable pfsim partial file: {}", e.what()));
   }
+}
+
+PartialInfo read_info(const std::string& path) {
+  auto file = h5::File::open_read(path);
   const hid_t root = file.id();
   if (!h5::has_attr(root, format::kFormatAttr) || h5::read_string_attr(root, format::kFormatAttr) != format::kPartial)
     throw InputError({path, 0, 0}, "", "not a pfsim partial results file (made by `pfsim run --shard k/N`)");
@@ -75,7 +82,27 @@ PartialInfo read_partial_info(const std::string& path) {
   p.first_path = static_cast<std::uint64_t>(h5::read_int_attr(root, "first_path"));
   p.paths = static_cast<std::uint64_t>(h5::read_int_attr(root, "paths"));
   if (h5::has_attr(root, "build")) p.build = h5::read_string_attr(root, "build");
+  const auto total = h5::read_int_attr(root, "total_paths"), first = h5::read_int_attr(root, "first_path"),
+             count = h5::read_int_attr(root, "paths");
+  if (total < 1 || first < 0 || count < 1 || first > total || count > total - first)
+    throw InputError({path, 0, 0}, "", fmt::format("holds paths {} to {} of a run of {}: impossible (damaged file?)", first,
+                                                   first + count - 1, total));
   return p;
+}
+
+// Every value of a partial file's sample is finite: pfsim stops a run at
+// the first value that is not.
+template <class Values>
+void require_finite(const std::string& path, const Values& values, const char* dataset) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!std::isfinite(values[i]))
+      throw InputError({path, 0, 0}, "", fmt::format("'{}' holds a value that is not finite ({}): damaged file", dataset,
+                                                     static_cast<double>(values[i])));
+}
+}  // namespace
+
+PartialInfo read_partial_info(const std::string& path) {
+  return reading(path, [&] { return read_info(path); });
 }
 
 PathSample read_partial_sample(const std::string& path) {
@@ -84,14 +111,18 @@ PathSample read_partial_sample(const std::string& path) {
 }
 
 PathSample read_partial_range(const std::string& path, std::uint64_t first, std::uint64_t count) {
+  return reading(path, [&] {
   auto file = h5::File::open_read(path);
   const hid_t root = file.id();
   const auto info = read_partial_info(path);
   if (first < info.first_path || first + count > info.first_path + info.paths)
     throw InputError({path, 0, 0}, "", fmt::format("holds paths {}-{}, not {}-{}", info.first_path,
                                                    info.first_path + info.paths - 1, first, first + count - 1));
-  const auto metrics = static_cast<std::size_t>(h5::read_int_attr(root, "year_metrics"));
-  const auto years = static_cast<int>(h5::read_int_attr(root, "years"));
+  const auto metrics_attr = h5::read_int_attr(root, "year_metrics"), years_attr = h5::read_int_attr(root, "years");
+  if (metrics_attr < 1 || metrics_attr > 100000 || years_attr < 1 || years_attr > 1000)
+    throw InputError({path, 0, 0}, "", fmt::format("{} metrics of {} years: impossible (damaged file?)", metrics_attr, years_attr));
+  const auto metrics = static_cast<std::size_t>(metrics_attr);
+  const auto years = static_cast<int>(years_attr);
   const auto sdims = h5::dims_of(root, format::kPartialScalars);
   const auto ydims = h5::dims_of(root, format::kPartialYearValues);
   if (sdims.size() != 2 || ydims.size() != 2 || ydims[0] != metrics * static_cast<std::size_t>(years) ||
@@ -101,7 +132,10 @@ PathSample read_partial_range(const std::string& path, std::uint64_t first, std:
   const hsize_t c0 = first - info.first_path;
   h5::read_columns(root, format::kPartialYearValues, false, c0, count, s.year_buffer().data());
   h5::read_columns(root, format::kPartialScalars, true, c0, count, s.scalar_buffer().data());
+  require_finite(path, s.year_buffer(), format::kPartialYearValues);
+  require_finite(path, s.scalar_buffer(), format::kPartialScalars);
   return s;
+  });
 }
 
 std::vector<PartialInfo> check_partials(std::vector<std::pair<std::string, PartialInfo>> parts,

@@ -18,7 +18,8 @@ namespace {
 std::size_t prob_index(const std::vector<double>& probs, double p, const std::string& file) {
   for (std::size_t i = 0; i < probs.size(); ++i)
     if (std::abs(probs[i] - p) < 1e-12) return i;
-  throw std::runtime_error(fmt::format("{}: the run has no {:.0f}% quantile (set run.quantiles)", file, p * 100));
+  (void)file;
+  throw IoError(fmt::format("the run has no {:.0f}% quantile (set run.quantiles)", p * 100));
 }
 
 struct Scale {
@@ -37,7 +38,31 @@ std::string pct(double p) { return fmt::format("{:5.1f}%", 100 * p); }
 
 }  // namespace
 
+namespace {
+void print_checked(const std::string& path, const SummaryYears& wanted, std::ostream& out);
+}  // namespace
+
 void print_summary(const std::string& path, const SummaryYears& wanted, std::ostream& out) {
+  // A file that pfsim did not write whole (or that was edited) is bad
+  // input: every dataset read is checked for presence, type and shape.
+  std::ostringstream text;
+  try {
+    print_checked(path, wanted, text);
+  } catch (const IoError& e) {
+    throw InputError({path, 0, 0}, "", fmt::format("not a readable pfsim results file: {}", e.what()));
+  }
+  out << text.str();
+}
+
+namespace {
+// Throws IoError unless `v` has `n` values.
+template <class T>
+const std::vector<T>& sized(const std::vector<T>& v, std::size_t n, const std::string& name) {
+  if (v.size() != n) throw IoError(fmt::format("'{}' has {} values; expected {}", name, v.size(), n));
+  return v;
+}
+
+void print_checked(const std::string& path, const SummaryYears& wanted, std::ostream& out) {
   auto file = h5::File::open_read(path);
   const hid_t root = file.id();
   if (!h5::has_attr(root, format::kFormatAttr) || h5::read_string_attr(root, format::kFormatAttr) != format::kResults)
@@ -46,6 +71,10 @@ void print_summary(const std::string& path, const SummaryYears& wanted, std::ost
   if (version != format::kResultsVersion)
     throw InputError({path, 0, 0}, "", fmt::format("results format version {} is not supported (this pfsim reads {})", version, format::kResultsVersion));
   const auto years = h5::read_ints(root, format::kYears);
+  if (years.empty()) throw IoError(fmt::format("'{}' is empty", format::kYears));
+  for (std::size_t t = 1; t < years.size(); ++t)
+    if (years[t] != years[t - 1] + 1) throw IoError(fmt::format("'{}' are not consecutive years", format::kYears));
+  const std::size_t ny = years.size();
   const auto n_paths = h5::read_int_attr(root, "n_paths");
   const auto currency = h5::read_string_attr(root, "currency");
   out << fmt::format("pfsim results: {}  ({} paths, seed {}, {}-{})\n", h5::read_string_attr(root, "name"), n_paths,
@@ -62,18 +91,23 @@ void print_summary(const std::string& path, const SummaryYears& wanted, std::ost
   cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
 
   auto metrics = h5::open_group(root, format::kMetrics);
-  auto read_q = [&](const std::string& name, std::vector<double>& probs, std::vector<hsize_t>& dims) {
+  // Quantiles [probability, year] with the probabilities as an attribute.
+  auto read_q = [&](const std::string& name, std::vector<double>& probs) {
     auto g = h5::open_group(metrics, name);
     probs = h5::read_doubles_attr(g, "probabilities");
-    return h5::read_doubles(g, "quantiles", &dims);
+    std::vector<hsize_t> dims;
+    auto q = h5::read_doubles(g, "quantiles", &dims);
+    if (dims != std::vector<hsize_t>{probs.size(), ny})
+      throw IoError(fmt::format("'{}/{}/quantiles' does not have the shape ({} probabilities, {} years)", format::kMetrics,
+                                name, probs.size(), ny));
+    return q;
   };
   std::vector<double> probs;
-  std::vector<hsize_t> dims;
-  const auto bal = read_q("fund_balance_real", probs, dims);
-  const auto ny = static_cast<std::size_t>(dims[1]);
+  const auto bal = read_q("fund_balance_real", probs);
   const auto i5 = prob_index(probs, 0.05, path), i50 = prob_index(probs, 0.5, path), i95 = prob_index(probs, 0.95, path);
   std::vector<double> probs2;
-  const auto months = read_q("months_covered", probs2, dims);
+  const auto months = read_q("months_covered", probs2);
+  if (probs2 != probs) throw IoError("'months_covered' has other quantile probabilities than 'fund_balance_real'");
   double mag = 0;
   for (auto c : cols) mag = std::max(mag, std::abs(bal[i50 * ny + c]));
   const auto sc = money_scale(mag, currency);
@@ -87,9 +121,9 @@ void print_summary(const std::string& path, const SummaryYears& wanted, std::ost
                        months[i50 * ny + c], months[i5 * ny + c], months[i95 * ny + c]);
 
   auto risk = h5::open_group(root, format::kRisk);
-  const auto dep = h5::read_doubles(risk, "depletion_probability");
-  const auto lo = h5::read_doubles(risk, "depletion_probability_lower");
-  const auto hi = h5::read_doubles(risk, "depletion_probability_upper");
+  const auto dep = sized(h5::read_doubles(risk, "depletion_probability"), ny, "depletion_probability");
+  const auto lo = sized(h5::read_doubles(risk, "depletion_probability_lower"), ny, "depletion_probability_lower");
+  const auto hi = sized(h5::read_doubles(risk, "depletion_probability_upper"), ny, "depletion_probability_upper");
   const double conf = h5::has_attr(root, "confidence") ? h5::read_double_attr(root, "confidence") : 0.95;
   out << fmt::format("\nProbability of depletion at or before ({:g}% Wilson interval)\n", 100 * conf);
   std::vector<int> dep_years = wanted.depletion;
@@ -107,9 +141,10 @@ void print_summary(const std::string& path, const SummaryYears& wanted, std::ost
   const char* names[] = {"preservation_probability", "beats_wage_probability", "beats_crediting_probability"};
   std::vector<std::vector<double>> p(3), pl(3), pu(3);
   for (int k = 0; k < 3; ++k) {
-    p[static_cast<std::size_t>(k)] = h5::read_doubles(risk, names[k]);
-    pl[static_cast<std::size_t>(k)] = h5::read_doubles(risk, std::string(names[k]) + "_lower");
-    pu[static_cast<std::size_t>(k)] = h5::read_doubles(risk, std::string(names[k]) + "_upper");
+    const std::string name = names[k];
+    p[static_cast<std::size_t>(k)] = sized(h5::read_doubles(risk, name), horizons.size(), name);
+    pl[static_cast<std::size_t>(k)] = sized(h5::read_doubles(risk, name + "_lower"), horizons.size(), name + "_lower");
+    pu[static_cast<std::size_t>(k)] = sized(h5::read_doubles(risk, name + "_upper"), horizons.size(), name + "_upper");
   }
   for (std::size_t h = 0; h < horizons.size(); ++h) {
     out << fmt::format("  {:>4}", horizons[h]);
@@ -119,12 +154,13 @@ void print_summary(const std::string& path, const SummaryYears& wanted, std::ost
   }
 
   const auto levels = h5::read_doubles(risk, "levels");
-  const auto tv = h5::read_doubles(risk, "terminal_real_shadow_balance_var");
-  const auto te = h5::read_doubles(risk, "terminal_real_shadow_balance_es");
-  const auto tse = h5::read_doubles(risk, "terminal_real_shadow_balance_es_se");
-  const auto av = h5::read_doubles(risk, "actuarial_balance_var");
-  const auto ae = h5::read_doubles(risk, "actuarial_balance_es");
-  const auto ase = h5::read_doubles(risk, "actuarial_balance_es_se");
+  const auto nl = levels.size();
+  const auto tv = sized(h5::read_doubles(risk, "terminal_real_shadow_balance_var"), nl, "terminal_real_shadow_balance_var");
+  const auto te = sized(h5::read_doubles(risk, "terminal_real_shadow_balance_es"), nl, "terminal_real_shadow_balance_es");
+  const auto tse = sized(h5::read_doubles(risk, "terminal_real_shadow_balance_es_se"), nl, "terminal_real_shadow_balance_es_se");
+  const auto av = sized(h5::read_doubles(risk, "actuarial_balance_var"), nl, "actuarial_balance_var");
+  const auto ae = sized(h5::read_doubles(risk, "actuarial_balance_es"), nl, "actuarial_balance_es");
+  const auto ase = sized(h5::read_doubles(risk, "actuarial_balance_es_se"), nl, "actuarial_balance_es_se");
   double tmag = 0;
   for (double v : tv) tmag = std::max(tmag, std::abs(v));
   const auto ts = money_scale(tmag, currency);
@@ -145,12 +181,14 @@ void print_summary(const std::string& path, const SummaryYears& wanted, std::ost
     while (std::getline(in, line)) scenario_names.push_back(line);
   }
   const auto cyears = h5::read_ints(cmp, "depletion_years");
-  const auto cp = h5::read_doubles(cmp, "depletion_probability");
-  const auto cd = h5::read_doubles(cmp, "depletion_difference");
-  const auto cse = h5::read_doubles(cmp, "depletion_difference_se");
-  const auto cse_ind = h5::read_doubles(cmp, "depletion_difference_se_independent");
-  const auto med = h5::read_doubles(cmp, "median_terminal_real_balance");
-  const auto es = h5::read_doubles(cmp, "expected_shortfall_terminal_real_shadow_balance");
+  const auto ns = scenario_names.size(), cells = ns * cyears.size();
+  const auto cp = sized(h5::read_doubles(cmp, "depletion_probability"), cells, "depletion_probability");
+  const auto cd = sized(h5::read_doubles(cmp, "depletion_difference"), cells, "depletion_difference");
+  const auto cse = sized(h5::read_doubles(cmp, "depletion_difference_se"), cells, "depletion_difference_se");
+  const auto cse_ind = sized(h5::read_doubles(cmp, "depletion_difference_se_independent"), cells, "depletion_difference_se_independent");
+  const auto med = sized(h5::read_doubles(cmp, "median_terminal_real_balance"), ns, "median_terminal_real_balance");
+  const auto es = sized(h5::read_doubles(cmp, "expected_shortfall_terminal_real_shadow_balance"), ns,
+                        "expected_shortfall_terminal_real_shadow_balance");
   const auto reference = h5::read_string_attr(h5::open_group(root, format::kScenarios), "reference");
   double mmag = 0;
   for (double v : med) mmag = std::max(mmag, std::abs(v));
@@ -176,4 +214,6 @@ void print_summary(const std::string& path, const SummaryYears& wanted, std::ost
   }
 }
 
-}  // scenario_namespace pfsim
+}  // namespace
+
+}  // namespace pfsim

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "io/output_file.h"
 #include "io/partial.h"
 #include "io/results_writer.h"
 #include "io/summary.h"
@@ -32,22 +33,38 @@ EngineOptions engine_options(const RunRequest& r, const RunConfig& cfg, const st
 }
 }  // namespace
 
+void check_threads(std::int64_t threads) {
+  if (threads < 0 || threads > kMaxThreads)
+    throw InputError(fmt::format("--threads {}: out of range; allowed: 0 (all cores) <= threads <= {}", threads, kMaxThreads));
+}
+
 RunConfig load_request(const RunRequest& r) {
   auto overrides = r.overrides;
   if (r.paths && (*r.paths < 1 || *r.paths > 1'000'000'000))
     throw InputError(fmt::format("--paths {}: out of range; allowed: 1 <= paths <= 1000000000", *r.paths));
   if (r.paths) overrides.push_back(fmt::format("run.paths={}", *r.paths));
   if (r.seed) {
-    if (*r.seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    if (*r.seed < 0)
       throw InputError(fmt::format("--seed {}: out of range; allowed: 0 <= seed <= {}", *r.seed,
                                    std::numeric_limits<std::int64_t>::max()));
     overrides.push_back(fmt::format("run.seed={}", *r.seed));
   }
+  if (r.block_size && (*r.block_size < 1 || *r.block_size > 1'000'000))
+    throw InputError(fmt::format("--block-size {}: out of range; allowed: 1 <= block size <= 1000000", *r.block_size));
+  check_threads(r.threads);
+  if (r.output_given && r.output.empty()) throw InputError("--output '': the output file name is empty");
   auto cfg = load_config(r.config, overrides);
   cfg.overrides = overrides;
-  if (r.block_size) cfg.run.block_size = std::max<std::uint64_t>(1, *r.block_size);
+  if (r.block_size) cfg.run.block_size = static_cast<std::uint64_t>(*r.block_size);
   apply_memory_options(r.memory_limit, r.spill_dir, cfg.run);
   return cfg;
+}
+
+void check_output(const RunRequest& r, const RunConfig& cfg, const std::string& output, const std::vector<std::string>& inputs) {
+  auto all = cfg.inputs;
+  all.insert(all.end(), inputs.begin(), inputs.end());
+  const std::string what = !r.output.empty() ? "--output" : output == cfg.run.output_file ? "output.file" : "run.name: results file";
+  check_output_file(output, all, what);
 }
 
 std::string output_path(const RunRequest& r, const RunConfig& cfg, const std::string& suffix) {
@@ -138,6 +155,7 @@ int run_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostream
     plan.count = range.count;
   }
   const std::string output = output_path(r, cfg);
+  check_output(r, cfg, output);
 
   const auto t_model = std::chrono::steady_clock::now();
   const PensionModel model(cfg.model);
@@ -184,6 +202,7 @@ int run_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostream
 }
 
 int merge_command(const MergeRequest& m, const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
+  check_threads(m.threads);
   std::vector<std::pair<std::string, PartialInfo>> infos;
   for (const auto& p : m.parts) infos.emplace_back(p, read_partial_info(p));
   std::vector<std::string> files;
@@ -199,6 +218,9 @@ int merge_command(const MergeRequest& m, const std::atomic<bool>* stop, std::ost
   cfg.run.seed = ref.seed;
   cfg.run.seed_is_default = false;
   apply_memory_options(m.memory_limit, m.spill_dir, cfg.run);
+  auto inputs = cfg.inputs;
+  inputs.insert(inputs.end(), m.parts.begin(), m.parts.end());
+  check_output_file(m.output, inputs, "--output");
   const PensionModel model(cfg.model);
   const std::uint64_t bytes = sample_bytes(model, ref.total_paths);
   const auto storage = resolve_storage(cfg.run, m.output, bytes);
@@ -224,6 +246,7 @@ int seek_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostrea
   const RunConfig cfg = load_request(r);
   if (!cfg.goal_seek.enabled) throw InputError({r.config, 0, 0}, "goal_seek", "the config has no [goal_seek] table");
   const std::string output = output_path(r, cfg, "_goal_seek");
+  check_output(r, cfg, output);
   EngineOptions eo = engine_options(r, cfg, stop);
   eo.progress = false;  // each evaluation prints one line instead (run_goal_seek)
   const auto res = run_goal_seek(cfg, eo, output, r.quiet);

@@ -18,15 +18,21 @@
 
 namespace pfsim {
 
-// The options of `pfsim run`, `pfsim seek` and `pfsim-mpi run`.
+// The largest worker thread count (--threads): TBB's arenas take up to
+// 65536; more than a few times a machine's cores only adds overhead.
+inline constexpr int kMaxThreads = 4096;
+
+// The options of `pfsim run`, `pfsim seek` and `pfsim-mpi run`. Numbers
+// are signed so that a negative value is reported as given.
 struct RunRequest {
   std::string config;
   std::vector<std::string> overrides;  // --set key=value, in order
-  std::optional<std::uint64_t> paths;
-  std::optional<std::uint64_t> seed;
-  std::optional<std::uint64_t> block_size;
+  std::optional<std::int64_t> paths;
+  std::optional<std::int64_t> seed;
+  std::optional<std::int64_t> block_size;
   int threads = 0;                     // 0: all cores
   std::string output;
+  bool output_given = false;           // -o was given (an empty -o is an error, not "no -o")
   bool quiet = false;
   bool no_summary = false;
   std::string shard;                   // "k/N": shard k (1-based) of N
@@ -41,8 +47,17 @@ struct RunRequest {
 // any bad value, before anything is simulated.
 RunConfig load_request(const RunRequest& request);
 
+// Throws InputError unless 0 <= threads <= kMaxThreads.
+void check_threads(std::int64_t threads);
+
 // The results file: -o, else output.file, else results/<run.name>.h5.
 std::string output_path(const RunRequest& request, const RunConfig& cfg, const std::string& suffix = "");
+
+// Checks the request's output before anything is simulated
+// (io/output_file.h): where it was given is named in errors. `inputs` are
+// files it must not be besides the config's.
+void check_output(const RunRequest& request, const RunConfig& cfg, const std::string& output,
+                  const std::vector<std::string>& inputs = {});
 
 // The path range of shard "k/N" (1 <= k <= N <= total): [floor((k-1) total / N), floor(k total / N)).
 struct PathRange {

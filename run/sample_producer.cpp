@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
@@ -25,6 +26,33 @@ struct Worker {
   std::array<PathRecord, kLanes> recs;
   bool ready = false;
 };
+
+// A path whose figures are not finite, or beyond what the sample's float32
+// year values hold, stops the run: it names the path, the year and the
+// variable (a bad input, such as a population cell of 1e300, shows here
+// first).
+void require_finite(const PensionModel& model, std::uint64_t path, const PathRecord& rec) {
+  constexpr double kFloatMax = 3.4028234663852886e38;
+  const auto years = static_cast<std::size_t>(rec.years);
+  const std::size_t metrics = years ? rec.year_values.size() / years : 0;
+  for (std::size_t i = 0; i < rec.year_values.size(); ++i) {
+    const double v = rec.year_values[i];
+    if (std::isfinite(v) && std::abs(v) <= kFloatMax) continue;
+    // The earliest year, and in it the first metric, that went wrong.
+    for (std::size_t t = 0; t < years; ++t)
+      for (std::size_t m = 0; m < metrics; ++m) {
+        const double x = rec.year_values[m * years + t];
+        if (std::isfinite(x) && std::abs(x) <= kFloatMax) continue;
+        throw SimulationError(path, model.params().start_year + static_cast<int>(t),
+                              fmt::format("'{}' is {} (not a finite number a results file can hold); "
+                                          "check the inputs that feed it", model.year_metrics()[m].name, x));
+      }
+  }
+  for (std::size_t s = 0; s < rec.scalars.size(); ++s)
+    if (!std::isfinite(rec.scalars[s]))
+      throw SimulationError(path, model.params().end_year,
+                            fmt::format("'{}' is {}; check the inputs that feed it", model.scalar_metrics()[s].name, rec.scalars[s]));
+}
 }  // namespace
 
 PathSample simulate_paths(const PensionModel& model, std::uint64_t seed, std::uint64_t first_path,
@@ -51,7 +79,9 @@ void simulate_paths_into(const PensionModel& model, std::uint64_t seed, PathSamp
       std::array<std::uint64_t, kLanes> ids;
       for (int l = 0; l < kLanes; ++l) ids[l] = std::min<std::uint64_t>(p0 + static_cast<std::uint64_t>(l), hi - 1);
       model.simulate(seed, ids, false, w.ws, w.recs);
-      sample.store_records(p0, static_cast<std::size_t>(std::min<std::uint64_t>(kLanes, hi - p0)), w.recs.data());
+      const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kLanes, hi - p0));
+      for (std::size_t l = 0; l < count; ++l) require_finite(model, p0 + l, w.recs[l]);
+      sample.store_records(p0, count, w.recs.data());
     }
   });
 }
