@@ -30,6 +30,8 @@ SeekResult seek(const std::function<double(double)>& f, double lower, double upp
   r.holds_above = holds(fb);
   while (b - a > tolerance) {
     const double m = 0.5 * (a + b);
+    // Doubles cannot split the bracket further: it is as narrow as it gets.
+    if (!(m > a && m < b)) break;
     const double fm = eval(m);
     if (fm < std::min(fa, fb) || fm > std::max(fa, fb))
       throw UnreachableGoal(fmt::format("the statistic is not monotone in the lever over [{:.6g}, {:.6g}]: {:.6g} at {:.6g}, "

@@ -96,7 +96,11 @@ inline Lane lane_exp(Lane x) {
   if constexpr (kLanes == 8) {
     Lane table;
     for (int l = 0; l < 8; ++l) table[l] = kTable[l];
+#if defined(__clang__)
+    for (int l = 0; l < 8; ++l) t[l] = table[j[l] & 7];  // clang has no run-time-index __builtin_shuffle
+#else
     t = __builtin_shuffle(table, j);  // one permute instruction
+#endif
   } else {
     for (int l = 0; l < kLanes; ++l) t[l] = kTable[j[l]];
   }

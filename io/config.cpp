@@ -22,6 +22,11 @@ namespace fs = std::filesystem;
 namespace {
 
 toml::table parse_file(const std::string& path) {
+  // A directory, FIFO or device would read as nothing, block or never end.
+  std::error_code ec;
+  const auto st = fs::status(path, ec);
+  if (fs::exists(st) && !fs::is_regular_file(st))
+    throw InputError({path, 0, 0}, "", fs::is_directory(st) ? "is a directory, not a config file" : "is not a regular file");
   std::ifstream probe(path);
   if (!probe) throw InputError({path, 0, 0}, "", "cannot open the config file");
   try {

@@ -67,6 +67,7 @@ void read_scheme(ConfigTable& top, ModelParams& m) {
 
   auto cal = *s.table("calibration", true);
   p.calib_contributors = cal.number("contributors", Range::above(0));
+  p.calib_contributors_origin = cal.where("contributors");
   p.calib_pensioners = cal.number("pensioners", Range::above(0));
   p.calib_average_pension = cal.number("average_pension", Range::above(0));
 

@@ -1,5 +1,6 @@
 #include "io/config_study.h"
 
+#include <cmath>
 #include <set>
 #include <sstream>
 
@@ -94,7 +95,18 @@ void read_studies(ConfigTable& top, RunConfig& cfg) {
     if (range.size() != 2 || !(range[0] < range[1])) gs->fail("range", "expected [lower, upper] with lower < upper");
     g.lower = range[0];
     g.upper = range[1];
+    // The finest tolerance bisection can honour: a trillionth of the range
+    // (40 halvings, each a whole simulation) and well above the spacing of
+    // doubles at the range's ends, where the midpoint stops moving.
+    const double finest = std::max((g.upper - g.lower) * 1e-12,
+                                   64 * std::max(std::nextafter(std::abs(g.lower), HUGE_VAL) - std::abs(g.lower),
+                                                 std::nextafter(std::abs(g.upper), HUGE_VAL) - std::abs(g.upper)));
+    if (!std::isfinite(g.upper - g.lower)) gs->fail("range", "the range's width must be a finite number");
     g.tolerance = gs->number("tolerance", Range::above(0), (g.upper - g.lower) * 1e-3);
+    if (g.tolerance < finest)
+      gs->fail("tolerance", fmt::format("{:g} is finer than bisection can resolve over [{:g}, {:g}]; allowed: tolerance >= {:.3g} "
+                                        "(a trillionth of the range, and 64 spacings of doubles at its ends)",
+                                        g.tolerance, g.lower, g.upper, finest));
     g.rebalance = gs->string("rebalance", {}, "");
     auto target = gs->table("target", true);
     g.metric = target->string("metric");

@@ -347,8 +347,24 @@ std::vector<float> read_floats(hid_t parent, const std::string& name, std::vecto
 
 bool has_attr(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
 
-std::string read_string_attr(hid_t obj, const std::string& name) {
+namespace {
+// An attribute of one value (a scalar, or an array of one) of `type_class`:
+// reading anything larger into one value would overrun it.
+Handle open_single_attr(hid_t obj, const std::string& name, H5T_class_t type_class, const char* what) {
   Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), name), H5Aclose);
+  Handle sp(check(H5Aget_space(a), name), H5Sclose);
+  Handle type(check(H5Aget_type(a), name), H5Tclose);
+  const auto points = H5Sget_simple_extent_npoints(sp);
+  const auto cls = H5Tget_class(type);
+  const bool number = type_class != H5T_STRING && (cls == H5T_INTEGER || cls == H5T_FLOAT);
+  if (points != 1 || (cls != type_class && !number))
+    throw IoError(fmt::format("attribute '{}' is not {} ({} values of another type)", name, what, points));
+  return a;
+}
+}  // namespace
+
+std::string read_string_attr(hid_t obj, const std::string& name) {
+  Handle a = open_single_attr(obj, name, H5T_STRING, "one string");
   Handle type(check(H5Aget_type(a), name), H5Tclose);
   if (H5Tis_variable_str(type) > 0) {
     char* buf = nullptr;
@@ -367,14 +383,14 @@ std::string read_string_attr(hid_t obj, const std::string& name) {
 }
 
 double read_double_attr(hid_t obj, const std::string& name) {
-  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), name), H5Aclose);
+  Handle a = open_single_attr(obj, name, H5T_FLOAT, "one number");
   double v = 0;
   check(H5Aread(a, H5T_NATIVE_DOUBLE, &v), name);
   return v;
 }
 
 std::int64_t read_int_attr(hid_t obj, const std::string& name) {
-  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), name), H5Aclose);
+  Handle a = open_single_attr(obj, name, H5T_INTEGER, "one whole number");
   std::int64_t v = 0;
   check(H5Aread(a, H5T_NATIVE_INT64, &v), name);
   return v;

@@ -25,6 +25,16 @@ void check_output_paths(const RunConfig& cfg, const PensionModel& model) {
       throw InputError({cfg.source, 0, 0}, "output.paths",
                        fmt::format("'{}' is not a year metric; did you mean '{}'? (see docs/results-format.md)", name,
                                    nearest_key(name, names)));
+  // The text attributes of a file's root (the resolved config, the
+  // overrides, names) share one HDF5 object header of at most 64 KiB.
+  std::size_t text = cfg.resolved.size() + cfg.source.size() + cfg.run.name.size() + cfg.run.currency.size();
+  for (const auto& o : cfg.overrides) text += o.size() + 1;
+  for (const auto& sc : cfg.scenarios) text += sc.name.size() + 1;
+  if (text > kMaxRecordedText)
+    throw InputError({cfg.source, 0, 0}, "",
+                     fmt::format("the config as resolved (includes and --set applied) comes to {} bytes of text; a results "
+                                 "file records it in HDF5 attributes that hold at most {} bytes: move long series into "
+                                 "CSV data files", text, kMaxRecordedText));
 }
 
 namespace {

@@ -33,7 +33,13 @@ void write_results(const std::string& path, const RunConfig& cfg, const PensionM
                    const PathSample& sample, const RunSummary& summary, int threads,
                    const std::function<void(hid_t)>& extra = {});
 
-// output.paths must name year metrics of the model: InputError otherwise.
+// The most text (the resolved config, its source, overrides and names) a
+// results or partial file records in its root's attributes.
+inline constexpr std::size_t kMaxRecordedText = 60000;
+
+// What a results file will need, checked before simulating: output.paths
+// names year metrics of the model, and the config's text fits the file's
+// attributes (kMaxRecordedText). InputError otherwise.
 void check_output_paths(const RunConfig& cfg, const PensionModel& model);
 
 // /metrics, /scalars, /risk, /calibration and /paths of one run, into group g.

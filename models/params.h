@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "core/time_path.h"
 #include "models/scheme/retirement_schedule.h"
 
@@ -83,6 +84,7 @@ struct SchemeParams {
   double compliance = 1;                // lambda
   double contribution_density = 1;      // d: contributors = members x d
   double calib_contributors = 0;        // at 1 January y0
+  SourceLocation calib_contributors_origin;  // where the config sets it, for errors
   double calib_pensioners = 0;
   double calib_average_pension = 0;     // per year, in payment during y0-1
   int member_zero_below = 16;

@@ -158,6 +158,7 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
   const int t = g.year - cfg.model.start_year;
   std::size_t metric = 0;
   auto evaluate = [&](double lever) -> Eval {
+    if (options.stop && options.stop->load()) throw Interrupted();
     if (auto it = cache.find(lever); it != cache.end()) return it->second;
     auto v = load_variant(cfg.source, cfg.overrides, {g.at(lever)});
     const PensionModel model(v.model);

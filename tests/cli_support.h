@@ -113,11 +113,15 @@ struct Outcome {
   std::string err;
 };
 
-// Runs `pfsim ARGS` (ARGS already quoted), capturing stdout and stderr.
-inline Outcome run_pfsim(const std::string& args, const fs::path& dir, const std::string& tag) {
+// Runs `pfsim ARGS` (ARGS already quoted), capturing stdout and stderr;
+// with a shell prefix (limits, ignored signals), as `sh -c 'PREFIX; exec pfsim ARGS'`.
+inline Outcome run_pfsim(const std::string& args, const fs::path& dir, const std::string& tag,
+                         const std::string& shell_prefix = "") {
   const fs::path out = dir / (tag + ".stdout");
   const fs::path err = dir / (tag + ".stderr");
-  const std::string cmd = quote(kBinary) + " " + args + " >" + quote(out.string()) + " 2>" + quote(err.string());
+  const std::string pfsim = quote(kBinary) + " " + args;
+  const std::string cmd = (shell_prefix.empty() ? pfsim : "sh -c " + quote(shell_prefix + "; exec " + pfsim)) + " >" +
+                          quote(out.string()) + " 2>" + quote(err.string());
   const int rc = std::system(cmd.c_str());
   Outcome o;
   if (rc != -1 && WIFEXITED(rc)) o.status = WEXITSTATUS(rc);

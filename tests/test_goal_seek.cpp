@@ -52,3 +52,19 @@ TEST_CASE("at_most targets find the lowest lever that keeps a decreasing statist
   CHECK(r.holds_above);
   CHECK(r.lever == Approx(std::log(20.0) / 3).margin(1e-9));
 }
+
+TEST_CASE("bisection stops where doubles cannot split the bracket, whatever the tolerance") {
+  // A step at 0.2 between levers 0.1 and 0.3: with a tolerance no double
+  // bracket can reach, the loop once ran for ever at one lever value. It
+  // stops when the midpoint no longer moves: about 55 halvings.
+  int calls = 0;
+  auto f = [&](double x) {
+    ++calls;
+    return x < 0.2 ? 1.0 : 0.0;
+  };
+  const auto r = seek(f, 0.1, 0.3, 0.5, true, 1e-300);
+  CHECK(r.holds_above);
+  CHECK(calls < 70);
+  CHECK(std::nextafter(r.lever, 0.0) < 0.2);
+  CHECK(r.lever >= 0.2);
+}

@@ -117,7 +117,7 @@ SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demo
   while (members_at(hi) < target_members && hi < 1e6) hi *= 2;
   if (target_members <= 0) hi = 0;  // no members (pensioners only: a closed scheme)
   if (members_at(hi) < target_members)
-    throw InputError({}, "scheme.calibration.contributors",
+    throw InputError(p_.calib_contributors_origin, "scheme.calibration.contributors",
                      fmt::format("{:.6g} contributors cannot be reached: with every cohort of working age a member, "
                                  "the base population gives {:.6g} (check contribution_density and the members' profile)",
                                  p_.calib_contributors, members_at(hi) * p_.contribution_density));
