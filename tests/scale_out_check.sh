@@ -61,6 +61,20 @@ if [ -n "$pfsim_mpi" ] && command -v mpirun >/dev/null; then
   $compare "$tmp/one.h5" "$tmp/mpi_spilled.h5" || fail "MPI run with a spilled sample differs"
   [ -z "$(ls -A "$tmp/spill")" ] || fail "a spill file was left in $tmp/spill"
   echo "mpi: 2 ranks bit-identical, in memory and spilled"
+  # pfsim's exit statuses (docs/config.md): bad input 2 on every rank before
+  # anything is simulated, a run whose figures are not finite 1, and no file.
+  expect_status() {  # STATUS NEEDLE ARGS...
+    local want=$1 needle=$2; shift 2
+    out=$(mpirun --allow-run-as-root --oversubscribe -np 2 "$pfsim_mpi" run "$config" --paths 20 -q "$@" 2>&1 >/dev/null); rc=$?
+    [ $rc -eq "$want" ] && grep -qF -- "$needle" <<<"$out" || fail "pfsim-mpi $*: status $rc (expected $want), $out"
+  }
+  expect_status 2 "--threads 65537: out of range" --threads 65537 -o "$tmp/mpi_bad.h5"
+  mkfifo "$tmp/mpi_fifo.h5"
+  expect_status 2 "is a FIFO; pfsim replaces only regular files" --threads 1 -o "$tmp/mpi_fifo.h5"
+  expect_status 1 "simulation stopped: path" --threads 1 --set scheme.average_wage=1e30 -o "$tmp/mpi_bad.h5"
+  [ ! -e "$tmp/mpi_bad.h5" ] && [ -p "$tmp/mpi_fifo.h5" ] || fail "pfsim-mpi left a results file or replaced the FIFO"
+  [ -z "$(ls "$tmp" | grep '\.tmp-')" ] || fail "pfsim-mpi left a temporary file in $tmp"
+  echo "mpi: exit statuses 2 (bad option, bad output) and 1 (not finite) as documented"
 else
   echo "mpi: pfsim-mpi or mpirun not available; skipped"
 fi

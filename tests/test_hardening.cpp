@@ -245,6 +245,18 @@ TEST_CASE("a full disk ends the write with the system's reason, status 1, no res
     CHECK(contains(o.err, "File too large"));
     require_no_results(output);
   }
+  SECTION("checkpoint chunk") {
+    const auto output = dir / "ck.h5";
+    const auto ck = dir / "ck";
+    const auto o = run_pfsim("run " + quote(kBaseline) + " --paths 2000 --quiet --checkpoint " + quote(ck.string()) + " -o " +
+                                 quote(output.string()),
+                             dir, "checkpoint", limit);
+    INFO("stderr:\n" << o.err);
+    CHECK(o.status == 1);
+    CHECK(contains(o.err, "File too large"));
+    require_no_results(output);
+    for (const auto& e : fs::directory_iterator(ck)) CHECK_FALSE(contains(e.path().filename().string(), ".tmp-"));
+  }
   SECTION("partial file of a shard") {
     const auto output = dir / "part.h5";
     const auto o = run_pfsim("run " + quote(kBaseline) + " --paths 2000 --quiet --shard 1/2 -o " + quote(output.string()), dir,
@@ -424,6 +436,14 @@ TEST_CASE("config files, includes and data files are checked where they are name
     CHECK(o.status == 2);
     CHECK(contains(o.err, "unknown key"));
     CHECK(o.err.size() < 1000);
+  }
+  SECTION("a calibration target out of reach is named at its line") {
+    const auto cfg = baseline_copy(dir, "calibration", replace_once(text, "contributors = 379.25e6", "contributors = 379.25e12"));
+    const auto o = run_pfsim("validate " + quote(cfg.string()), dir, "calibration");
+    INFO(o.err);
+    CHECK(o.status == 2);
+    CHECK(contains(o.err, cfg.string() + ":" + std::to_string(line_of(text, "contributors = 379.25e6")) + ":"));
+    CHECK(contains(o.err, "'scheme.calibration.contributors': 3.7925e+14 contributors cannot be reached"));
   }
   SECTION("a config that is a directory") {
     fs::create_directories(dir / "cfg.toml");
