@@ -11,6 +11,7 @@ struct MetricSpec {
   std::string name;
   std::string unit;
   std::string description;
+  bool may_be_infinite = false;  // +inf is a value ("never"); any other non-finite value stops a run
 };
 
 // One path's output: year metrics [metric][year] and per-path scalars.

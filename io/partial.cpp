@@ -85,17 +85,19 @@ PartialInfo read_info(const std::string& path) {
   const auto total = h5::read_int_attr(root, "total_paths"), first = h5::read_int_attr(root, "first_path"),
              count = h5::read_int_attr(root, "paths");
   if (total < 1 || first < 0 || count < 1 || first > total || count > total - first)
-    throw InputError({path, 0, 0}, "", fmt::format("holds paths {} to {} of a run of {}: impossible (damaged file?)", first,
-                                                   first + count - 1, total));
+    throw InputError({path, 0, 0}, "", fmt::format("first_path {}, paths {} of a run of total_paths {}: impossible (damaged file?)",
+                                                   first, count, total));
+  if (h5::read_int_attr(root, "seed") < 0) throw InputError({path, 0, 0}, "", "a negative seed: impossible (damaged file?)");
   return p;
 }
 
-// Every value of a partial file's sample is finite: pfsim stops a run at
-// the first value that is not.
+// Every value of a partial file's sample is finite (scalars may be +inf,
+// the "never" of depletion_year): pfsim stops a run at the first value that
+// is not.
 template <class Values>
-void require_finite(const std::string& path, const Values& values, const char* dataset) {
+void require_finite(const std::string& path, const Values& values, const char* dataset, bool plus_infinity = false) {
   for (std::size_t i = 0; i < values.size(); ++i)
-    if (!std::isfinite(values[i]))
+    if (!std::isfinite(values[i]) && !(plus_infinity && values[i] > 0 && std::isinf(values[i])))
       throw InputError({path, 0, 0}, "", fmt::format("'{}' holds a value that is not finite ({}): damaged file", dataset,
                                                      static_cast<double>(values[i])));
 }
@@ -133,7 +135,7 @@ PathSample read_partial_range(const std::string& path, std::uint64_t first, std:
   h5::read_columns(root, format::kPartialYearValues, false, c0, count, s.year_buffer().data());
   h5::read_columns(root, format::kPartialScalars, true, c0, count, s.scalar_buffer().data());
   require_finite(path, s.year_buffer(), format::kPartialYearValues);
-  require_finite(path, s.scalar_buffer(), format::kPartialScalars);
+  require_finite(path, s.scalar_buffer(), format::kPartialScalars, true);
   return s;
   });
 }

@@ -23,8 +23,8 @@ std::size_t OutputRegistry::year(std::string name, std::string unit, std::string
   return add(year_, scalar_, {std::move(name), std::move(unit), std::move(description)});
 }
 
-std::size_t OutputRegistry::scalar(std::string name, std::string unit, std::string description) {
-  return add(scalar_, year_, {std::move(name), std::move(unit), std::move(description)});
+std::size_t OutputRegistry::scalar(std::string name, std::string unit, std::string description, bool may_be_infinite) {
+  return add(scalar_, year_, {std::move(name), std::move(unit), std::move(description), may_be_infinite});
 }
 
 std::size_t OutputRegistry::year_index(std::string_view name) const {

@@ -19,7 +19,9 @@ class OutputRegistry {
   // Registers a metric and returns its slot. Names are unique across the
   // model (std::logic_error for a second registration of a name).
   std::size_t year(std::string name, std::string unit, std::string description);
-  std::size_t scalar(std::string name, std::string unit, std::string description);
+  // may_be_infinite: +inf is one of the scalar's values (depletion_year:
+  // never); every other metric must stay finite on every path.
+  std::size_t scalar(std::string name, std::string unit, std::string description, bool may_be_infinite = false);
 
   const std::vector<MetricSpec>& year_metrics() const { return year_; }
   const std::vector<MetricSpec>& scalars() const { return scalar_; }

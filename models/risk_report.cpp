@@ -32,8 +32,13 @@ RiskReport build_risk_report(const PensionModel& model, const PathSample& sample
 
   // Depletion curve: a histogram of first-depletion years, cumulated.
   std::vector<std::uint64_t> first(static_cast<std::size_t>(model.years()), 0);
-  for (double y : column(model.scalar_metric("depletion_year")))
-    if (std::isfinite(y)) ++first[static_cast<std::size_t>(static_cast<int>(y) - start)];
+  for (double y : column(model.scalar_metric("depletion_year"))) {
+    if (!std::isfinite(y)) continue;  // +inf: never
+    const double t = y - start;
+    if (!(t >= 0 && t < static_cast<double>(first.size())))  // a run never makes one; a damaged file is refused before
+      throw std::out_of_range("build_risk_report: a depletion year outside the run's years");
+    ++first[static_cast<std::size_t>(t)];
+  }
   std::uint64_t cumulative = 0;
   for (std::size_t t = 0; t < first.size(); ++t) {
     cumulative += first[t];

@@ -236,6 +236,7 @@ int merge_command(const MergeRequest& m, const std::atomic<bool>* stop, std::ost
       const auto part = read_partial_range(f, lo, std::min(piece, info.first_path + info.paths - lo));
       if (part.shape() != model.shape())
         throw InputError({f, 0, 0}, "", "its metrics do not match this pfsim's model (made by another version?)");
+      check_read_sample(model, part, f);
       whole.add(part);
     }
   }

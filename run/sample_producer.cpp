@@ -49,7 +49,7 @@ void require_finite(const PensionModel& model, std::uint64_t path, const PathRec
       }
   }
   for (std::size_t s = 0; s < rec.scalars.size(); ++s)
-    if (!std::isfinite(rec.scalars[s]))
+    if (!std::isfinite(rec.scalars[s]) && !(rec.scalars[s] == HUGE_VAL && model.scalar_metrics()[s].may_be_infinite))
       throw SimulationError(path, model.params().end_year,
                             fmt::format("'{}' is {}; check the inputs that feed it", model.scalar_metrics()[s].name, rec.scalars[s]));
 }
@@ -167,6 +167,24 @@ PathSample simulate_sample(const PensionModel& model, std::uint64_t seed, std::u
 }
 }  // namespace
 
+void check_read_sample(const PensionModel& model, const PathSample& sample, const std::string& file) {
+  // The partial reader has checked finiteness; a year-valued scalar
+  // (depletion_year) must moreover be a year of the run or +inf.
+  const auto& specs = model.scalar_metrics();
+  const double first = model.params().start_year, last = model.params().end_year;
+  for (std::size_t s = 0; s < specs.size(); ++s) {
+    if (specs[s].unit != "year") continue;
+    const auto col = sample.scalar_column(s);
+    for (std::size_t i = 0; i < col.size(); ++i) {
+      const double y = col[i];
+      if ((y >= first && y <= last && y == std::floor(y)) || (std::isinf(y) && y > 0 && specs[s].may_be_infinite)) continue;
+      throw InputError({file, 0, 0}, "",
+                       fmt::format("'{}' of path {} is {}, not a year of the run ({}-{}){}: damaged file", specs[s].name,
+                                   sample.first_path() + i, y, first, last, specs[s].may_be_infinite ? " or +inf" : ""));
+    }
+  }
+}
+
 std::uint64_t checkpoint_chunk(std::uint64_t n) { return std::max<std::uint64_t>(256, (n + 49) / 50); }
 
 namespace {
@@ -197,6 +215,7 @@ PathSample simulate_with_checkpoints(const PensionModel& model, const RunConfig&
       const auto part = read_partial_sample(file);
       if (part.shape() != model.shape())
         throw InputError({file, 0, 0}, "", "chunk holds other metrics than this pfsim's model (made by another version?); remove the checkpoint directory");
+      check_read_sample(model, part, file);
       whole.add(part);
       resumed += len;
     } else {

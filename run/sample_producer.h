@@ -54,6 +54,12 @@ SampleStorage resolve_storage(const RunSettings& run, const std::string& output,
 // One line for the terminal: what the sample needs and where it goes.
 std::string describe_storage(const SampleStorage& storage, std::uint64_t bytes);
 
+// Checks the values of a sample read from a partial file or checkpoint
+// chunk `file` against the model beyond what the reader can: a year-valued
+// scalar is a year of the run (or +inf where that means "never"). Throws
+// InputError naming the file.
+void check_read_sample(const PensionModel& model, const PathSample& sample, const std::string& file);
+
 // Paths per checkpoint chunk for a run of n paths: about 2% of the run, at least 256.
 std::uint64_t checkpoint_chunk(std::uint64_t n);
 

@@ -16,7 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "io/config.h"
 #include "io/hdf5_file.h"
+#include "models/pension_model.h"
 #include "tests/cli_support.h"
 
 using namespace cli_support;
@@ -296,6 +298,31 @@ TEST_CASE("figures that are not finite stop the run naming path, year and variab
   CHECK(contains(p.err, "'male': 1e+300 is out of range; allowed: 0 <= x <= 1e+10"));
 }
 
+TEST_CASE("a path that never depletes (depletion_year = +inf) is a result, not an error, in runs, shards and merges",
+          "[cli][hardening]") {
+  const auto dir = scratch("hardening_never");
+  const std::string rich = " --set funds.basic.initial_balance=1e15";
+  const auto whole = run_baseline(dir, "whole", "--paths 40" + rich);
+  for (int k = 1; k <= 2; ++k) {
+    const auto o = run_pfsim("run " + quote(kBaseline) + " --paths 40 --quiet --shard " + std::to_string(k) + "/2" + rich +
+                                 " -o " + quote((dir / ("part" + std::to_string(k) + ".h5")).string()),
+                             dir, "shard" + std::to_string(k));
+    INFO(o.err);
+    REQUIRE(o.status == 0);
+  }
+  const auto merged = dir / "merged.h5";
+  const auto m = run_pfsim("merge " + quote((dir / "part1.h5").string()) + " " + quote((dir / "part2.h5").string()) +
+                               " --quiet -o " + quote(merged.string()),
+                           dir, "merge");
+  INFO(m.err);
+  REQUIRE(m.status == 0);
+  CHECK(differing_datasets(whole, merged).empty());
+  auto f = open_file(merged);
+  const auto p = h5::read_doubles(f, "risk/depletion_probability");
+  REQUIRE_FALSE(p.empty());
+  CHECK(p.back() == 0.0);
+}
+
 TEST_CASE("summary of a damaged results file is bad input naming the dataset, never a crash or garbage",
           "[cli][hdf5][hardening]") {
   const auto dir = scratch("hardening_summary");
@@ -346,6 +373,21 @@ TEST_CASE("merge refuses partial files of another format version, with impossibl
   const std::vector<Damage> damages{
       {"version", "partial format version 7 is not supported", [](hid_t f) { replace_int_attr(f, "format_version", 7); }},
       {"range", "impossible (damaged file?)", [](hid_t f) { replace_int_attr(f, "first_path", 1000); }},
+      {"depletion_year", "'depletion_year' of path 20 is 1000000000, not a year of the run (2024-2100) or +inf: damaged file",
+       [](hid_t f) {
+         // The risk report once indexed its depletion histogram by this value.
+         const auto cfg = pfsim::load_config(kBaseline);
+         const pfsim::PensionModel model(cfg.model);
+         const auto row = static_cast<hsize_t>(model.scalar_metric("depletion_year"));
+         h5::Handle ds(H5Dopen2(f, "scalars", H5P_DEFAULT), H5Dclose);
+         REQUIRE(ds.valid());
+         h5::Handle space(H5Dget_space(ds), H5Sclose);
+         const hsize_t start[2] = {row, 0}, count[2] = {1, 1};
+         REQUIRE(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr) >= 0);
+         h5::Handle mem(H5Screate_simple(2, count, nullptr), H5Sclose);
+         const double year = 1e9;
+         REQUIRE(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, &year) >= 0);
+       }},
       {"nan", "holds a value that is not finite", [](hid_t f) {
          h5::Handle ds(H5Dopen2(f, "scalars", H5P_DEFAULT), H5Dclose);
          REQUIRE(ds.valid());

@@ -38,7 +38,7 @@ FundsModel::FundsModel(const ModelParams& p, OutputRegistry& o)
   out_.account_fund = o.year("account_fund_balance", units::kMoney, "invested personal-account fund at 31 December (0 for notional accounts)");
   out_.portfolio = o.year("portfolio_return", "rate", "basic fund's return R_y, net of fees");
   out_.benchmark = o.year("benchmark_return", "rate", "policy benchmark portfolio's return (0 without a benchmark)");
-  out_.depletion = o.scalar("depletion_year", "year", "first year whose pre-backstop balance is below zero; +inf: never");
+  out_.depletion = o.scalar("depletion_year", "year", "first year whose pre-backstop balance is below zero; +inf: never", true);
   out_.terminal_shadow = o.scalar("terminal_real_shadow_balance", units::kRealMoney, "real shadow balance at the end of the horizon");
 }
 
