@@ -1,11 +1,14 @@
 # pfsim: the two commands of the README, and a few more.
 #   make run    install dependencies, build (release), run the China baseline, print the summary
 #   make test   build and run the whole test suite through ctest
+#   make sanitize  the whole suite under AddressSanitizer + UBSan, the engine's threaded tests under ThreadSanitizer
+#   make fuzz   build the libFuzzer targets (preset fuzz) and run each for FUZZ_SECONDS (docs/fuzzing.md)
 PRESET ?= release
 JOBS ?= 2
 CONFIG ?= configs/china_baseline.toml
+FUZZ_SECONDS ?= 60
 
-.PHONY: run test deps configure build bench clean
+.PHONY: run test deps configure build bench sanitize fuzz clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -25,6 +28,17 @@ test: build
 
 bench: build
 	bash scripts/bench.sh
+
+sanitize: deps
+	cmake --preset asan-ubsan >/dev/null
+	cmake --build --preset asan-ubsan -j $(JOBS)
+	ctest --preset asan-ubsan -j $(JOBS)
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan -j $(JOBS)
+
+fuzz: deps
+	bash scripts/fuzz.sh --seconds $(FUZZ_SECONDS) --jobs $(JOBS)
 
 clean:
 	rm -rf build

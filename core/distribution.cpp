@@ -1,5 +1,7 @@
 #include "core/distribution.h"
 
+#include "core/parallel.h"
+
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -327,7 +329,7 @@ std::vector<Distribution> summarize_year_metrics(const PathSample& sample, std::
   // read in turn. Either way each column is summarised on its own.
   sample.for_each_year_group([&](std::size_t c0, std::size_t count, std::span<const float> values) {
     arena.execute([&] {
-      tbb::parallel_for(std::size_t{0}, count, [&](std::size_t j) {
+      parallel_for_index(count, [&](std::size_t j) {
         if (stopped()) return;
         const std::size_t c = c0 + j;
         const std::size_t m = c / static_cast<std::size_t>(years);
@@ -350,7 +352,7 @@ std::vector<Distribution> summarize_scalars(const PathSample& sample, std::span<
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   sample.for_each_scalar_group([&](std::size_t s0, std::size_t count, std::span<const double> columns) {
     arena.execute([&] {
-      tbb::parallel_for(std::size_t{0}, count, [&](std::size_t j) {
+      parallel_for_index(count, [&](std::size_t j) {
         if (stopped()) return;
         const auto col = columns.subspan(j * n, n);
         if (summarize_finite_column(col, column_scratch().keys64, probabilities, confidence, out[s0 + j], 0)) return;

@@ -1,5 +1,7 @@
 #include "core/engine.h"
 
+#include "core/parallel.h"
+
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -91,21 +93,16 @@ void run_blocks(std::uint64_t first, std::uint64_t n, const EngineOptions& optio
       // Blocks are aligned to multiples of the grain from `first`, whatever
       // the partitioner does, so a block is always a fixed id range.
       const std::uint64_t blocks = (n + grain - 1) / grain;
-      tbb::parallel_for(
-          tbb::blocked_range<std::uint64_t>(0, blocks, 1),
-          [&](const tbb::blocked_range<std::uint64_t>& r) {
-            for (std::uint64_t b = r.begin(); b != r.end(); ++b) {
-              if (options.stop && options.stop->load()) {
-                interrupted = true;
-                return;
-              }
-              const std::uint64_t lo = first + b * grain;
-              const std::uint64_t hi = std::min(first + n, lo + grain);
-              block(lo, hi);
-              done += hi - lo;
-            }
-          },
-          tbb::simple_partitioner());
+      parallel_for_index(static_cast<std::size_t>(blocks), [&](std::size_t b) {
+        if (options.stop && options.stop->load()) {
+          interrupted = true;
+          return;
+        }
+        const std::uint64_t lo = first + b * grain;
+        const std::uint64_t hi = std::min(first + n, lo + grain);
+        block(lo, hi);
+        done += hi - lo;
+      });
     });
   }
   if (interrupted) throw Interrupted();

@@ -1,5 +1,7 @@
 #include "run/study.h"
 
+#include "core/parallel.h"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -69,7 +71,7 @@ void compare_samples(const PensionModel& model, const PathSample& a, const PathS
     const std::size_t count = std::min(group, width - c0);
     const auto ca = a.year_columns(c0, count, read_a), cb = b.year_columns(c0, count, read_b);
     arena.execute([&] {
-      tbb::parallel_for(std::size_t{0}, count, [&](std::size_t j) {
+      parallel_for_index(count, [&](std::size_t j) {
         columns[c0 + j] = paired(ca.subspan(j * n, n), cb.subspan(j * n, n), z, scratch.local());
       });
     });
@@ -85,7 +87,7 @@ void compare_samples(const PensionModel& model, const PathSample& a, const PathS
   std::vector<PairedValue> by_year(years);
   tbb::enumerable_thread_specific<std::vector<double>> ia, ib;
   arena.execute([&] {
-    tbb::parallel_for(std::size_t{0}, years, [&](std::size_t t) {
+    parallel_for_index(years, [&](std::size_t t) {
       const int y = start_year + static_cast<int>(t);
       auto& xa = ia.local();
       auto& xb = ib.local();

@@ -9,6 +9,7 @@ packages=(
   libcli11-dev libfmt-dev catch2 librandom123-dev libbenchmark-dev
   python3-numpy python3-h5py python3-matplotlib
   openmpi-bin libopenmpi-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()
