@@ -74,13 +74,13 @@ TimePath read_time_path(ConfigTable& t, std::string_view key, Range values, Inte
     const auto vc = csv.column(column);
     std::vector<std::pair<int, double>> pts;
     for (std::size_t r = 0; r < csv.rows(); ++r) {
-      const double y = csv.number(r, yc);
+      const int y = csv.whole(r, yc, kMinYear, kMaxYear);
       const double v = csv.number(r, vc) * scale;
-      if (!pts.empty() && static_cast<int>(y) <= pts.back().first)
+      if (!pts.empty() && y <= pts.back().first)
         throw InputError({file, csv.line(r), 0}, column, "years must increase strictly");
       if (!values.contains(v))
         throw InputError({file, csv.line(r), 0}, column, fmt::format("{} is out of range; allowed: {}", v, values.describe()));
-      pts.emplace_back(static_cast<int>(y), v);
+      pts.emplace_back(y, v);
     }
     if (pts.empty()) throw InputError({file, 0, 0}, column, "the file has no rows");
     return TimePath(std::move(pts), how);

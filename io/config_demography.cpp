@@ -1,3 +1,4 @@
+#include <charconv>
 #include <cmath>
 #include <map>
 
@@ -64,7 +65,7 @@ void read_mortality(ConfigTable& d, ModelParams& m, int omega) {
       const auto ca = csv.column("age"), cm = csv.column("male"), cf = csv.column("female");
       for (int s = 0; s < 2; ++s) p.improvement[s].assign(static_cast<std::size_t>(omega + 1), 0.0);
       for (std::size_t r = 0; r < csv.rows(); ++r) {
-        const int a = static_cast<int>(csv.number(r, ca));
+        const int a = csv.whole(r, ca, 0, 1000);
         if (a < 0 || a > omega) throw InputError({file, csv.line(r), 0}, "age", fmt::format("age {} is outside 0..{}", a, omega));
         for (int s = 0; s < 2; ++s) {
           const double v = csv.number(r, s == 0 ? cm : cf);
@@ -88,13 +89,13 @@ void read_mortality(ConfigTable& d, ModelParams& m, int omega) {
   const auto cy = csv.column("year"), cs = csv.column("sex"), ca = csv.column("age"), cm = csv.column("mx");
   std::array<std::map<int, std::vector<double>>, 2> cols;
   for (std::size_t r = 0; r < csv.rows(); ++r) {
-    const int y = static_cast<int>(csv.number(r, cy));
+    const int y = csv.whole(r, cy, 1000, 3000);
     if (y < years[0] || y > years[1]) continue;
     const auto& sx = csv.text(r, cs);
     if (sx != "male" && sx != "female")
       throw InputError({file, csv.line(r), 0}, "sex", fmt::format("\"{}\" is not allowed; allowed: male, female", sx));
     const int s = sx == "male" ? 0 : 1;
-    const int age = static_cast<int>(csv.number(r, ca));
+    const int age = csv.whole(r, ca, 0, 1000);
     const double mx = csv.number(r, cm);
     if (!(mx > 0)) throw InputError({file, csv.line(r), 0}, "mx", fmt::format("{} is out of range; allowed: mx > 0", mx));
     auto& col = cols[s][y];
@@ -151,7 +152,7 @@ void read_fertility(ConfigTable& d, ModelParams& m) {
     std::vector<double> h(n_ages, 0.0);
     double sum = 0;
     for (std::size_t r = 0; r < csv.rows(); ++r) {
-      const int a = static_cast<int>(csv.number(r, ca));
+      const int a = csv.whole(r, ca, 0, 1000);
       const double v = csv.number(r, cp);
       if (a < 15 || a > 49) throw InputError({file, csv.line(r), 0}, "age", "fertility ages are 15 to 49");
       if (!(v >= 0)) throw InputError({file, csv.line(r), 0}, "proportion", "shares must be >= 0");
@@ -168,9 +169,10 @@ void read_fertility(ConfigTable& d, ModelParams& m) {
   const auto cy = csv.column("year"), cg = csv.column("age_group"), cp = csv.column(pat.string("column", {}, "pasfr_percent"));
   std::map<int, std::vector<double>> groups;
   for (std::size_t r = 0; r < csv.rows(); ++r) {
-    const int y = static_cast<int>(csv.number(r, cy));
+    const int y = csv.whole(r, cy, 1000, 3000);
     const auto& g = csv.text(r, cg);
-    const int lo = std::atoi(g.c_str());
+    int lo = 0;  // "15-19" -> 15; anything else is skipped below
+    std::from_chars(g.data(), g.data() + g.size(), lo);
     if (lo < 15 || lo > 45) continue;
     auto& v = groups[y];
     v.resize(7, 0.0);
@@ -199,8 +201,8 @@ void read_migration(ConfigTable& d, ModelParams& m) {
   for (int s = 0; s < 2; ++s) p.migration_profile[s].assign(static_cast<std::size_t>(p.omega + 1), 0.0);
   double sum = 0;
   for (std::size_t r = 0; r < csv.rows(); ++r) {
-    if (static_cast<int>(csv.number(r, cy)) != year) continue;
-    const int a = static_cast<int>(csv.number(r, ca));
+    if (csv.whole(r, cy, 1000, 3000) != year) continue;
+    const int a = csv.whole(r, ca, 0, 1000);
     if (a < 0 || a > p.omega) throw InputError({file, csv.line(r), 0}, "age", fmt::format("age {} is outside 0..{}", a, p.omega));
     p.migration_profile[0][static_cast<std::size_t>(a)] = csv.number(r, cm);
     p.migration_profile[1][static_cast<std::size_t>(a)] = csv.number(r, cf);

@@ -109,7 +109,7 @@ void read_scheme(ConfigTable& top, ModelParams& m) {
     for (std::size_t r = 0; r < csv.rows(); ++r) {
       const double months = csv.number(r, cm);
       if (!(months > 0)) throw InputError({file, csv.line(r), 0}, "months", "divisors must be > 0");
-      p.divisors[static_cast<int>(csv.number(r, ca))] = months;
+      p.divisors[csv.whole(r, ca, 0, 150)] = months;
     }
     if (p.divisors.size() < 2) ben.fail("account_divisors", "the divisor table needs at least two ages");
   }

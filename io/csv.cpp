@@ -1,6 +1,7 @@
 #include "io/csv.h"
 
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -84,6 +85,14 @@ double CsvTable::number(std::size_t row, std::size_t col) const {
     throw InputError({path_, lines_[row], static_cast<int>(col) + 1}, header_[col],
                      fmt::format("'{}' is not a number", excerpt(s, 40)));
   return v;
+}
+
+int CsvTable::whole(std::size_t row, std::size_t col, int lo, int hi) const {
+  const double v = number(row, col);
+  if (!(v >= lo && v <= hi) || v != std::floor(v))
+    throw InputError({path_, lines_[row], static_cast<int>(col) + 1}, header_[col],
+                     fmt::format("{} is not a whole number from {} to {}", v, lo, hi));
+  return static_cast<int>(v);
 }
 
 }  // namespace pfsim

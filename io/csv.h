@@ -18,6 +18,8 @@ class CsvTable {
   std::size_t column(const std::string& name) const;  // throws InputError naming the columns there are
   // Numeric cell; an empty cell or text is an error naming file, line and column.
   double number(std::size_t row, std::size_t col) const;
+  // A whole-number cell in [lo, hi] (a year, an age); InputError otherwise.
+  int whole(std::size_t row, std::size_t col, int lo, int hi) const;
   const std::string& text(std::size_t row, std::size_t col) const { return cells_[row][col]; }
   int line(std::size_t row) const { return lines_[row]; }
   const std::vector<std::string>& header() const { return header_; }

@@ -463,6 +463,28 @@ TEST_CASE("config files, includes and data files are checked where they are name
     CHECK(contains(o.err, "binary.csv:1:5: error: not a text CSV file (control byte 0x02)"));
     CHECK(o.err.size() < 600);
   }
+  SECTION("a year or an age beyond any whole number a table can hold") {
+    // Found by fuzz_csv: the cell was converted to int without a range check.
+    std::string divisors = read_text(kSource + "/configs/data/china/account_divisors.csv");
+    const auto at = divisors.find("\n43,");
+    REQUIRE(at != std::string::npos);
+    divisors.replace(at + 1, 2, "43999999999908");
+    write_text(dir / "divisors.csv", divisors);
+    const auto cfg = baseline_copy(dir, "divisors", replace_once(text, kSource + "/configs/data/china/account_divisors.csv",
+                                                                (dir / "divisors.csv").string()));
+    const auto o = run_pfsim("validate " + quote(cfg.string()), dir, "divisors");
+    INFO(o.err);
+    CHECK(o.status == 2);
+    CHECK(contains(o.err, "divisors.csv:"));
+    CHECK(contains(o.err, "'age': 43999999999908 is not a whole number from 0 to 150"));
+
+    write_text(dir / "tfr_year.csv", "year,tfr\n2023,1.0\n1e20,1.1\n");
+    const auto cfg2 = baseline_copy(dir, "tfr_year", replace_once(text, kSource + "/configs/data/china/tfr.csv", (dir / "tfr_year.csv").string()));
+    const auto t = run_pfsim("validate " + quote(cfg2.string()), dir, "tfr_year");
+    INFO(t.err);
+    CHECK(t.status == 2);
+    CHECK(contains(t.err, "tfr_year.csv:3:1: error: 'year': 1e+20 is not a whole number from 1900 to 2500"));
+  }
   SECTION("a header that lacks the column quotes the file in short excerpts") {
     write_text(dir / "wide.csv", "year," + std::string(5000, 'z') + "\n2024,1\n");
     const auto cfg = baseline_copy(dir, "wide", replace_once(text, kSource + "/configs/data/china/tfr.csv", (dir / "wide.csv").string()));
