@@ -35,9 +35,11 @@ void require_finite(const PensionModel& model, std::uint64_t path, const PathRec
   constexpr double kFloatMax = 3.4028234663852886e38;
   const auto years = static_cast<std::size_t>(rec.years);
   const std::size_t metrics = years ? rec.year_values.size() / years : 0;
-  for (std::size_t i = 0; i < rec.year_values.size(); ++i) {
-    const double v = rec.year_values[i];
-    if (std::isfinite(v) && std::abs(v) <= kFloatMax) continue;
+  // The common case in one branch-free pass the compiler vectorises (a NaN
+  // fails the comparison too); the search below runs only on a bad path.
+  bool bad = false;
+  for (const double v : rec.year_values) bad |= !(std::abs(v) <= kFloatMax);
+  if (bad) {
     // The earliest year, and in it the first metric, that went wrong.
     for (std::size_t t = 0; t < years; ++t)
       for (std::size_t m = 0; m < metrics; ++m) {
