@@ -1,6 +1,8 @@
 #include "core/path_sample.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <cstring>
 #include <future>
 #include <stdexcept>
@@ -37,19 +39,25 @@ void PathSample::reshape(std::uint64_t first_path, std::uint64_t paths) {
   scalar_.resize(scalars_ * static_cast<std::size_t>(paths));
 }
 
-void PathSample::store_records(std::uint64_t first, std::size_t count, const PathRecord* recs) {
+bool PathSample::store_records(std::uint64_t first, std::size_t count, const PathRecord* recs) {
   require_memory();
   const auto p0 = static_cast<std::size_t>(first - first_);
   const auto n = static_cast<std::size_t>(paths_);
   const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
+  bool bad = false;
   for (std::size_t c = 0; c < width; ++c) {
     float* out = year_.data() + c * n + p0;
-    for (std::size_t k = 0; k < count; ++k) out[k] = static_cast<float>(recs[k].year_values[c]);
+    for (std::size_t k = 0; k < count; ++k) {
+      const auto f = static_cast<float>(recs[k].year_values[c]);
+      out[k] = f;
+      bad |= !(std::abs(f) <= std::numeric_limits<float>::max());
+    }
   }
   for (std::size_t s = 0; s < scalars_; ++s) {
     double* out = scalar_.data() + s * n + p0;
     for (std::size_t k = 0; k < count; ++k) out[k] = recs[k].scalars[s];
   }
+  return !bad;
 }
 
 std::string PathSample::spill_dir() const { return spill_ ? spill_->dir() : std::string(); }

@@ -59,7 +59,9 @@ class PathSample {
   // Copies the records of `count` consecutive paths from `first` (recs[k] is
   // path first + k) straight into their columns, column by column: each
   // column receives `count` contiguous values.
-  void store_records(std::uint64_t first, std::size_t count, const PathRecord* recs);
+  // Returns false when a year value is not finite as float32 (NaN, or
+  // beyond +-3.4e38), checked in the same pass as the conversion.
+  bool store_records(std::uint64_t first, std::size_t count, const PathRecord* recs);
   // In memory: the same shape for `paths` paths from `first_path`, keeping
   // the buffers' memory (values left as they were, to be overwritten).
   void reshape(std::uint64_t first_path, std::uint64_t paths);

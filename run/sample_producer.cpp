@@ -31,15 +31,13 @@ struct Worker {
 // year values hold, stops the run: it names the path, the year and the
 // variable (a bad input, such as a population cell of 1e300, shows here
 // first).
-void require_finite(const PensionModel& model, std::uint64_t path, const PathRecord& rec) {
+// The year values are checked as they are stored (PathSample::store_records
+// says whether a group of paths had a bad one); `search` looks for it.
+void require_finite(const PensionModel& model, std::uint64_t path, const PathRecord& rec, bool search) {
   constexpr double kFloatMax = 3.4028234663852886e38;
   const auto years = static_cast<std::size_t>(rec.years);
   const std::size_t metrics = years ? rec.year_values.size() / years : 0;
-  // The common case in one branch-free pass the compiler vectorises (a NaN
-  // fails the comparison too); the search below runs only on a bad path.
-  bool bad = false;
-  for (const double v : rec.year_values) bad |= !(std::abs(v) <= kFloatMax);
-  if (bad) {
+  if (search) {
     // The earliest year, and in it the first metric, that went wrong.
     for (std::size_t t = 0; t < years; ++t)
       for (std::size_t m = 0; m < metrics; ++m) {
@@ -82,8 +80,8 @@ void simulate_paths_into(const PensionModel& model, std::uint64_t seed, PathSamp
       for (int l = 0; l < kLanes; ++l) ids[l] = std::min<std::uint64_t>(p0 + static_cast<std::uint64_t>(l), hi - 1);
       model.simulate(seed, ids, false, w.ws, w.recs);
       const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(kLanes, hi - p0));
-      for (std::size_t l = 0; l < count; ++l) require_finite(model, p0 + l, w.recs[l]);
-      sample.store_records(p0, count, w.recs.data());
+      const bool finite = sample.store_records(p0, count, w.recs.data());
+      for (std::size_t l = 0; l < count; ++l) require_finite(model, p0 + l, w.recs[l], !finite);
     }
   });
 }
