@@ -175,9 +175,19 @@ const Setup& setup() {
 
 struct H {  // closes an HDF5 id of any kind
   hid_t id = -1;
+  H() = default;
   explicit H(hid_t i) : id(i) {}
   H(const H&) = delete;
   H& operator=(const H&) = delete;
+  H(H&& o) noexcept : id(o.id) { o.id = -1; }
+  H& operator=(H&& o) noexcept {
+    if (this != &o) {
+      if (id >= 0) H5Idec_ref(id);
+      id = o.id;
+      o.id = -1;
+    }
+    return *this;
+  }
   ~H() {
     if (id >= 0) H5Idec_ref(id);
   }
@@ -287,13 +297,26 @@ void delete_attr(hid_t file, const std::string& obj, const std::string& name) {
     H5Adelete_by_name(file, obj.c_str(), name.c_str(), H5P_DEFAULT);
 }
 
-void replace_attr(hid_t file, const std::string& obj, const std::string& name, Bytes& in) {
+// The type and dataspace of a replacement object, read from the input.
+struct NewObject {
+  H type, space;
+  hsize_t points = 0;
+  bool ok() const { return type.ok() && space.ok(); }
+};
+NewObject new_object(Bytes& in) {
   const std::uint8_t t = in.u8();
   const std::size_t string_size = in.u8();
-  H type(make_type(t, string_size));
-  hsize_t points = 0;
-  H space(make_space(in, points));
-  if (!type.ok() || !space.ok()) return;
+  NewObject o;
+  o.type = H(make_type(t, string_size));
+  o.space = H(make_space(in, o.points));
+  return o;
+}
+
+void replace_attr(hid_t file, const std::string& obj, const std::string& name, Bytes& in) {
+  const NewObject n = new_object(in);
+  if (!n.ok()) return;
+  const hid_t type = n.type, space = n.space;
+  const hsize_t points = n.points;
   delete_attr(file, obj, name);
   H a(H5Acreate_by_name(file, obj.c_str(), name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   if (!a.ok()) return;
@@ -301,12 +324,10 @@ void replace_attr(hid_t file, const std::string& obj, const std::string& name, B
 }
 
 void replace_dataset(hid_t file, const std::string& path, Bytes& in) {
-  const std::uint8_t t = in.u8();
-  const std::size_t string_size = in.u8();
-  H type(make_type(t, string_size));
-  hsize_t points = 0;
-  H space(make_space(in, points));
-  if (!type.ok() || !space.ok()) return;
+  const NewObject n = new_object(in);
+  if (!n.ok()) return;
+  const hid_t type = n.type, space = n.space;
+  const hsize_t points = n.points;
   H5Ldelete(file, path.c_str(), H5P_DEFAULT);
   H d(H5Dcreate2(file, path.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   if (!d.ok()) return;
@@ -354,8 +375,8 @@ std::int64_t int_value(std::uint8_t kind, std::int64_t orig, Bytes& in) {
     case 2: return 1;
     case 3: return std::numeric_limits<std::int64_t>::max();
     case 4: return std::numeric_limits<std::int64_t>::min();
-    case 5: return orig + 1;
-    case 6: return orig - 1;
+    case 5: return static_cast<std::int64_t>(static_cast<std::uint64_t>(orig) + 1);  // wraps, as an edit may
+    case 6: return static_cast<std::int64_t>(static_cast<std::uint64_t>(orig) - 1);
     case 7: return static_cast<std::int64_t>(in.u64());
     case 8: return std::int64_t{1} << 32;
     case 9: return static_cast<std::int64_t>(kPaths);

@@ -77,17 +77,18 @@ PartialInfo read_info(const std::string& path) {
       if (!line.empty()) p.overrides.push_back(line);
   }
   p.resolved = h5::read_string_attr(root, "config");
-  p.seed = static_cast<std::uint64_t>(h5::read_int_attr(root, "seed"));
-  p.total_paths = static_cast<std::uint64_t>(h5::read_int_attr(root, "total_paths"));
-  p.first_path = static_cast<std::uint64_t>(h5::read_int_attr(root, "first_path"));
-  p.paths = static_cast<std::uint64_t>(h5::read_int_attr(root, "paths"));
   if (h5::has_attr(root, "build")) p.build = h5::read_string_attr(root, "build");
-  const auto total = h5::read_int_attr(root, "total_paths"), first = h5::read_int_attr(root, "first_path"),
-             count = h5::read_int_attr(root, "paths");
+  // Signed as stored, checked, then taken as counts.
+  const auto seed = h5::read_int_attr(root, "seed"), total = h5::read_int_attr(root, "total_paths"),
+             first = h5::read_int_attr(root, "first_path"), count = h5::read_int_attr(root, "paths");
   if (total < 1 || first < 0 || count < 1 || first > total || count > total - first)
     throw InputError({path, 0, 0}, "", fmt::format("first_path {}, paths {} of a run of total_paths {}: impossible (damaged file?)",
                                                    first, count, total));
-  if (h5::read_int_attr(root, "seed") < 0) throw InputError({path, 0, 0}, "", "a negative seed: impossible (damaged file?)");
+  if (seed < 0) throw InputError({path, 0, 0}, "", "a negative seed: impossible (damaged file?)");
+  p.seed = static_cast<std::uint64_t>(seed);
+  p.total_paths = static_cast<std::uint64_t>(total);
+  p.first_path = static_cast<std::uint64_t>(first);
+  p.paths = static_cast<std::uint64_t>(count);
   return p;
 }
 

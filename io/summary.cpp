@@ -15,10 +15,9 @@ namespace pfsim {
 
 namespace {
 
-std::size_t prob_index(const std::vector<double>& probs, double p, const std::string& file) {
+std::size_t prob_index(const std::vector<double>& probs, double p) {
   for (std::size_t i = 0; i < probs.size(); ++i)
     if (std::abs(probs[i] - p) < 1e-12) return i;
-  (void)file;
   throw IoError(fmt::format("the run has no {:.0f}% quantile (set run.quantiles)", p * 100));
 }
 
@@ -104,7 +103,7 @@ void print_checked(const std::string& path, const SummaryYears& wanted, std::ost
   };
   std::vector<double> probs;
   const auto bal = read_q("fund_balance_real", probs);
-  const auto i5 = prob_index(probs, 0.05, path), i50 = prob_index(probs, 0.5, path), i95 = prob_index(probs, 0.95, path);
+  const auto i5 = prob_index(probs, 0.05), i50 = prob_index(probs, 0.5), i95 = prob_index(probs, 0.95);
   std::vector<double> probs2;
   const auto months = read_q("months_covered", probs2);
   if (probs2 != probs) throw IoError("'months_covered' has other quantile probabilities than 'fund_balance_real'");
