@@ -13,7 +13,7 @@ constexpr int kFertileLast = 49;
 }  // namespace
 
 DemographyModel::DemographyModel(const DemographyParams& params, int start_year, int end_year)
-    : p_(params), start_year_(start_year), end_year_(end_year) {
+    : p_(params), start_year_(start_year) {
   const auto n = static_cast<std::size_t>(p_.omega + 1);
   for (int s = 0; s < 2; ++s) {
     log_jump_off_[s].resize(n);

@@ -51,7 +51,6 @@ class DemographyModel {
 
   DemographyParams p_;
   int start_year_;
-  int end_year_;
   std::array<std::vector<double>, 2> log_jump_off_;
   std::array<std::vector<double>, 2> initial_;
   std::vector<double> target_log_tfr_;       // index year - (start_year - 1)

@@ -80,7 +80,7 @@ double SchemeModel::rebuilt_balance(int a) const {
 
 SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demography,
                          int start_year, int end_year)
-    : p_(params), start_year_(start_year), end_year_(end_year), ages_(demography.ages()) {
+    : p_(params), start_year_(start_year), ages_(demography.ages()) {
   const int years = end_year - start_year + 1;
   const int w = ages_ - 1;
   retired_.assign(static_cast<std::size_t>((years + 1) * 2 * ages_), 0.0);

@@ -152,7 +152,7 @@ class SchemeModel {
   };
 
   SchemeParams p_;
-  int start_year_, end_year_, ages_;
+  int start_year_, ages_;
   int first_age_ = 1;                 // youngest age with members or pensioners in any year
   int first_pensioner_age_ = 1;       // youngest age with pensioners at a year end, in any year
   std::vector<Award> awards_;         // [t][x][a], t = 0..years-1
