@@ -7,6 +7,7 @@
 
 #include "apps/commands.h"
 #include "apps/options.h"
+#include "io/summary.h"
 #include "pfsim/version.h"
 #include "run/exit_status.h"
 #include "run/run.h"
@@ -55,10 +56,11 @@ int main(int argc, char** argv) {
   val->add_option("--set", voverrides, "override a config key: key.path=value (repeatable)");
 
   std::string sfile;
-  std::vector<int> syears;
-  auto* sum = cli.add_subcommand("summary", "print the summary table of a results file");
+  SummaryRequest sreq;
+  auto* sum = cli.add_subcommand("summary", "print what a results file says: depletion, balances, who pays, risk, scenarios");
   sum->add_option("file", sfile, "results file (HDF5)")->required()->check(CLI::ExistingFile);
-  sum->add_option("--years", syears, "years to show")->delimiter(',');
+  sum->add_option("--years", sreq.years, "years of the tables and depletion rows, within the run (default: chosen from the run)")->delimiter(',');
+  sum->add_flag("--json", sreq.json, "print the summary as JSON (docs/summary.schema.json)");
 
   std::string ccsv, cout_file, cyear = "year";
   auto* cal = cli.add_subcommand("calibrate", "estimate a VAR(1) from an annual CSV and write a config fragment");
@@ -92,7 +94,7 @@ int main(int argc, char** argv) {
   if (*val) return guarded([&] { return validate_command(vconfig, voverrides, std::cout); }, std::cerr);
   if (*sum)
     return guarded([&] {
-      show_summary(sfile, syears, std::cout);
+      print_summary(sfile, sreq, std::cout);
       return static_cast<int>(kExitOk);
     }, std::cerr);
   if (*cal) return calibrate(ccsv, cout_file, cyear);

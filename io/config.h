@@ -84,6 +84,7 @@ struct RunConfig {
   std::vector<std::string> overrides;   // --set, as given
   std::vector<Scenario> scenarios;      // empty: a single run
   std::string reference;                // the scenario differences are taken against
+  std::vector<int> compare_years;       // [scenarios] compare_years; empty: chosen from the reference's results
   std::vector<std::string> inputs;      // the config, its includes and its data files: never an output
   GoalSeekSpec goal_seek;
 };

@@ -146,8 +146,11 @@ void read_run(ConfigTable& top, RunConfig& cfg) {
     if (r.spill_dir.empty()) run->fail("spill_dir", "expected a directory name (omit the key for the default)");
     r.spill_dir_origin = run->where("spill_dir");
   }
-  const auto years = run->numbers("summary_years", Range::between(kMinYear, kMaxYear), std::vector<double>{});
-  for (double y : years) r.summary_years.push_back(static_cast<int>(y));
+  const auto years = run->numbers("summary_years", Range::between(cfg.model.start_year, cfg.model.end_year), std::vector<double>{});
+  for (double y : years) {
+    if (y != std::floor(y)) run->fail("summary_years", fmt::format("{} is not a whole year", y));
+    r.summary_years.push_back(static_cast<int>(y));
+  }
 }
 
 bool parse_memory_size(const std::string& text, std::uint64_t& bytes, std::string& error) {

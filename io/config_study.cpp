@@ -81,6 +81,11 @@ void read_studies(ConfigTable& top, RunConfig& cfg) {
     if (!seen.count(cfg.reference))
       sc->fail("reference", fmt::format("'{}' is not a scenario; the scenarios are: {}", cfg.reference,
                                         fmt::join(std::vector<std::string>(seen.begin(), seen.end()), ", ")));
+    const auto years = sc->numbers("compare_years", Range::between(cfg.model.start_year, cfg.model.end_year), std::vector<double>{});
+    for (double y : years) {
+      if (y != std::floor(y)) sc->fail("compare_years", fmt::format("{} is not a whole year", y));
+      cfg.compare_years.push_back(static_cast<int>(y));
+    }
     // The reference first: every other scenario is compared against it.
     std::stable_partition(defined.begin(), defined.end(), [&](const Scenario& s) { return s.name == cfg.reference; });
     cfg.scenarios = std::move(defined);

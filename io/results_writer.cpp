@@ -12,6 +12,7 @@
 #include "io/config_table.h"
 #include "io/hdf5_file.h"
 #include "io/results_format.h"
+#include "models/units.h"
 #include "pfsim/version.h"
 
 namespace pfsim {
@@ -102,7 +103,7 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
     std::vector<double> central(static_cast<std::size_t>(Y));
     for (int t = 0; t < Y; ++t) central[static_cast<std::size_t>(t)] = s.central.at(i, t);
     write_distribution(g, s.year[i], central);
-    h5::attr(g, "unit", specs[i].unit);
+    h5::attr(g, "unit", units::label(specs[i].unit, cfg.run.currency, m.start_year));
     h5::attr(g, "description", specs[i].description);
   }
   auto scalars = h5::create_group(g_root, format::kScalars);
@@ -111,7 +112,7 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
     if (model.is_pyramid_cell(i)) continue;  // written by sex and age under /demography/pyramids
     auto g = h5::create_group(scalars, sspecs[i].name);
     write_distribution(g, s.scalar[i], {s.central.scalars[i]});
-    h5::attr(g, "unit", sspecs[i].unit);
+    h5::attr(g, "unit", units::label(sspecs[i].unit, cfg.run.currency, m.start_year));
     h5::attr(g, "description", sspecs[i].description);
   }
 
@@ -197,6 +198,9 @@ void write_results(const std::string& path, const RunConfig& cfg, const PensionM
     h5::attr(root, "currency", cfg.run.currency);
     h5::attr(root, "config_file", cfg.source);
     h5::attr(root, "config", cfg.resolved);
+    std::string overrides;  // one per line, in order
+    for (const auto& o : cfg.overrides) overrides += o + "\n";
+    h5::attr(root, "overrides", overrides);
     h5::attr(root, "start_year", static_cast<std::int64_t>(m.start_year));
     h5::attr(root, "end_year", static_cast<std::int64_t>(m.end_year));
     h5::attr(root, "confidence", cfg.run.confidence);

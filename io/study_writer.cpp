@@ -49,6 +49,8 @@ void write_scenarios(const std::string& output, const RunConfig& cfg, const std:
       auto diff = h5::create_group(g, "difference");
       for (const auto& [name, p] : o.differences) write_paired(diff, name, p);
       write_paired(diff, "depletion_probability", o.depletion);
+      auto sdiff = h5::create_group(diff, format::kScalars);
+      for (const auto& [name, p] : o.scalar_differences) write_paired(sdiff, name, p);
     }
     // The comparison table: one entry per scenario, in order.
     auto cmp = h5::create_group(root, format::kComparison);
@@ -78,6 +80,35 @@ void write_scenarios(const std::string& output, const RunConfig& cfg, const std:
     h5::write(cmp, "depletion_difference", dp, {ns, ny});
     h5::write(cmp, "depletion_difference_se", dse, {ns, ny});
     h5::write(cmp, "depletion_difference_se_independent", dse_ind, {ns, ny});
+    // The depletion year of each scenario, and the paired differences of
+    // the compared scalars ([scalar][scenario], 0 for the reference).
+    std::vector<double> dmed, d05, d95, sd, sse;
+    const auto depletion = ref.model->scalar_metric("depletion_year");
+    for (const auto& o : outs) {
+      const auto& d = o.summary.scalar[depletion];
+      auto q = [&](double prob) {
+        const auto i = std::find(d.probabilities.begin(), d.probabilities.end(), prob) - d.probabilities.begin();
+        return d.quantile[static_cast<std::size_t>(i)];
+      };
+      dmed.push_back(q(0.5));
+      d05.push_back(q(0.05));
+      d95.push_back(q(0.95));
+    }
+    std::string scalar_names;
+    for (std::size_t k = 0; k < kComparedScalars.size(); ++k) {
+      scalar_names += (k ? "\n" : "") + kComparedScalars[k];
+      for (const auto& o : outs) {
+        const bool is_ref = &o == &ref;
+        sd.push_back(is_ref ? 0.0 : o.scalar_differences[k].second.mean[0]);
+        sse.push_back(is_ref ? 0.0 : o.scalar_differences[k].second.se[0]);
+      }
+    }
+    h5::write(cmp, "depletion_year_median", dmed);
+    h5::write(cmp, "depletion_year_p05", d05);
+    h5::write(cmp, "depletion_year_p95", d95);
+    h5::attr(cmp, "scalar_differences", scalar_names);
+    h5::write(cmp, "scalar_difference", sd, {kComparedScalars.size(), ns});
+    h5::write(cmp, "scalar_difference_se", sse, {kComparedScalars.size(), ns});
     h5::write(cmp, "median_terminal_real_balance", med);
     h5::write(cmp, "expected_shortfall_terminal_real_shadow_balance", es);
     h5::attr(cmp, "expected_shortfall_level", cfg.model.risk_levels.back());

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/path_sample.h"
@@ -30,7 +31,15 @@ struct ScenarioResult {
   RunSummary summary;
   std::map<std::string, PairedSeries> differences;  // year metric -> by year
   PairedSeries depletion;                           // P(depleted by y), by year
+  // Per-path scalars compared (kComparedScalars, one value each).
+  std::vector<std::pair<std::string, PairedSeries>> scalar_differences;
 };
+
+// The scalars whose paired differences a scenario file stores and the
+// summary shows; depletion_year is censored at end_year + 1 (a path that
+// never depletes counts as depleting the year after the horizon).
+inline const std::vector<std::string> kComparedScalars{"depletion_year", "actuarial_balance", "pv_backstop",
+                                                       "max_drawdown", "tracking_error", "active_return"};
 
 // comparison_years: the years of the comparison table, within the horizon.
 void write_scenarios(const std::string& output, const RunConfig& cfg, const std::vector<ScenarioResult>& outs,

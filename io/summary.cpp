@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <optional>
 #include <sstream>
-#include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "io/hdf5_file.h"
@@ -15,45 +18,8 @@ namespace pfsim {
 
 namespace {
 
-std::size_t prob_index(const std::vector<double>& probs, double p) {
-  for (std::size_t i = 0; i < probs.size(); ++i)
-    if (std::abs(probs[i] - p) < 1e-12) return i;
-  throw IoError(fmt::format("the run has no {:.0f}% quantile (set run.quantiles)", p * 100));
-}
+using Json = nlohmann::ordered_json;
 
-struct Scale {
-  double factor;
-  const char* label;
-};
-Scale money_scale(double magnitude, const std::string& currency) {
-  (void)currency;
-  if (magnitude >= 1e12) return {1e12, "trn"};
-  if (magnitude >= 1e9) return {1e9, "bn"};
-  if (magnitude >= 1e6) return {1e6, "mn"};
-  return {1, ""};
-}
-
-std::string pct(double p) { return fmt::format("{:5.1f}%", 100 * p); }
-
-}  // namespace
-
-namespace {
-void print_checked(const std::string& path, const SummaryYears& wanted, std::ostream& out);
-}  // namespace
-
-void print_summary(const std::string& path, const SummaryYears& wanted, std::ostream& out) {
-  // A file that pfsim did not write whole (or that was edited) is bad
-  // input: every dataset read is checked for presence, type and shape.
-  std::ostringstream text;
-  try {
-    print_checked(path, wanted, text);
-  } catch (const IoError& e) {
-    throw InputError({path, 0, 0}, "", fmt::format("not a readable pfsim results file: {}", e.what()));
-  }
-  out << text.str();
-}
-
-namespace {
 // Throws IoError unless `v` has `n` values.
 template <class T>
 const std::vector<T>& sized(const std::vector<T>& v, std::size_t n, const std::string& name) {
@@ -61,7 +27,107 @@ const std::vector<T>& sized(const std::vector<T>& v, std::size_t n, const std::s
   return v;
 }
 
-void print_checked(const std::string& path, const SummaryYears& wanted, std::ostream& out) {
+// One distribution group (/metrics/<name> or /scalars/<name>), checked.
+struct Dist {
+  std::string unit;
+  std::vector<double> probs, mean, se, finite, q, lo, hi;  // q, lo, hi: [probability][column]
+  std::size_t cols = 0;
+
+  std::size_t row(double p) const {
+    for (std::size_t i = 0; i < probs.size(); ++i)
+      if (std::abs(probs[i] - p) < 1e-12) return i;
+    throw IoError(fmt::format("the run has no {:g}% quantile (run.quantiles)", p * 100));
+  }
+  double at(double p, std::size_t c = 0) const { return q[row(p) * cols + c]; }
+  double lower(double p, std::size_t c = 0) const { return lo[row(p) * cols + c]; }
+  double upper(double p, std::size_t c = 0) const { return hi[row(p) * cols + c]; }
+};
+
+Dist read_dist(hid_t parent, const std::string& kind, const std::string& name, std::size_t cols) {
+  auto g = h5::open_group(parent, name);
+  const std::string where = kind + "/" + name;
+  Dist d;
+  d.cols = cols;
+  d.unit = h5::read_string_attr(g, "unit");
+  d.probs = h5::read_doubles_attr(g, "probabilities");
+  d.mean = sized(h5::read_doubles(g, "mean"), cols, where + "/mean");
+  d.se = sized(h5::read_doubles(g, "se"), cols, where + "/se");
+  d.finite = sized(h5::read_doubles(g, "finite_count"), cols, where + "/finite_count");
+  // Year metrics are [probability, year], scalars [probability].
+  const bool by_year = kind == format::kMetrics;
+  const auto shape = by_year ? std::vector<hsize_t>{d.probs.size(), cols} : std::vector<hsize_t>{d.probs.size()};
+  for (auto [field, into] : {std::pair{"quantiles", &d.q}, {"quantiles_lower", &d.lo}, {"quantiles_upper", &d.hi}}) {
+    std::vector<hsize_t> dims;
+    *into = h5::read_doubles(g, field, &dims);
+    if (dims != shape)
+      throw IoError(by_year ? fmt::format("'{}/{}' does not have the shape ({} probabilities, {} years)", where, field, d.probs.size(), cols)
+                            : fmt::format("'{}/{}' does not have the shape ({} probabilities)", where, field, d.probs.size()));
+  }
+  return d;
+}
+
+// A probability with its interval and count, by year or by horizon.
+struct Curve {
+  std::vector<double> p, lo, hi, count;
+};
+Curve read_curve(hid_t risk, const std::string& name, std::size_t n) {
+  return {sized(h5::read_doubles(risk, name), n, name), sized(h5::read_doubles(risk, name + "_lower"), n, name + "_lower"),
+          sized(h5::read_doubles(risk, name + "_upper"), n, name + "_upper"),
+          sized(h5::read_doubles(risk, name + "_count"), n, name + "_count")};
+}
+
+struct Tail {
+  std::vector<double> var, es, es_se;
+};
+Tail read_tail(hid_t risk, const std::string& name, std::size_t n) {
+  return {sized(h5::read_doubles(risk, name + "_var"), n, name + "_var"), sized(h5::read_doubles(risk, name + "_es"), n, name + "_es"),
+          sized(h5::read_doubles(risk, name + "_es_se"), n, name + "_es_se")};
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+struct Comparison {
+  std::vector<std::string> names;
+  std::string reference, currency;
+  std::vector<int> years;
+  std::vector<double> p, lo, hi, diff, diff_se, diff_se_ind;  // [scenario][year]
+  std::vector<double> median_balance, es_shadow;              // [scenario]
+  std::vector<double> median_shadow;                          // [scenario]: terminal real shadow balance
+  double es_level = 0;
+  // Present in files that carry the scenarios' depletion years and the
+  // paired differences of their scalars.
+  std::vector<double> dep_median, dep_p05, dep_p95;  // [scenario]
+  std::vector<std::string> scalar_names, scalar_units;
+  std::vector<std::vector<double>> scalar_diff, scalar_diff_se;  // [scalar][scenario]
+};
+
+// Everything the summary shows, read and checked before anything is printed.
+struct Results {
+  std::string name, config_file, version, created;
+  std::vector<std::string> overrides;
+  std::int64_t n_paths = 0, seed = 0;
+  double confidence = 0.95;
+  std::vector<int> years;
+  Dist balance, shadow, months, burden_state, burden_employers, burden_individuals;
+  Dist depletion_year, actuarial, pv_backstop, tracking, drawdown;
+  std::optional<Dist> active;
+  Curve depletion;
+  std::vector<int> horizons;
+  Curve preservation, beats_wage, beats_crediting;
+  std::vector<double> levels;
+  Tail shadow_tail, actuarial_tail;
+  std::optional<Comparison> comparison;
+
+  std::size_t col(int year) const { return static_cast<std::size_t>(year - years.front()); }
+};
+
+Results read_results(const std::string& path) {
   auto file = h5::File::open_read(path);
   const hid_t root = file.id();
   if (!h5::has_attr(root, format::kFormatAttr) || h5::read_string_attr(root, format::kFormatAttr) != format::kResults)
@@ -69,150 +135,429 @@ void print_checked(const std::string& path, const SummaryYears& wanted, std::ost
   const auto version = h5::read_int_attr(root, format::kFormatVersionAttr);
   if (version != format::kResultsVersion)
     throw InputError({path, 0, 0}, "", fmt::format("results format version {} is not supported (this pfsim reads {})", version, format::kResultsVersion));
-  const auto years = h5::read_ints(root, format::kYears);
-  if (years.empty()) throw IoError(fmt::format("'{}' is empty", format::kYears));
-  for (std::size_t t = 1; t < years.size(); ++t)
-    if (years[t] != years[t - 1] + 1) throw IoError(fmt::format("'{}' are not consecutive years", format::kYears));
-  const std::size_t ny = years.size();
-  const auto n_paths = h5::read_int_attr(root, "n_paths");
-  const auto currency = h5::read_string_attr(root, "currency");
-  out << fmt::format("pfsim results: {}  ({} paths, seed {}, {}-{})\n", h5::read_string_attr(root, "name"), n_paths,
-                     h5::read_int_attr(root, "seed"), years.front(), years.back());
-
-  std::vector<int> show = wanted.table;
-  if (wanted.table_is_default) show.push_back(years.back());
-  std::vector<std::size_t> cols;
-  for (int y : show) {
-    const auto it = std::find(years.begin(), years.end(), y);
-    if (it != years.end()) cols.push_back(static_cast<std::size_t>(it - years.begin()));
-  }
-  std::sort(cols.begin(), cols.end());
-  cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+  Results r;
+  for (auto y : h5::read_ints(root, format::kYears)) r.years.push_back(y);
+  if (r.years.empty()) throw IoError(fmt::format("'{}' is empty", format::kYears));
+  for (std::size_t t = 1; t < r.years.size(); ++t)
+    if (r.years[t] != r.years[t - 1] + 1) throw IoError(fmt::format("'{}' are not consecutive years", format::kYears));
+  const std::size_t ny = r.years.size();
+  r.name = h5::read_string_attr(root, "name");
+  r.config_file = h5::read_string_attr(root, "config_file");
+  r.version = h5::read_string_attr(root, "pfsim_version");
+  r.created = h5::read_string_attr(root, "created_utc");
+  if (h5::has_attr(root, "overrides")) r.overrides = lines_of(h5::read_string_attr(root, "overrides"));
+  r.n_paths = h5::read_int_attr(root, "n_paths");
+  r.seed = h5::read_int_attr(root, "seed");
+  r.confidence = h5::read_double_attr(root, "confidence");
 
   auto metrics = h5::open_group(root, format::kMetrics);
-  // Quantiles [probability, year] with the probabilities as an attribute.
-  auto read_q = [&](const std::string& name, std::vector<double>& probs) {
-    auto g = h5::open_group(metrics, name);
-    probs = h5::read_doubles_attr(g, "probabilities");
-    std::vector<hsize_t> dims;
-    auto q = h5::read_doubles(g, "quantiles", &dims);
-    if (dims != std::vector<hsize_t>{probs.size(), ny})
-      throw IoError(fmt::format("'{}/{}/quantiles' does not have the shape ({} probabilities, {} years)", format::kMetrics,
-                                name, probs.size(), ny));
-    return q;
-  };
-  std::vector<double> probs;
-  const auto bal = read_q("fund_balance_real", probs);
-  const auto i5 = prob_index(probs, 0.05), i50 = prob_index(probs, 0.5), i95 = prob_index(probs, 0.95);
-  std::vector<double> probs2;
-  const auto months = read_q("months_covered", probs2);
-  if (probs2 != probs) throw IoError("'months_covered' has other quantile probabilities than 'fund_balance_real'");
-  double mag = 0;
-  for (auto c : cols) mag = std::max(mag, std::abs(bal[i50 * ny + c]));
-  const auto sc = money_scale(mag, currency);
-
-  out << fmt::format("\nReal fund balance ({} {} of {}) and months of expenditure covered, at 31 December\n",
-                     sc.label, currency, years.front() - 1);
-  out << fmt::format("{:>6} {:>10} {:>10} {:>10}   {:>8} {:>8} {:>8}\n", "year", "median", "5%", "95%", "median", "5%", "95%");
-  for (auto c : cols)
-    out << fmt::format("{:>6} {:>10.2f} {:>10.2f} {:>10.2f}   {:>8.1f} {:>8.1f} {:>8.1f}\n", years[c],
-                       bal[i50 * ny + c] / sc.factor, bal[i5 * ny + c] / sc.factor, bal[i95 * ny + c] / sc.factor,
-                       months[i50 * ny + c], months[i5 * ny + c], months[i95 * ny + c]);
+  r.balance = read_dist(metrics, format::kMetrics, "fund_balance_real", ny);
+  r.shadow = read_dist(metrics, format::kMetrics, "shadow_balance_real", ny);
+  r.months = read_dist(metrics, format::kMetrics, "months_covered", ny);
+  r.burden_state = read_dist(metrics, format::kMetrics, "burden_state", ny);
+  r.burden_employers = read_dist(metrics, format::kMetrics, "burden_employers", ny);
+  r.burden_individuals = read_dist(metrics, format::kMetrics, "burden_individuals", ny);
+  auto scalars = h5::open_group(root, format::kScalars);
+  r.depletion_year = read_dist(scalars, format::kScalars, "depletion_year", 1);
+  r.actuarial = read_dist(scalars, format::kScalars, "actuarial_balance", 1);
+  r.pv_backstop = read_dist(scalars, format::kScalars, "pv_backstop", 1);
+  r.tracking = read_dist(scalars, format::kScalars, "tracking_error", 1);
+  r.drawdown = read_dist(scalars, format::kScalars, "max_drawdown", 1);
+  if (h5::exists(scalars, "active_return")) r.active = read_dist(scalars, format::kScalars, "active_return", 1);
+  // The summary's rows need the median and the 5-95% band.
+  for (const Dist* d : {&r.balance, &r.shadow, &r.months, &r.depletion_year, &r.actuarial, &r.pv_backstop, &r.tracking, &r.drawdown})
+    for (double p : {0.05, 0.5, 0.95}) d->row(p);
 
   auto risk = h5::open_group(root, format::kRisk);
-  const auto dep = sized(h5::read_doubles(risk, "depletion_probability"), ny, "depletion_probability");
-  const auto lo = sized(h5::read_doubles(risk, "depletion_probability_lower"), ny, "depletion_probability_lower");
-  const auto hi = sized(h5::read_doubles(risk, "depletion_probability_upper"), ny, "depletion_probability_upper");
-  const double conf = h5::has_attr(root, "confidence") ? h5::read_double_attr(root, "confidence") : 0.95;
-  out << fmt::format("\nProbability of depletion at or before ({:g}% Wilson interval)\n", 100 * conf);
-  std::vector<int> dep_years = wanted.depletion;
-  dep_years.push_back(years.back());
-  for (int y : dep_years) {
-    const auto it = std::find(years.begin(), years.end(), y);
-    if (it == years.end()) continue;
-    const auto t = static_cast<std::size_t>(it - years.begin());
-    out << fmt::format("  {:>6}  {}  [{}, {}]\n", y, pct(dep[t]), pct(lo[t]), pct(hi[t]));
+  r.depletion = read_curve(risk, "depletion_probability", ny);
+  for (auto h : h5::read_ints(risk, "horizons")) r.horizons.push_back(h);
+  r.preservation = read_curve(risk, "preservation_probability", r.horizons.size());
+  r.beats_wage = read_curve(risk, "beats_wage_probability", r.horizons.size());
+  r.beats_crediting = read_curve(risk, "beats_crediting_probability", r.horizons.size());
+  r.levels = h5::read_doubles(risk, "levels");
+  r.shadow_tail = read_tail(risk, "terminal_real_shadow_balance", r.levels.size());
+  r.actuarial_tail = read_tail(risk, "actuarial_balance", r.levels.size());
+
+  if (h5::exists(root, format::kComparison)) {
+    auto cmp = h5::open_group(root, format::kComparison);
+    Comparison c;
+    c.names = lines_of(h5::read_string_attr(cmp, "names"));
+    c.reference = h5::read_string_attr(h5::open_group(root, format::kScenarios), "reference");
+    c.currency = h5::read_string_attr(root, "currency");
+    for (auto y : h5::read_ints(cmp, "depletion_years")) c.years.push_back(y);
+    const auto ns = c.names.size(), cells = ns * c.years.size();
+    for (auto [name, into] : {std::pair{"depletion_probability", &c.p}, {"depletion_probability_lower", &c.lo},
+                              {"depletion_probability_upper", &c.hi}, {"depletion_difference", &c.diff},
+                              {"depletion_difference_se", &c.diff_se}, {"depletion_difference_se_independent", &c.diff_se_ind}})
+      *into = sized(h5::read_doubles(cmp, name), cells, name);
+    c.es_level = h5::read_double_attr(cmp, "expected_shortfall_level");
+    auto all = h5::open_group(root, format::kScenarios);
+    for (const auto& name : c.names) {
+      std::string group = name;
+      std::replace(group.begin(), group.end(), '/', '|');
+      auto g = h5::open_group(all, group);
+      auto sg = h5::open_group(g, format::kScalars);
+      c.median_shadow.push_back(read_dist(sg, group + "/" + format::kScalars, "terminal_real_shadow_balance", 1).at(0.5));
+    }
+    c.median_balance = sized(h5::read_doubles(cmp, "median_terminal_real_balance"), ns, "median_terminal_real_balance");
+    c.es_shadow = sized(h5::read_doubles(cmp, "expected_shortfall_terminal_real_shadow_balance"), ns,
+                        "expected_shortfall_terminal_real_shadow_balance");
+    if (h5::exists(cmp, "depletion_year_median")) {
+      c.dep_median = sized(h5::read_doubles(cmp, "depletion_year_median"), ns, "depletion_year_median");
+      c.dep_p05 = sized(h5::read_doubles(cmp, "depletion_year_p05"), ns, "depletion_year_p05");
+      c.dep_p95 = sized(h5::read_doubles(cmp, "depletion_year_p95"), ns, "depletion_year_p95");
+      c.scalar_names = lines_of(h5::read_string_attr(cmp, "scalar_differences"));
+      std::vector<hsize_t> dims;
+      const auto d = h5::read_doubles(cmp, "scalar_difference", &dims);
+      const auto se = h5::read_doubles(cmp, "scalar_difference_se");
+      const auto k = c.scalar_names.size();
+      sized(d, k * ns, "scalar_difference");
+      sized(se, k * ns, "scalar_difference_se");
+      for (const auto& name : c.scalar_names) c.scalar_units.push_back(h5::read_string_attr(h5::open_group(scalars, name), "unit"));
+      for (std::size_t i = 0; i < k; ++i) {
+        c.scalar_diff.emplace_back(d.begin() + static_cast<std::ptrdiff_t>(i * ns), d.begin() + static_cast<std::ptrdiff_t>((i + 1) * ns));
+        c.scalar_diff_se.emplace_back(se.begin() + static_cast<std::ptrdiff_t>(i * ns), se.begin() + static_cast<std::ptrdiff_t>((i + 1) * ns));
+      }
+    }
+    r.comparison = std::move(c);
+  }
+  return r;
+}
+
+// ---- the years shown --------------------------------------------------------
+
+// A row of the depletion table: a year and why it is shown.
+struct DepletionRow {
+  int year;
+  std::string why;
+};
+
+// The first year whose cumulative P(depletion) reaches p, if any.
+std::optional<int> crossing(const Results& r, double p) {
+  for (std::size_t t = 0; t < r.years.size(); ++t)
+    if (r.depletion.p[t] >= p) return r.years[t];
+  return std::nullopt;
+}
+
+std::vector<int> sorted_unique(std::vector<int> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+struct Selection {
+  std::vector<DepletionRow> depletion;
+  std::vector<int> table;   // the balance table
+  std::vector<int> burden;  // who pays
+};
+
+Selection select_years(const Results& r, const SummaryRequest& request, const std::string& path) {
+  Selection s;
+  const int first = r.years.front(), last = r.years.back();
+  for (int y : request.years)
+    if (y < first || y > last)
+      throw InputError({path, 0, 0}, request.years_key,
+                       fmt::format("year {} is outside the run; allowed: {}-{}", y, first, last));
+  if (!request.years.empty()) {
+    const auto years = sorted_unique(request.years);
+    for (int y : years) s.depletion.push_back({y, ""});
+    s.table = s.burden = years;
+    return s;
+  }
+  std::vector<int> crossings;
+  for (double p : {0.05, 0.5, 0.95})
+    if (const auto y = crossing(r, p)) {
+      const std::string why = fmt::format("first year with P >= {:g}%", 100 * p);
+      if (!s.depletion.empty() && s.depletion.back().year == *y) s.depletion.back().why += ", " + fmt::format("{:g}%", 100 * p);
+      else s.depletion.push_back({*y, why});
+      crossings.push_back(*y);
+    }
+  if (s.depletion.empty() || s.depletion.back().year != last) s.depletion.push_back({last, "the horizon"});
+  else s.depletion.back().why += "; the horizon";
+  std::vector<int> table{first, last};
+  for (int y = (first / 10 + 1) * 10; y < last; y += 10) table.push_back(y);
+  s.table = sorted_unique(table);
+  std::vector<int> burden{first, last};
+  burden.insert(burden.end(), crossings.begin(), crossings.end());
+  s.burden = sorted_unique(burden);
+  return s;
+}
+
+// ---- numbers as text ---------------------------------------------------------
+
+struct Scale {
+  double factor;
+  std::string prefix;  // "trn ", "bn ", ...
+};
+Scale money_scale(double magnitude) {
+  if (magnitude >= 1e12) return {1e12, "trn "};
+  if (magnitude >= 1e9) return {1e9, "bn "};
+  if (magnitude >= 1e6) return {1e6, "mn "};
+  return {1, ""};
+}
+Scale money_scale(std::initializer_list<double> values) {
+  double m = 0;
+  for (double v : values)
+    if (std::isfinite(v)) m = std::max(m, std::abs(v));
+  return money_scale(m);
+}
+
+std::string pct(double p) { return fmt::format("{:5.1f}%", 100 * p); }
+std::string year_text(double y) { return std::isfinite(y) ? fmt::format("{:.0f}", y) : std::string("never"); }
+// A band of depletion-year quantiles; an end among the paths that never
+// deplete reads "never".
+std::string band_text(double lo, double hi) { return year_text(lo) + "-" + year_text(hi); }
+
+Json num(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+Json dist_json(const Dist& d, std::size_t c = 0) {
+  return Json{{"median", num(d.at(0.5, c))}, {"median_lower", num(d.lower(0.5, c))}, {"median_upper", num(d.upper(0.5, c))},
+              {"p05", num(d.at(0.05, c))}, {"p95", num(d.at(0.95, c))}, {"mean", num(d.mean[c])}, {"se", num(d.se[c])}};
+}
+
+Json curve_json(const Curve& c, std::size_t i) {
+  return Json{{"p", num(c.p[i])}, {"lower", num(c.lo[i])}, {"upper", num(c.hi[i])}};
+}
+
+// ---- JSON ------------------------------------------------------------------------
+
+Json to_json(const std::string& path, const Results& r, const Selection& s) {
+  Json j;
+  j["format"] = "pfsim-summary";
+  j["format_version"] = 1;
+  j["file"] = path;
+  j["run"] = Json{{"name", r.name}, {"config_file", r.config_file}, {"overrides", r.overrides}, {"seed", r.seed},
+                  {"n_paths", r.n_paths}, {"start_year", r.years.front()}, {"end_year", r.years.back()},
+                  {"confidence", r.confidence}, {"pfsim_version", r.version}, {"created_utc", r.created}};
+  j["units"] = Json{{"real_money", r.balance.unit}, {"nominal_money", r.pv_backstop.unit}};
+  const auto& d = r.depletion_year;
+  Json rows = Json::array();
+  for (const auto& row : s.depletion) {
+    const auto t = r.col(row.year);
+    auto one = curve_json(r.depletion, t);
+    one["year"] = row.year;
+    if (!row.why.empty()) one["why"] = row.why;
+    rows.push_back(one);
+  }
+  j["depletion"] = Json{{"median_year", num(d.at(0.5))}, {"p05_year", num(d.at(0.05))}, {"p95_year", num(d.at(0.95))},
+                        {"share_depleted", num(d.finite[0] / static_cast<double>(r.n_paths))}, {"probability", rows}};
+  Json table = Json::array();
+  for (int y : s.table) {
+    const auto t = r.col(y);
+    table.push_back(Json{{"year", y},
+                         {"real_balance", Json{{"median", num(r.balance.at(0.5, t))}, {"p05", num(r.balance.at(0.05, t))}, {"p95", num(r.balance.at(0.95, t))}}},
+                         {"real_shadow_balance", Json{{"median", num(r.shadow.at(0.5, t))}, {"p05", num(r.shadow.at(0.05, t))}, {"p95", num(r.shadow.at(0.95, t))}}},
+                         {"months_covered", Json{{"median", num(r.months.at(0.5, t))}, {"p05", num(r.months.at(0.05, t))}, {"p95", num(r.months.at(0.95, t))}}}});
+  }
+  j["balance"] = table;
+  Json burden = Json::array();
+  for (int y : s.burden) {
+    const auto t = r.col(y);
+    burden.push_back(Json{{"year", y}, {"state", num(r.burden_state.mean[t])}, {"employers", num(r.burden_employers.mean[t])},
+                          {"individuals", num(r.burden_individuals.mean[t])}});
+  }
+  j["who_pays"] = burden;
+  j["actuarial_balance"] = dist_json(r.actuarial);
+  j["pv_backstop"] = dist_json(r.pv_backstop);
+  j["investment"] = Json{{"tracking_error", dist_json(r.tracking)}, {"max_drawdown", dist_json(r.drawdown)}};
+  if (r.active) j["investment"]["active_return"] = dist_json(*r.active);
+  Json pres = Json::array();
+  for (std::size_t h = 0; h < r.horizons.size(); ++h)
+    pres.push_back(Json{{"horizon", r.horizons[h]}, {"real_return_nonnegative", curve_json(r.preservation, h)},
+                        {"beats_wage_growth", curve_json(r.beats_wage, h)}, {"beats_crediting_rate", curve_json(r.beats_crediting, h)}});
+  j["preservation"] = pres;
+  Json tail = Json::array();
+  for (std::size_t i = 0; i < r.levels.size(); ++i)
+    tail.push_back(Json{{"level", r.levels[i]},
+                        {"terminal_real_shadow_balance", Json{{"var", num(r.shadow_tail.var[i])}, {"es", num(r.shadow_tail.es[i])}, {"es_se", num(r.shadow_tail.es_se[i])}}},
+                        {"actuarial_balance", Json{{"var", num(r.actuarial_tail.var[i])}, {"es", num(r.actuarial_tail.es[i])}, {"es_se", num(r.actuarial_tail.es_se[i])}}}});
+  j["shortfall"] = tail;
+  if (r.comparison) {
+    const auto& c = *r.comparison;
+    Json sc = Json::array();
+    for (std::size_t i = 0; i < c.names.size(); ++i) {
+      Json one{{"name", c.names[i]}, {"reference", c.names[i] == c.reference}};
+      Json by_year = Json::array();
+      for (std::size_t k = 0; k < c.years.size(); ++k) {
+        const auto x = i * c.years.size() + k;
+        by_year.push_back(Json{{"year", c.years[k]}, {"p", num(c.p[x])}, {"lower", num(c.lo[x])}, {"upper", num(c.hi[x])},
+                               {"difference", num(c.diff[x])}, {"difference_se", num(c.diff_se[x])},
+                               {"difference_se_independent", num(c.diff_se_ind[x])}});
+      }
+      one["depletion_probability"] = by_year;
+      one["median_terminal_real_balance"] = num(c.median_balance[i]);
+      one["expected_shortfall_terminal_real_shadow_balance"] = num(c.es_shadow[i]);
+      if (!c.dep_median.empty()) {
+        one["depletion_year"] = Json{{"median", num(c.dep_median[i])}, {"p05", num(c.dep_p05[i])}, {"p95", num(c.dep_p95[i])}};
+        Json diffs = Json::object();
+        for (std::size_t k = 0; k < c.scalar_names.size(); ++k)
+          diffs[c.scalar_names[k]] = Json{{"mean", num(c.scalar_diff[k][i])}, {"se", num(c.scalar_diff_se[k][i])}};
+        one["paired_differences"] = diffs;
+      }
+      sc.push_back(one);
+    }
+    j["scenarios"] = Json{{"reference", c.reference}, {"expected_shortfall_level", c.es_level}, {"scenarios", sc}};
+  }
+  return j;
+}
+
+// ---- text ------------------------------------------------------------------------
+
+void print_text(const Results& r, const Selection& s, std::ostream& out) {
+  out << fmt::format("pfsim results: {}  ({} paths, seed {}, {}-{})\n", r.name, r.n_paths, r.seed, r.years.front(), r.years.back());
+  out << fmt::format("  config {}; {}\n", r.config_file,
+                     r.overrides.empty() ? std::string("no overrides") : "overrides: " + fmt::format("{}", fmt::join(r.overrides, ", ")));
+  const std::string conf = fmt::format("{:g}%", 100 * r.confidence);
+
+  // Depletion: the headline.
+  const auto& d = r.depletion_year;
+  const double share = d.finite[0] / static_cast<double>(r.n_paths);
+  out << "\nDepletion of the basic fund (balance below zero at 31 December, before any backstop)\n";
+  if (d.finite[0] == 0)
+    out << fmt::format("  no path depletes by {}\n", r.years.back());
+  else
+    out << fmt::format("  depletion year: median {}, 5-95% {}; {} of paths deplete by {}\n", year_text(d.at(0.5)),
+                       band_text(d.at(0.05), d.at(0.95)), pct(share), r.years.back());
+  out << fmt::format("  P(depleted by the end of year), {} Wilson interval\n", conf);
+  for (const auto& row : s.depletion) {
+    const auto t = r.col(row.year);
+    out << fmt::format("    {:>6}  {}  [{}, {}]{}\n", row.year, pct(r.depletion.p[t]), pct(r.depletion.lo[t]), pct(r.depletion.hi[t]),
+                       row.why.empty() ? "" : "   " + row.why);
   }
 
-  const auto horizons = h5::read_ints(risk, "horizons");
-  out << "\nPreservation and appreciation of the basic fund (annualised return over the first h years)\n";
-  out << fmt::format("  {:>4}  {:>24}  {:>24}  {:>24}\n", "h", "P(real return >= 0)", "P(>= wage growth)", "P(>= crediting rate)");
-  const char* names[] = {"preservation_probability", "beats_wage_probability", "beats_crediting_probability"};
-  std::vector<std::vector<double>> p(3), pl(3), pu(3);
-  for (int k = 0; k < 3; ++k) {
-    const std::string name = names[k];
-    p[static_cast<std::size_t>(k)] = sized(h5::read_doubles(risk, name), horizons.size(), name);
-    pl[static_cast<std::size_t>(k)] = sized(h5::read_doubles(risk, name + "_lower"), horizons.size(), name + "_lower");
-    pu[static_cast<std::size_t>(k)] = sized(h5::read_doubles(risk, name + "_upper"), horizons.size(), name + "_upper");
+  // The fund in real terms.
+  double mag = 0;
+  for (int y : s.table) mag = std::max(mag, std::abs(r.balance.at(0.5, r.col(y))));
+  const auto sc = money_scale(mag);
+  out << fmt::format("\nReal fund balance and shadow balance (without the backstop; below zero: the deficit), {}{},\n"
+                     "and months of expenditure covered, at 31 December\n", sc.prefix, r.balance.unit);
+  out << fmt::format("  {:>6} {:>10} {:>10} {:>10}   {:>12}   {:>8} {:>8} {:>8}\n", "", "balance", "", "", "shadow", "months", "", "");
+  out << fmt::format("  {:>6} {:>10} {:>10} {:>10}   {:>12}   {:>8} {:>8} {:>8}\n", "year", "median", "5%", "95%", "median", "median", "5%", "95%");
+  for (int y : s.table) {
+    const auto c = r.col(y);
+    out << fmt::format("  {:>6} {:>10.2f} {:>10.2f} {:>10.2f}   {:>12.2f}   {:>8.1f} {:>8.1f} {:>8.1f}\n", y, r.balance.at(0.5, c) / sc.factor,
+                       r.balance.at(0.05, c) / sc.factor, r.balance.at(0.95, c) / sc.factor, r.shadow.at(0.5, c) / sc.factor,
+                       r.months.at(0.5, c), r.months.at(0.05, c), r.months.at(0.95, c));
   }
-  for (std::size_t h = 0; h < horizons.size(); ++h) {
-    out << fmt::format("  {:>4}", horizons[h]);
-    for (std::size_t k = 0; k < 3; ++k)
-      out << fmt::format("  {} [{},{}]", pct(p[k][h]), pct(pl[k][h]), pct(pu[k][h]));
+
+  // Who pays.
+  out << "\nWho pays: mean share of contributions + subsidy + backstop\n";
+  out << fmt::format("  {:>6} {:>8} {:>10} {:>12}\n", "year", "state", "employers", "individuals");
+  for (int y : s.burden) {
+    const auto t = r.col(y);
+    out << fmt::format("  {:>6} {:>8} {:>10} {:>12}\n", y, pct(r.burden_state.mean[t]), pct(r.burden_employers.mean[t]),
+                       pct(r.burden_individuals.mean[t]));
+  }
+  const auto& b = r.pv_backstop;
+  const auto bs = money_scale({b.at(0.5), b.at(0.95), b.mean[0]});
+  out << fmt::format("  present value of the backstop on 1 January {} ({}{}): median {:.2f} [{:.2f}, {:.2f}], 5-95% {:.2f}-{:.2f}, "
+                     "mean {:.2f} +- {:.2f}\n", r.years.front(), bs.prefix, b.unit, b.at(0.5) / bs.factor, b.lower(0.5) / bs.factor,
+                     b.upper(0.5) / bs.factor, b.at(0.05) / bs.factor, b.at(0.95) / bs.factor, b.mean[0] / bs.factor, b.se[0] / bs.factor);
+
+  // Investment.
+  out << "\nInvestment of the basic fund (medians, 5-95% in brackets)\n";
+  out << fmt::format("  tracking error {:.2f}% [{:.2f}% to {:.2f}%]", 100 * r.tracking.at(0.5), 100 * r.tracking.at(0.05), 100 * r.tracking.at(0.95));
+  if (r.active)
+    out << fmt::format(", active return {:+.2f}% [{:+.2f}% to {:+.2f}%]", 100 * r.active->at(0.5), 100 * r.active->at(0.05), 100 * r.active->at(0.95));
+  out << fmt::format(", maximum drawdown {:.1f}% [{:.1f}% to {:.1f}%]\n", 100 * r.drawdown.at(0.5), 100 * r.drawdown.at(0.05), 100 * r.drawdown.at(0.95));
+  out << "  preservation and appreciation: P(annualised return over the first h years ...)\n";
+  out << fmt::format("  {:>4}  {:>24}  {:>24}  {:>24}\n", "h", "real return >= 0", ">= wage growth", ">= crediting rate");
+  for (std::size_t h = 0; h < r.horizons.size(); ++h) {
+    out << fmt::format("  {:>4}", r.horizons[h]);
+    for (const Curve* c : {&r.preservation, &r.beats_wage, &r.beats_crediting})
+      out << fmt::format("  {} [{},{}]", pct(c->p[h]), pct(c->lo[h]), pct(c->hi[h]));
     out << "\n";
   }
 
-  const auto levels = h5::read_doubles(risk, "levels");
-  const auto nl = levels.size();
-  const auto tv = sized(h5::read_doubles(risk, "terminal_real_shadow_balance_var"), nl, "terminal_real_shadow_balance_var");
-  const auto te = sized(h5::read_doubles(risk, "terminal_real_shadow_balance_es"), nl, "terminal_real_shadow_balance_es");
-  const auto tse = sized(h5::read_doubles(risk, "terminal_real_shadow_balance_es_se"), nl, "terminal_real_shadow_balance_es_se");
-  const auto av = sized(h5::read_doubles(risk, "actuarial_balance_var"), nl, "actuarial_balance_var");
-  const auto ae = sized(h5::read_doubles(risk, "actuarial_balance_es"), nl, "actuarial_balance_es");
-  const auto ase = sized(h5::read_doubles(risk, "actuarial_balance_es_se"), nl, "actuarial_balance_es_se");
+  // Actuarial balance and shortfall.
+  const auto& a = r.actuarial;
+  out << fmt::format("\nActuarial balance (share of PV payroll): median {:.2f}% [{:.2f}%, {:.2f}%], 5-95% {:.2f}% to {:.2f}%, mean {:.2f}% +- {:.2f}\n",
+                     100 * a.at(0.5), 100 * a.lower(0.5), 100 * a.upper(0.5), 100 * a.at(0.05), 100 * a.at(0.95), 100 * a.mean[0], 100 * a.se[0]);
   double tmag = 0;
-  for (double v : tv) tmag = std::max(tmag, std::abs(v));
-  const auto ts = money_scale(tmag, currency);
-  out << fmt::format("\nShortfall risk, worst alpha of paths: VaR = alpha-quantile, ES = mean below it (+- 1 s.e.)\n");
-  out << fmt::format("  {:>6}  {:>36}  {:>36}\n", "alpha", fmt::format("terminal real shadow balance ({} {})", ts.label, currency),
+  for (double v : r.shadow_tail.var) tmag = std::max(tmag, std::abs(v));
+  const auto ts = money_scale(tmag);
+  out << "Shortfall risk, worst alpha of paths: VaR = alpha-quantile, ES = mean below it (+- 1 s.e.)\n";
+  out << fmt::format("  {:>6}  {:>40}  {:>36}\n", "alpha", fmt::format("terminal real shadow balance ({}{})", ts.prefix, r.balance.unit),
                      "actuarial balance (% of PV payroll)");
-  for (std::size_t i = 0; i < levels.size(); ++i)
-    out << fmt::format("  {:>6}  VaR {:>9.2f}  ES {:>9.2f} +- {:<7.2f}  VaR {:>8.2f}%  ES {:>8.2f}% +- {:<5.2f}\n",
-                       pct(levels[i]), tv[i] / ts.factor, te[i] / ts.factor, tse[i] / ts.factor, 100 * av[i],
-                       100 * ae[i], 100 * ase[i]);
+  for (std::size_t i = 0; i < r.levels.size(); ++i)
+    out << fmt::format("  {:>6}  VaR {:>9.2f}  ES {:>9.2f} +- {:<7.2f}      VaR {:>8.2f}%  ES {:>8.2f}% +- {:<5.2f}\n", pct(r.levels[i]),
+                       r.shadow_tail.var[i] / ts.factor, r.shadow_tail.es[i] / ts.factor, r.shadow_tail.es_se[i] / ts.factor,
+                       100 * r.actuarial_tail.var[i], 100 * r.actuarial_tail.es[i], 100 * r.actuarial_tail.es_se[i]);
 
-  if (!h5::exists(root, format::kComparison)) return;
-  auto cmp = h5::open_group(root, format::kComparison);
-  std::vector<std::string> scenario_names;
-  {
-    std::string all = h5::read_string_attr(cmp, "names"), line;
-    std::istringstream in(all);
-    while (std::getline(in, line)) scenario_names.push_back(line);
-  }
-  const auto cyears = h5::read_ints(cmp, "depletion_years");
-  const auto ns = scenario_names.size(), cells = ns * cyears.size();
-  const auto cp = sized(h5::read_doubles(cmp, "depletion_probability"), cells, "depletion_probability");
-  const auto cd = sized(h5::read_doubles(cmp, "depletion_difference"), cells, "depletion_difference");
-  const auto cse = sized(h5::read_doubles(cmp, "depletion_difference_se"), cells, "depletion_difference_se");
-  const auto cse_ind = sized(h5::read_doubles(cmp, "depletion_difference_se_independent"), cells, "depletion_difference_se_independent");
-  const auto med = sized(h5::read_doubles(cmp, "median_terminal_real_balance"), ns, "median_terminal_real_balance");
-  const auto es = sized(h5::read_doubles(cmp, "expected_shortfall_terminal_real_shadow_balance"), ns,
-                        "expected_shortfall_terminal_real_shadow_balance");
-  const auto reference = h5::read_string_attr(h5::open_group(root, format::kScenarios), "reference");
-  double mmag = 0;
-  for (double v : med) mmag = std::max(mmag, std::abs(v));
-  for (double v : es) mmag = std::max(mmag, std::abs(v));
-  const auto ms = money_scale(mmag, currency);
+  if (!r.comparison) return;
+  const auto& c = *r.comparison;
+  const auto ms = money_scale([&] {
+    double m = 0;
+    for (double v : c.median_shadow) m = std::max(m, std::abs(v));
+    for (double v : c.es_shadow) m = std::max(m, std::abs(v));
+    return m;
+  }());
   out << fmt::format("\nScenarios on common random numbers (reference: {}); difference = scenario - reference, +- paired s.e. "
-                     "(s.e. on independent paths in brackets)\n", reference);
+                     "(s.e. on independent paths in brackets)\n", c.reference);
   std::size_t width = 10;
-  for (const auto& n : scenario_names) width = std::max(width, n.size());
+  for (const auto& n : c.names) width = std::max(width, n.size());
   out << fmt::format("  {:<{}}", "scenario", width);
-  for (int y : cyears) out << fmt::format("  {:>8} {:>26}", fmt::format("P({})", y), "difference");
-  out << fmt::format("  {:>14}  {:>14}\n", fmt::format("median {}", years.back()), fmt::format("ES {}", years.back()));
-  out << fmt::format("  (median real balance and expected shortfall of the real shadow balance at the horizon, {} {} of {})\n", ms.label, currency, years.front() - 1);
-  for (std::size_t i = 0; i < scenario_names.size(); ++i) {
-    out << fmt::format("  {:<{}}", scenario_names[i], width);
-    for (std::size_t k = 0; k < cyears.size(); ++k) {
-      const auto j = i * cyears.size() + k;
-      out << fmt::format("  {:>8}", pct(cp[j]));
-      if (scenario_names[i] == reference) out << fmt::format(" {:>26}", "-");
-      else out << fmt::format(" {:>26}", fmt::format("{:+.1f}% +- {:.1f} ({:.1f})", 100 * cd[j], 100 * cse[j], 100 * cse_ind[j]));
+  if (!c.dep_median.empty()) out << fmt::format("  {:>16}", "depletion year");
+  for (int y : c.years) out << fmt::format("  {:>8} {:>26}", fmt::format("P({})", y), "difference");
+  out << fmt::format("  {:>16}  {:>14}\n", fmt::format("shadow {}", r.years.back()), fmt::format("ES {}", r.years.back()));
+  for (std::size_t i = 0; i < c.names.size(); ++i) {
+    out << fmt::format("  {:<{}}", c.names[i], width);
+    if (!c.dep_median.empty())
+      out << fmt::format("  {:>16}", fmt::format("{} ({})", year_text(c.dep_median[i]), band_text(c.dep_p05[i], c.dep_p95[i])));
+    for (std::size_t k = 0; k < c.years.size(); ++k) {
+      const auto x = i * c.years.size() + k;
+      out << fmt::format("  {:>8}", pct(c.p[x]));
+      if (c.names[i] == c.reference) out << fmt::format(" {:>26}", "-");
+      else out << fmt::format(" {:>26}", fmt::format("{:+.1f}% +- {:.1f} ({:.1f})", 100 * c.diff[x], 100 * c.diff_se[x], 100 * c.diff_se_ind[x]));
     }
-    out << fmt::format("  {:>10.2f} {:<3}  {:>10.2f} {:<3}\n", med[i] / ms.factor, ms.label, es[i] / ms.factor, ms.label);
+    out << fmt::format("  {:>12.2f} {:<3}  {:>10.2f} {:<3}\n", c.median_shadow[i] / ms.factor, ms.prefix, c.es_shadow[i] / ms.factor, ms.prefix);
+  }
+  out << fmt::format("  (depletion year: median (5-95%); the real shadow balance at the horizon: median and expected shortfall at {}, "
+                     "{}{})\n", fmt::format("{:g}%", 100 * c.es_level), ms.prefix, r.balance.unit);
+  if (c.scalar_names.empty()) return;
+  // Each scalar in its unit: years, money scaled, rates and shares in
+  // percentage points.
+  std::vector<std::function<std::string(double, double)>> shown;
+  for (std::size_t k = 0; k < c.scalar_names.size(); ++k) {
+    const auto& unit = c.scalar_units[k];
+    if (unit == "year") {
+      shown.emplace_back([](double m, double e) { return fmt::format("{:+.2f} +- {:.2f} y", m, e); });
+    } else if (unit.rfind(c.currency, 0) == 0) {
+      double dmag = 0;
+      for (double v : c.scalar_diff[k]) dmag = std::max(dmag, std::abs(v));
+      const auto ds = money_scale(dmag);
+      shown.emplace_back([ds](double m, double e) { return fmt::format("{:+.2f} +- {:.2f} {}", m / ds.factor, e / ds.factor, ds.prefix); });
+    } else {
+      shown.emplace_back([](double m, double e) { return fmt::format("{:+.2f} +- {:.2f} pp", 100 * m, 100 * e); });
+    }
+  }
+  out << fmt::format("  paired differences against the reference, mean +- paired s.e. (pp: percentage points; money in {}; a depletion\n"
+                     "  year of never counts as the year after the horizon)\n", r.pv_backstop.unit);
+  out << fmt::format("  {:<{}}", "scenario", width);
+  for (const auto& n : c.scalar_names) out << fmt::format("  {:>22}", n);
+  out << "\n";
+  for (std::size_t i = 0; i < c.names.size(); ++i) {
+    if (c.names[i] == c.reference) continue;
+    out << fmt::format("  {:<{}}", c.names[i], width);
+    for (std::size_t k = 0; k < c.scalar_names.size(); ++k) out << fmt::format("  {:>22}", shown[k](c.scalar_diff[k][i], c.scalar_diff_se[k][i]));
+    out << "\n";
   }
 }
 
 }  // namespace
+
+void print_summary(const std::string& path, const SummaryRequest& request, std::ostream& out) {
+  // A file that pfsim did not write whole (or that was edited) is bad
+  // input: every dataset read is checked for presence, type and shape.
+  Results r;
+  try {
+    r = read_results(path);
+  } catch (const IoError& e) {
+    throw InputError({path, 0, 0}, "", fmt::format("not a readable pfsim results file: {}", e.what()));
+  }
+  const auto s = select_years(r, request, path);
+  if (request.json) out << to_json(path, r, s).dump(2) << "\n";
+  else print_text(r, s, out);
+}
 
 }  // namespace pfsim

@@ -1,22 +1,24 @@
 #pragma once
-// `pfsim summary`: a compact table read back from a results file.
+// `pfsim summary`: what a results file says, as text for the terminal or as
+// JSON for dashboards (docs/summary.md; the JSON schema is
+// docs/summary.schema.json).
 #include <ostream>
 #include <string>
 #include <vector>
 
 namespace pfsim {
 
-// The years a summary shows: the table's, and those of the depletion
-// probabilities (the horizon's last year is added to these, and to the
-// table's when they are a default selection). Years the run does not
-// cover are skipped.
-struct SummaryYears {
-  std::vector<int> table;
-  bool table_is_default = false;
-  std::vector<int> depletion;
+struct SummaryRequest {
+  // The years of the tables and of the depletion rows; empty: chosen from
+  // the run (the years where P(depletion) first reaches 5%, 50% and 95%, the
+  // decades and the horizon). Every year must be one of the run's.
+  std::vector<int> years;
+  std::string years_key = "--years";  // names the years' source in errors
+  bool json = false;
 };
 
-// Throws InputError when the file is not a pfsim results file.
-void print_summary(const std::string& path, const SummaryYears& years, std::ostream& out);
+// Throws InputError when the file is not a readable pfsim results file or a
+// requested year is outside the run.
+void print_summary(const std::string& path, const SummaryRequest& request, std::ostream& out);
 
 }  // namespace pfsim

@@ -106,15 +106,10 @@ void write_run(const RunConfig& cfg, const PensionModel& model, const PathSample
 }
 
 void show_summary(const std::string& results, const std::vector<int>& years, std::ostream& out) {
-  // The default selection of years for the table and for the depletion
-  // probabilities (each kept where the run covers it; the depletion rows
-  // end with the horizon).
-  SummaryYears show;
-  show.table = years;
-  if (show.table.empty()) show.table = {2025, 2030, 2035, 2040, 2050, 2060, 2075, 2100};
-  show.table_is_default = years.empty();
-  show.depletion = {2035, 2050};
-  print_summary(results, show, out);
+  SummaryRequest request;
+  request.years = years;
+  request.years_key = "run.summary_years";
+  print_summary(results, request, out);
 }
 
 namespace {
@@ -214,6 +209,7 @@ int merge_command(const MergeRequest& m, const std::atomic<bool>* stop, std::ost
   if (cfg.resolved != ref.resolved)
     throw InputError({ref.config_file, 0, 0}, "",
                      "the config (or a file it includes) changed since the shards were run; merge needs the config they were made from");
+  cfg.overrides = ref.overrides;
   cfg.run.paths = ref.total_paths;
   cfg.run.seed = ref.seed;
   cfg.run.seed_is_default = false;

@@ -73,7 +73,8 @@ void apply_memory_options(const std::string& limit, const std::string& spill_dir
 void write_run(const RunConfig& cfg, const PensionModel& model, const PathSample& sample, const std::string& output,
                int threads, const std::atomic<bool>* stop);
 
-// `pfsim summary` of a results file: `years` or the default selection.
+// The summary `pfsim run` prints after writing a results file:
+// run.summary_years, or the years chosen from the run (io/summary.h).
 void show_summary(const std::string& results, const std::vector<int>& years, std::ostream& out);
 
 // `pfsim run`: a single run, a shard, a checkpointed run or a scenario

@@ -101,13 +101,38 @@ void compare_samples(const PensionModel& model, const PathSample& a, const PathS
     });
   });
   for (const auto& v : by_year) append(o.depletion, v);
+
+  // The compared scalars; a depletion year of "never" counts as the year
+  // after the horizon, so that every path has a difference.
+  const double censored = start_year + static_cast<double>(years);
+  std::vector<double> xa(n), xb(n), read_sa, read_sb;
+  for (const auto& name : kComparedScalars) {
+    const std::size_t idx = model.scalar_metric(name);
+    const auto sa = a.scalar_columns(idx, 1, read_sa), sb = b.scalar_columns(idx, 1, read_sb);
+    for (std::size_t p = 0; p < n; ++p) {
+      xa[p] = std::isfinite(sa[p]) ? sa[p] : censored;
+      xb[p] = std::isfinite(sb[p]) ? sb[p] : censored;
+    }
+    PairedSeries one;
+    append(one, paired(std::span<const double>(xa), std::span<const double>(xb), z, scratch.local()));
+    o.scalar_differences.emplace_back(name, std::move(one));
+  }
 }
 
 }  // namespace
 
-std::vector<int> comparison_years(const RunConfig& cfg) {
-  std::vector<int> years{2035, 2050, cfg.model.end_year};
-  years.erase(std::remove_if(years.begin(), years.end(), [&](int y) { return y < cfg.model.start_year || y > cfg.model.end_year; }), years.end());
+std::vector<int> comparison_years(const RunConfig& cfg, const RunSummary& reference) {
+  std::vector<int> years = cfg.compare_years;
+  if (years.empty()) {
+    // Where the reference's probability of depletion rises: the first years
+    // it reaches 5%, 50% and 95%, and the horizon.
+    const auto& p = reference.risk.depletion.probability;
+    for (double level : {0.05, 0.5, 0.95}) {
+      const auto it = std::find_if(p.begin(), p.end(), [&](double v) { return v >= level; });
+      if (it != p.end()) years.push_back(cfg.model.start_year + static_cast<int>(it - p.begin()));
+    }
+    years.push_back(cfg.model.end_year);
+  }
   std::sort(years.begin(), years.end());
   years.erase(std::unique(years.begin(), years.end()), years.end());
   return years;
@@ -147,7 +172,7 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
     outs.push_back(std::move(o));
   }
 
-  write_scenarios(output, cfg, outs, reference_sample, comparison_years(cfg), options.threads);
+  write_scenarios(output, cfg, outs, reference_sample, comparison_years(cfg, outs.front().summary), options.threads);
 }
 
 GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet) {

@@ -20,9 +20,10 @@ namespace pfsim {
 void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet,
                    const SampleStorage& storage = {});
 
-// The years of a scenario comparison table: 2035, 2050 and the horizon's
-// last year, those within the horizon.
-std::vector<int> comparison_years(const RunConfig& cfg);
+// The years of a scenario comparison table: [scenarios] compare_years, or
+// the first years the reference's probability of depletion reaches 5%, 50%
+// and 95%, and the horizon's last year.
+std::vector<int> comparison_years(const RunConfig& cfg, const RunSummary& reference);
 
 // Bisection on the lever; the interval comes from the same bisection on the
 // statistic's confidence bounds. Writes the evaluations to `output`.

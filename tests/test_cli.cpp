@@ -324,8 +324,17 @@ TEST_CASE("the results file round-trips: attributes, years, quantile shapes, cen
   const auto s = run_pfsim("summary " + quote(file.string()), dir, "summary");
   INFO("summary stderr:\n" << s.err);
   CHECK(s.status == 0);
-  CHECK(contains(s.out, "Probability of depletion"));
+  CHECK(contains(s.out, "Depletion of the basic fund"));
   CHECK(contains(s.out, "200 paths, seed 11"));
+  // Every override is recorded and listed, in order.
+  CHECK(h5::read_string_attr(root, "overrides") == "run.quantiles=[0.05, 0.25, 0.5, 0.95]\nrun.paths=200\nrun.seed=11\n");
+  CHECK(contains(s.out, "overrides: run.quantiles=[0.05, 0.25, 0.5, 0.95], run.paths=200, run.seed=11"));
+  // One label for each money unit, with the run's currency and start year.
+  const auto currency = h5::read_string_attr(root, "currency");
+  CHECK(h5::read_string_attr(h5::open_group(root, "metrics/fund_balance_real"), "unit") ==
+        currency + " at prices of 1 Jan " + std::to_string(*start));
+  CHECK(h5::read_string_attr(h5::open_group(root, "metrics/fund_balance"), "unit") == currency + " (nominal)");
+  CHECK(contains(s.out, "trn " + currency + " at prices of 1 Jan " + std::to_string(*start)));
 }
 
 TEST_CASE("summary of a file that is not a results file fails cleanly", "[cli][hdf5]") {

@@ -9,6 +9,7 @@ namespace pfsim {
 PerformanceModel::PerformanceModel(const ModelParams& p, OutputRegistry& o) : years_(p.years()) {
   max_drawdown_ = o.scalar("max_drawdown", "share", "maximum drawdown of the fund's cumulative real return index");
   tracking_error_ = o.scalar("tracking_error", "rate", "sd over years of the fund's return minus its benchmark's");
+  active_return_ = o.scalar("active_return", "rate", "mean over years of the fund's return minus its benchmark's");
   for (int h : p.return_horizons)
     if (h < years_) horizons_.push_back(h);
   horizons_.push_back(years_);
@@ -51,6 +52,7 @@ void PerformanceModel::finish(const PerformanceState& s, PathRecord& rec) const 
   const int H = years_;
   rec.scalars[max_drawdown_] = s.max_drawdown;
   rec.scalars[tracking_error_] = H > 1 ? std::sqrt(std::max(0.0, (s.te_sum2 - s.te_sum * s.te_sum / H) / (H - 1))) : 0.0;
+  rec.scalars[active_return_] = s.te_sum / H;
   // Annualised returns over the first h years.
   for (std::size_t hi = 0; hi < horizons_.size(); ++hi) {
     const int h = horizons_[hi];

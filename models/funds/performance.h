@@ -2,8 +2,8 @@
 // The basic fund's investment performance along one path (model.md section
 // 5): annualised nominal and real returns and the return relative to wage
 // growth and to the crediting rate over several horizons, the maximum
-// drawdown of the real return index, and the tracking error against the
-// benchmark.
+// drawdown of the real return index, and the tracking error and mean active
+// return against the benchmark.
 #include <vector>
 
 #include "core/metrics.h"
@@ -38,7 +38,7 @@ class PerformanceModel {
  private:
   int years_;
   std::vector<int> horizons_;
-  std::size_t max_drawdown_, tracking_error_, first_return_;
+  std::size_t max_drawdown_, tracking_error_, active_return_, first_return_;
 };
 
 }  // namespace pfsim
