@@ -1,11 +1,12 @@
 # pfsim: the two commands of the README, and a few more.
-#   make run    install dependencies, build (release), run the China baseline, print the summary
+#   make run    install dependencies, build (release), run the China baseline, print the summary, write its report
 #   make test   build and run the whole test suite through ctest
 #   make sanitize  the whole suite under AddressSanitizer + UBSan, the engine's threaded tests under ThreadSanitizer
 #   make fuzz   build the libFuzzer targets (preset fuzz) and run each for FUZZ_SECONDS (docs/fuzzing.md)
 PRESET ?= release
 JOBS ?= 2
 CONFIG ?= configs/china_baseline.toml
+RESULTS ?= results/china_baseline.h5
 FUZZ_SECONDS ?= 60
 
 .PHONY: run test deps configure build bench sanitize fuzz clean
@@ -21,7 +22,9 @@ build: configure
 
 run: configure
 	cmake --build --preset $(PRESET) -j $(JOBS) --target pfsim
-	./build/$(PRESET)/pfsim run $(CONFIG)
+	./build/$(PRESET)/pfsim run $(CONFIG) -o $(RESULTS)
+	./build/$(PRESET)/pfsim report $(RESULTS) -o $(RESULTS:.h5=.html)
+	@echo "pfsim: wrote the report $(RESULTS:.h5=.html)"
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)

@@ -1,6 +1,9 @@
 #include "apps/commands.h"
 
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -74,6 +77,28 @@ int calibrate(const std::string& csv_path, const std::string& output, const std:
     }
     return kExitOk;
   }, std::cerr);
+}
+
+int python_command(const std::vector<std::string>& args) {
+  std::string python = "python3";
+  if (const char* env = std::getenv("PFSIM_PYTHON"); env && *env) python = env;
+  else if (::access("/usr/bin/python3", X_OK) == 0) python = "/usr/bin/python3";
+  std::string dir = PFSIM_PYTHON_DIR;
+  if (const char* env = std::getenv("PFSIM_PYTHON_DIR"); env && *env) dir = env;
+  std::string path = dir;
+  if (const char* old = std::getenv("PYTHONPATH"); old && *old) path += std::string(":") + old;
+  ::setenv("PYTHONPATH", path.c_str(), 1);
+  ::setenv("PYTHONDONTWRITEBYTECODE", "1", 1);  // nothing written into the source tree
+  std::vector<std::string> argv_s{python, "-m", "pfsim"};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::cout.flush();
+  ::execvp(python.c_str(), argv.data());
+  std::cerr << fmt::format("pfsim: error: cannot start the Python interpreter '{}': {} (set PFSIM_PYTHON to one with numpy, "
+                           "h5py, matplotlib, pandas and xarray; docs/python.md)\n", python, std::strerror(errno));
+  return kExitFailure;
 }
 
 }  // namespace pfsim::app

@@ -62,6 +62,21 @@ int main(int argc, char** argv) {
   sum->add_option("--years", sreq.years, "years of the tables and depletion rows, within the run (default: chosen from the run)")->delimiter(',');
   sum->add_flag("--json", sreq.json, "print the summary as JSON (docs/summary.schema.json)");
 
+  // report and export: the Python package's commands (docs/python.md).
+  std::string rfile, rout, rpdf;
+  std::vector<int> ryears;
+  auto* rep = cli.add_subcommand("report", "write a self-contained HTML report (charts and tables) of a results, scenario or goal-seek file");
+  rep->add_option("file", rfile, "results, scenario or goal-seek file (HDF5)")->required()->check(CLI::ExistingFile);
+  rep->add_option("--output,-o", rout, "HTML file to write")->required();
+  rep->add_option("--pdf", rpdf, "also write the charts to this PDF file");
+  rep->add_option("--pyramid-years", ryears, "years of the population pyramids (default: those in the file)")->delimiter(',');
+
+  std::string xfile, xcsv, xnc;
+  auto* xpt = cli.add_subcommand("export", "export a results file to tidy CSV files and/or one netCDF file");
+  xpt->add_option("file", xfile, "results, scenario or goal-seek file (HDF5)")->required()->check(CLI::ExistingFile);
+  xpt->add_option("--csv", xcsv, "directory for the CSV files");
+  xpt->add_option("--netcdf", xnc, "netCDF file to write");
+
   std::string ccsv, cout_file, cyear = "year";
   auto* cal = cli.add_subcommand("calibrate", "estimate a VAR(1) from an annual CSV and write a config fragment");
   cal->add_option("data", ccsv, "CSV with a year column and one column per economy variable")->required()->check(CLI::ExistingFile);
@@ -97,6 +112,22 @@ int main(int argc, char** argv) {
       print_summary(sfile, sreq, std::cout);
       return static_cast<int>(kExitOk);
     }, std::cerr);
+  if (*rep) {
+    std::vector<std::string> args{"report", rfile, "-o", rout};
+    if (!rpdf.empty()) args.insert(args.end(), {"--pdf", rpdf});
+    if (!ryears.empty()) {
+      std::string years;
+      for (int y : ryears) years += (years.empty() ? "" : ",") + std::to_string(y);
+      args.insert(args.end(), {"--pyramid-years", years});
+    }
+    return python_command(args);
+  }
+  if (*xpt) {
+    std::vector<std::string> args{"export", xfile};
+    if (!xcsv.empty()) args.insert(args.end(), {"--csv", xcsv});
+    if (!xnc.empty()) args.insert(args.end(), {"--netcdf", xnc});
+    return python_command(args);
+  }
   if (*cal) return calibrate(ccsv, cout_file, cyear);
   if (*fit) return fit_mortality(fconfig, fout);
   return kExitFailure;

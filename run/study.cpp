@@ -149,6 +149,7 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
     auto sc_cfg = std::make_shared<RunConfig>(*sc.config);
     sc_cfg->run.paths = n;
     sc_cfg->run.seed = cfg.run.seed;
+    sc_cfg->overrides = cfg.overrides;  // the command line's, recorded in the file
     ScenarioResult o;
     o.name = sc.name;
     o.cfg = sc_cfg;

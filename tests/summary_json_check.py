@@ -123,6 +123,7 @@ check("first year with P >= 50%" in text and "overrides: scheme.contribution_rat
 # --- a scenario file -------------------------------------------------------------
 scen, sdoc = run_and_summarise("summary_scenarios.h5", os.path.join("examples", "equity_share.toml"), "--paths", "300", "--seed", "9")
 check(len(sdoc["scenarios"]["scenarios"]) > 2, "the scenario summary lists the scenarios")
+check(sdoc["run"]["overrides"] == ["run.paths=300", "run.seed=9"], f"a scenario file records the overrides: {sdoc['run']['overrides']}")
 with h5py.File(scen, "r") as f:
     years = f["years"][:]
     n = int(f.attrs["n_paths"])

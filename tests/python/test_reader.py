@@ -1,0 +1,260 @@
+"""pfsim.open: every dataset and attribute of the file reaches the reader
+with identical values, and the file's metrics are those of the format doc."""
+
+import os
+import re
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+import pfsim_fixtures
+import pfsim
+from pfsim.reader import decode
+
+DOC = os.path.join(pfsim_fixtures.ROOT, "docs", "results-format.md")
+
+
+def reach(r, name, cache):
+    """The reader's value for the HDF5 dataset `name` (a path from the root);
+    `cache` keeps the difference Datasets, which span every scenario."""
+    parts = name.split("/")
+    head = parts[0]
+    if head == "scenarios":
+        scenario = {r.scenario_group(n): n for n in r.scenario_names}[parts[1]]
+        if parts[2] == "difference" and parts[3] == "scalars":
+            key = ("scalar", parts[4])
+            if key not in cache:
+                cache[key] = r.scalar_difference(parts[4])
+            return np.atleast_1d(cache[key].sel(scenario=scenario)[parts[5]].values)
+        if parts[2] == "difference":
+            key = ("metric", parts[3])
+            if key not in cache:
+                cache[key] = r.difference(parts[3])
+            return cache[key].sel(scenario=scenario)[parts[4]].values
+        return reach(r.scenario(scenario), "/".join(parts[2:]), cache)
+    if head == "years":
+        return r.years
+    if head == "metrics":
+        return r.metric(parts[1])[parts[2]].values
+    if head == "scalars":
+        return np.atleast_1d(r.scalar(parts[1])[parts[2]].values)
+    if head == "risk":
+        coord = {"horizons": "horizon", "levels": "level"}.get(parts[1], parts[1])
+        return r.risk[coord].values
+    if head == "demography":
+        return r.pyramid(int(parts[2]))[parts[3]].values
+    if head == "paths":
+        return r.paths(parts[1]).values
+    if head == "comparison":
+        return r.comparison["depletion_year" if parts[1] == "depletion_years" else parts[1]].values
+    if head in ("lever_values", "statistic", "statistic_lower", "statistic_upper"):
+        return r.evaluations["lever_value" if head == "lever_values" else head].values
+    raise AssertionError(f"dataset {name} is not reachable through the reader")
+
+
+def datasets(f):
+    names = []
+    f.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+    return names
+
+
+def assert_same_attrs(test, expected_h5, actual, where):
+    for key in expected_h5.attrs:
+        want = decode(expected_h5.attrs[key])
+        test.assertIn(key, actual, f"{where}: attribute {key}")
+        if isinstance(want, np.ndarray):
+            np.testing.assert_array_equal(np.asarray(actual[key]), want, err_msg=f"{where}@{key}")
+        else:
+            test.assertEqual(actual[key], want, f"{where}@{key}")
+
+
+class RoundTrip(unittest.TestCase):
+    def check_file(self, path):
+        r = pfsim.open(path)
+        with h5py.File(path, "r") as f:
+            names = datasets(f)
+            cache = {}
+            self.assertGreaterEqual(len(names), 4)
+            for name in names:
+                want = f[name][()]
+                got = np.asarray(reach(r, name, cache))
+                self.assertEqual(got.shape, want.shape, name)
+                self.assertEqual(got.dtype, want.dtype, name)
+                np.testing.assert_array_equal(got, want, err_msg=name)
+            assert_same_attrs(self, f, r.attrs, path)
+            if r.kind == "goal-seek":
+                return r, len(names)
+            for group, table, getter in (("metrics", r.metrics(), r.metric),
+                                         ("scalars", r.scalars(), r.scalar)):
+                self.assertEqual(table, list(f[group]))
+                for n in table:
+                    ds = getter(n)
+                    g = f[group][n]
+                    self.assertEqual(ds.attrs["unit"], decode(g.attrs["unit"]))
+                    self.assertEqual(ds.attrs["description"], decode(g.attrs["description"]))
+                    np.testing.assert_array_equal(ds["quantile"].values, g.attrs["probabilities"])
+            assert_same_attrs(self, f["calibration"], r.calibration, "calibration")
+        return r, len(names)
+
+    def test_results(self):
+        r, n = self.check_file(pfsim_fixtures.path("results.h5"))
+        self.assertEqual(r.kind, "results")
+        self.assertEqual(r.path_names(), ["fund_balance_real"])
+
+    def test_scenarios(self):
+        r, n = self.check_file(pfsim_fixtures.path("scenarios.h5"))
+        self.assertEqual(r.kind, "scenarios")
+        self.assertEqual(len(r.scenario_names), 4)
+        self.assertEqual(r.scenario_names[0], r.reference)
+        self.assertIn("|", r.scenario_group("no_reform/equity_domestic=0.3"))
+        d = r.difference("depletion_probability")
+        self.assertEqual(d.sizes["scenario"], 3)
+        self.assertNotIn(r.reference, list(d["scenario"].values))
+        self.assertEqual(r.comparison.sizes["scenario"], 4)
+        self.assertNotIn("scalars", r.difference_metrics())
+        self.assertIn("fund_balance_real", r.difference_metrics())
+        # The scenario reader carries the scenario's own config.
+        other = r.scenario("no_reform/equity_domestic=0.3")
+        self.assertNotEqual(other.config_text, r.config_text)
+        self.assertEqual(other.config["funds"]["basic"]["weights"]["equity_domestic"], 0.3)
+
+    def test_goal_seek(self):
+        r, n = self.check_file(pfsim_fixtures.path("goal_seek.h5"))
+        self.assertEqual(r.kind, "goal-seek")
+        lo, hi = r.interval
+        self.assertTrue(lo <= r.value <= hi)
+        self.assertEqual(n, 4)
+
+
+class Frames(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.r = pfsim.open(pfsim_fixtures.path("results.h5"))
+
+    def test_long_frame_matches_datasets(self):
+        df = self.r.to_frame()
+        self.assertEqual(list(df.columns), ["kind", "metric", "year", "statistic", "probability", "value", "unit"])
+        m = self.r.metric("fund_balance_real")
+        rows = df[(df.metric == "fund_balance_real") & (df.statistic == "quantile") & (df.probability == 0.5)]
+        np.testing.assert_array_equal(rows["year"].values, self.r.years)
+        np.testing.assert_array_equal(rows["value"].values, m["quantiles"].sel(quantile=0.5).values)
+        self.assertTrue((rows["unit"] == m.attrs["unit"]).all())
+        n_q = m.sizes["quantile"]
+        expected = len(self.r.metrics()) * len(self.r.years) * (5 + 3 * n_q) + len(self.r.scalars()) * (5 + 3 * n_q)
+        self.assertEqual(len(df), expected)
+
+    def test_wide_frame(self):
+        w = self.r.frame("months_covered")
+        self.assertEqual(list(w.index), list(self.r.years))
+        np.testing.assert_array_equal(w["p0.95_upper"].values,
+                                      self.r.metric("months_covered")["quantiles_upper"].sel(quantile=0.95).values)
+        self.assertEqual(w.attrs["unit"], "months")
+
+    def test_quantiles_array(self):
+        q = self.r.quantiles
+        self.assertEqual(q.dims, ("metric", "quantile", "year"))
+        np.testing.assert_array_equal(q.sel(metric="inflation").values, self.r.metric("inflation")["quantiles"].values)
+
+    def test_paths_reproduce_quantiles(self):
+        # The format promises numpy's default quantiles of the float32 paths.
+        x = self.r.paths("fund_balance_real")
+        self.assertEqual(x.dims, ("path", "year"))
+        self.assertEqual(x.dtype, np.float32)
+        median = np.quantile(x.values.astype(np.float64), 0.5, axis=0)
+        np.testing.assert_array_equal(median, self.r.quantile("fund_balance_real", 0.5).values)
+
+    def test_dims(self):
+        self.assertEqual(dict(self.r.risk.sizes)["year"], len(self.r.years))
+        self.assertIn("horizon", self.r.risk.dims)
+        self.assertIn("level", self.r.risk.dims)
+        p = self.r.pyramid(self.r.pyramid_years[0])
+        self.assertEqual(list(p["sex"].values), ["male", "female"])
+        self.assertEqual(p["quantiles"].dims, ("quantile", "sex", "age"))
+        self.assertEqual(self.r.scalar("depletion_year")["quantiles"].dims, ("quantile",))
+
+
+def documented_names(heading):
+    """First-column names of the table under `## heading` in results-format.md."""
+    with open(DOC, encoding="utf-8") as f:
+        text = f.read()
+    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([^`]+)` \|", section, flags=re.M)
+
+
+def as_pattern(name):
+    return re.compile("^" + re.escape(name).replace("<asset>", "[a-z0-9_]+").replace("<h>", "[0-9]+") + "$")
+
+
+class DocumentedNames(unittest.TestCase):
+    def check(self, heading, in_file, min_documented):
+        names = documented_names(heading)
+        self.assertGreaterEqual(len(names), min_documented, f"parsing the {heading} table")
+        fixed = {n for n in names if "<" not in n}
+        patterns = [as_pattern(n) for n in names if "<" in n]
+        self.assertTrue(patterns, heading)
+        self.assertEqual(fixed - set(in_file), set(), f"documented {heading} missing from the file")
+        unknown = [n for n in in_file if n not in fixed and not any(p.match(n) for p in patterns)]
+        self.assertEqual(unknown, [], f"{heading} in the file but not documented")
+        for p in patterns:
+            self.assertTrue(any(p.match(n) for n in in_file), f"nothing in the file matches {p.pattern}")
+        return fixed, patterns
+
+    def test_year_metrics(self):
+        r = pfsim.open(pfsim_fixtures.path("results.h5"))
+        self.check("Year metrics", r.metrics(), 55)
+
+    def test_scalar_metrics(self):
+        r = pfsim.open(pfsim_fixtures.path("results.h5"))
+        _, patterns = self.check("Scalar metrics", r.scalars(), 11)
+        # One of each _<h>y scalar per horizon of /risk/horizons.
+        for h in r.risk["horizon"].values:
+            for p in patterns:
+                self.assertIn(p.pattern.replace("[0-9]+", str(h)).strip("^$"), r.scalars())
+
+
+class FormatErrors(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="pfsim-py-reader-")
+
+    def write(self, name, attrs):
+        path = os.path.join(self.dir, name)
+        with h5py.File(path, "w") as f:
+            for k, v in attrs.items():
+                f.attrs[k] = v
+        return path
+
+    def assert_format_error(self, path, words):
+        with self.assertRaises(pfsim.FormatError) as cm:
+            pfsim.open(path)
+        self.assertIn(path, str(cm.exception))
+        self.assertIn(words, str(cm.exception))
+
+    def test_not_hdf5(self):
+        path = os.path.join(self.dir, "text.h5")
+        with open(path, "w") as f:
+            f.write("not hdf5\n")
+        self.assert_format_error(path, "not an HDF5 file")
+
+    def test_no_format(self):
+        self.assert_format_error(self.write("none.h5", {}), "'format' is missing")
+
+    def test_other_format(self):
+        self.assert_format_error(self.write("other.h5", {"format": b"netcdf", "format_version": 1}), "'netcdf'")
+
+    def test_other_version(self):
+        self.assert_format_error(self.write("v2.h5", {"format": b"pfsim-results", "format_version": 2}),
+                                 "format_version 2")
+
+    def test_incomplete(self):
+        self.assert_format_error(self.write("empty.h5", {"format": b"pfsim-results", "format_version": 1}),
+                                 "incomplete")
+
+    def test_missing(self):
+        with self.assertRaises(FileNotFoundError):
+            pfsim.open(os.path.join(self.dir, "absent.h5"))
+
+
+if __name__ == "__main__":
+    unittest.main()

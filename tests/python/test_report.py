@@ -1,0 +1,117 @@
+"""pfsim.report.build: every chart of every section, with its table, and no
+external resource in the HTML."""
+
+import os
+import re
+import unittest
+
+import numpy as np
+
+import pfsim_fixtures
+import pfsim
+from pfsim import report
+
+SECTION = re.compile(r'<section id="([^"]+)">(.*?)</section>', re.S)
+# Anything that would make the browser fetch something: a src/href with a
+# scheme other than data: (or a #anchor), CSS url(...) and @import, any http.
+EXTERNAL = [re.compile(p, re.I) for p in (
+    r'(?:src|href)\s*=\s*["\']?(?!data:|#)[a-z][a-z0-9+.-]*:',
+    r'(?:src|href)\s*=\s*["\']?(?!data:|#)[^"\'\s>]+',
+    r"url\(", r"@import", r"https?:", r"<link\b", r"<script\b")]
+
+
+def sections(text):
+    return {sid: body for sid, body in SECTION.findall(text)}
+
+
+def build(name, **kw):
+    out = os.path.join(pfsim_fixtures.scratch(), name + ".html")
+    report.build(pfsim_fixtures.path(name), out, **kw)
+    with open(out, encoding="utf-8") as f:
+        return out, f.read()
+
+
+class Report(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pdf = os.path.join(pfsim_fixtures.scratch(), "results.pdf")
+        cls.results = build("results.h5", pdf=cls.pdf)[1]
+        cls.scenarios = build("scenarios.h5")[1]
+        cls.goal_seek = build("goal_seek.h5")[1]
+
+    def expected_charts(self, r):
+        returns = [n for n in r.metrics() if n.startswith("return_")]
+        return {"provenance": 0, "key-figures": 0, "fund": 3, "depletion": 2, "preservation": 1,
+                "shortfall": 0, "who-pays": 2, "economy": 3 + len(returns),
+                "demography": len(r.pyramid_years) + 2}
+
+    def check_charts(self, text, expected):
+        found = sections(text)
+        self.assertEqual(list(found), list(expected))
+        for sid, n in expected.items():
+            body = found[sid]
+            self.assertEqual(body.count("<img "), n, sid)
+            self.assertEqual(len(re.findall(r'src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}"', body)), n, sid)
+            # Every chart has its table.
+            self.assertEqual(body.count("<details><summary>Table"), n, sid)
+
+    def test_results_charts(self):
+        r = pfsim.open(pfsim_fixtures.path("results.h5"))
+        self.check_charts(self.results, self.expected_charts(r))
+
+    def test_scenario_charts(self):
+        r = pfsim.open(pfsim_fixtures.path("scenarios.h5"))
+        expected = self.expected_charts(r)
+        expected["comparison"] = 4
+        self.check_charts(self.scenarios, expected)
+        body = sections(self.scenarios)["comparison"]
+        for name in r.scenario_names:
+            self.assertIn(name, body)
+
+    def test_goal_seek_charts(self):
+        self.check_charts(self.goal_seek, {"provenance": 0, "goal-seek": 1})
+        g = pfsim.open(pfsim_fixtures.path("goal_seek.h5"))
+        self.assertIn(f"{g.value:.6g}", self.goal_seek)
+
+    def test_no_external_resource(self):
+        for text in (self.results, self.scenarios, self.goal_seek):
+            for pattern in EXTERNAL:
+                self.assertIsNone(pattern.search(text), pattern.pattern)
+            self.assertIn('<a href="#fund">', self.results)
+
+    def test_key_figures(self):
+        r = pfsim.open(pfsim_fixtures.path("results.h5"))
+        body = sections(self.results)["key-figures"]
+        d = r.scalar("depletion_year")["quantiles"].sel(quantile=0.5).item()
+        self.assertIn(report.fmt_year(d), body)
+        self.assertIn(f"P(depletion) by {int(r.years[-1])}", body)
+        self.assertEqual(report.fmt_year(np.inf), "never within the horizon")
+        self.assertIn(r.attrs["config_file"], sections(self.results)["provenance"])
+
+    def test_units_from_attributes(self):
+        body = sections(self.results)["fund"]
+        unit = pfsim.open(pfsim_fixtures.path("results.h5")).unit("fund_balance_real")
+        label = report.axis_unit(unit, [6e12], "CNY", 2024)[1]
+        self.assertEqual(label, "trillion CNY, prices of 1 Jan 2024" if unit.startswith("currency units")
+                         else f"trillion {unit}")
+        self.assertIn(label, body)
+        self.assertEqual(report.axis_unit("CNY (nominal)", [3e9], "CNY", 2024), (1e9, "billion CNY (nominal)"))
+        self.assertEqual(report.axis_unit("rate", [0.03], "CNY", 2024), (0.01, "% per year"))
+
+    def test_pdf(self):
+        with open(self.pdf, "rb") as f:
+            data = f.read()
+        self.assertTrue(data.startswith(b"%PDF"))
+        r = pfsim.open(pfsim_fixtures.path("results.h5"))
+        pages = len(re.findall(rb"/Type\s*/Page\b", data))
+        self.assertEqual(pages, sum(self.expected_charts(r).values()))
+
+    def test_pyramid_years(self):
+        text = build("results.h5", pyramid_years=[2050])[1]
+        self.assertEqual(sections(text)["demography"].count("<img "), 3)
+        with self.assertRaises(pfsim.output.BadInput):
+            build("results.h5", pyramid_years=[2031])
+
+
+if __name__ == "__main__":
+    unittest.main()
