@@ -14,7 +14,8 @@
 //                           (pristine) shard; with flag 1, pfsim merge of the
 //                           two and the summary of the merged file
 //   4 checkpoint chunk      produce_sample resuming from it (run/sample_producer.cpp)
-// byte 1: flags (bit 0: merge; bit 1: the summary's year selection).
+// byte 1: flags (bit 0: merge; bits 1 and 3: the summary's years, 1900 and 3000 among them or 2030 and 2050;
+// bit 2: the JSON summary).
 // Then up to kMaxEdits edits, each an opcode byte and its operands (see
 // apply_edit): delete a dataset, group or attribute; replace a dataset or an
 // attribute by one of another type (float, integer, string), rank (scalar,
@@ -529,16 +530,13 @@ void edit_copy(const BaseFile& base, const std::string& out, Bytes& in) {
 
 void read_results(const Setup& s, std::uint8_t flags) {
   std::ostringstream out;
-  pfsim::SummaryYears years;
-  if (flags & 2) {
-    years.table = {2024, 2100, 1900, 3000};
-    years.depletion = {2024, 2100};
-  } else {
-    years.table = {2030, 2050};
-    years.table_is_default = true;
-    years.depletion = {2035, 2050};
-  }
-  PFSIM_FUZZ_EXPECTED(pfsim::print_summary(s.work, years, out))
+  // The text and the JSON summary, for chosen years (some outside the run:
+  // bad input) and for the years chosen from the file.
+  pfsim::SummaryRequest request;
+  request.json = (flags & 4) != 0;
+  if (flags & 2) request.years = {2024, 2100, 1900, 3000};
+  else if (flags & 8) request.years = {2030, 2050};
+  PFSIM_FUZZ_EXPECTED(pfsim::print_summary(s.work, request, out))
   PFSIM_FUZZ_EXPECTED(pfsim::show_summary(s.work, {}, out))
   PFSIM_FUZZ_EXPECTED((void)pfsim::read_partial_info(s.work))
 }

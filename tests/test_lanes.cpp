@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -55,9 +56,10 @@ TEST_CASE("lane selects reproduce std::max, std::min and std::clamp") {
       INFO("value " << v[l]);
       const double want_max = std::max(v[l], lo[l]), want_min = std::min(v[l], hi[l]),
                    want_clamp = std::clamp(v[l], lo[l], hi[l]);
-      CHECK(std::memcmp(&mx[l], &want_max, sizeof(double)) == 0);
-      CHECK(std::memcmp(&mn[l], &want_min, sizeof(double)) == 0);
-      CHECK(std::memcmp(&cl[l], &want_clamp, sizeof(double)) == 0);
+      // Bit for bit (the sign of a zero included).
+      CHECK(std::bit_cast<std::uint64_t>(static_cast<double>(mx[l])) == std::bit_cast<std::uint64_t>(want_max));
+      CHECK(std::bit_cast<std::uint64_t>(static_cast<double>(mn[l])) == std::bit_cast<std::uint64_t>(want_min));
+      CHECK(std::bit_cast<std::uint64_t>(static_cast<double>(cl[l])) == std::bit_cast<std::uint64_t>(want_clamp));
     }
   }
 }
