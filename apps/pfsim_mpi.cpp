@@ -51,6 +51,8 @@ int run(int rank, int size, const RunRequest& request) {
     return static_cast<int>(kExitOk);
   }, std::cerr, "pfsim-mpi", "", rank == 0);
   if (loaded != kExitOk) return loaded;
+  if (rank == 0)
+    for (const auto& w : cfg.warnings) std::cerr << w << "\n";
   // The output is rank 0's: it checks it (io/output_file.h) and tells the others.
   int checked = kExitOk;
   if (rank == 0)

@@ -15,19 +15,26 @@ std::string excerpt(const std::string& text, std::size_t max) {
 }
 
 namespace {
-std::string format_input_error(const SourceLocation& w, const std::string& key,
-                               const std::string& message) {
+std::string format_located(const SourceLocation& w, const std::string& key, const std::string& message,
+                           const char* kind) {
   std::string out = w.file.empty() ? std::string("<input>") : excerpt(w.file, 4096);
   if (w.line > 0) {
     out += fmt::format(":{}", w.line);
     if (w.column > 0) out += fmt::format(":{}", w.column);
   }
-  out += ": error: ";
+  out += fmt::format(": {}: ", kind);
   if (!key.empty()) out += fmt::format("'{}': ", excerpt(key, 120));
   out += message;
   return out;
 }
+std::string format_input_error(const SourceLocation& w, const std::string& key, const std::string& message) {
+  return format_located(w, key, message, "error");
+}
 }  // namespace
+
+std::string format_warning(const SourceLocation& where, const std::string& key, const std::string& message) {
+  return format_located(where, key, message, "warning");
+}
 
 InputError::InputError(SourceLocation where, std::string key, std::string message)
     : std::runtime_error(format_input_error(where, key, message)),

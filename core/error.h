@@ -24,6 +24,11 @@ struct SourceLocation {
   int column = 0;
 };
 
+// "file:line:column: warning: 'key': message", the form of an error message,
+// for a value that is allowed but probably not meant (a warning never stops
+// a run).
+std::string format_warning(const SourceLocation& where, const std::string& key, const std::string& message);
+
 class InputError : public std::runtime_error {
  public:
   InputError(SourceLocation where, std::string key, std::string message);

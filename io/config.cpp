@@ -229,8 +229,17 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
                        "pyramid_years: scenarios are compared path by path");
   }
   if (cfg.goal_seek.enabled)
-    for (double v : {cfg.goal_seek.lower, cfg.goal_seek.upper}) (void)load_variant(path, overrides, {cfg.goal_seek.at(v)});
+    for (double v : {cfg.goal_seek.lower, cfg.goal_seek.upper}) (void)load_variant(path, overrides, cfg.goal_seek.at(v));
   return cfg;
+}
+
+std::vector<std::string> all_warnings(const RunConfig& cfg) {
+  std::vector<std::string> out = cfg.warnings;
+  for (const auto& sc : cfg.scenarios)
+    if (sc.config)
+      for (const auto& w : sc.config->warnings)
+        if (std::find(out.begin(), out.end(), w) == out.end()) out.push_back(w);
+  return out;
 }
 
 RunConfig load_config_text(const std::string& resolved, const std::string& source) {
@@ -264,6 +273,7 @@ RunConfig build(toml::table& root, const std::string& path, std::vector<std::str
   registry.check(root);
   cfg.inputs = std::move(inputs);
   for (const auto& f : registry.data_files()) cfg.inputs.push_back(f);
+  cfg.warnings = registry.warnings();
   return cfg;
 }
 }  // namespace

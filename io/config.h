@@ -63,7 +63,8 @@ struct Scenario {
 // Goal seek on one lever (docs/config.md, [goal_seek]).
 struct GoalSeekSpec {
   bool enabled = false;
-  std::string lever;        // key path
+  std::vector<std::string> levers;  // key paths, all set to the lever's value
+  std::string lever;        // the key paths joined with ", " (for messages and files)
   std::string rebalance;    // weights table to rescale, or empty
   double lower = 0, upper = 0, tolerance = 1e-4;
   std::string metric;       // "depletion_probability" or a year metric
@@ -73,7 +74,8 @@ struct GoalSeekSpec {
   bool at_most = true;      // target: statistic <= threshold (else >=)
   double threshold = 0;
   std::string origin;       // config file, for messages
-  ValueOverride at(double value) const;
+  // The overrides that set every lever key to `value`.
+  std::vector<ValueOverride> at(double value) const;
 };
 
 struct RunConfig {
@@ -87,6 +89,9 @@ struct RunConfig {
   std::vector<int> compare_years;       // [scenarios] compare_years; empty: chosen from the reference's results
   std::vector<std::string> inputs;      // the config, its includes and its data files: never an output
   GoalSeekSpec goal_seek;
+  // Values within range that are probably not meant (file:line: warning:
+  // ...); printed before a run or by validate, never fatal.
+  std::vector<std::string> warnings;
 };
 
 // The config with extra value overrides (a scenario or a goal-seek lever value).
@@ -96,6 +101,9 @@ RunConfig load_variant(const std::string& path, const std::vector<std::string>& 
 // overrides: "key.path=value" (value in TOML syntax; a bare word is a string).
 // Throws InputError.
 RunConfig load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// The config's warnings and its scenarios', each once, in order.
+std::vector<std::string> all_warnings(const RunConfig& cfg);
 
 // Rebuilds a run's configuration from the resolved text a results or partial
 // file records; relative data files resolve against `source`'s directory.

@@ -147,6 +147,22 @@ Eigen::MatrixXd read_persistence(ConfigTable& t, const EconomyParams& e) {
   return a;
 }
 
+// Economy variables are annual log rates: 0.02 is about 2% a year. A mean
+// or starting value beyond 0.3 in size (35% a year, or -26%) is allowed but
+// is most often a percentage written as a number (2 for 2%) or a typing
+// slip, so the user is told where.
+constexpr double kPlausibleLogRate = 0.3;
+
+void warn_if_not_a_log_rate(const ConfigTable& t, const std::string& key, const TimePath& path, const char* what) {
+  for (const auto& [year, v] : path.points())
+    if (std::abs(v) > kPlausibleLogRate) {
+      t.warn(key, fmt::format("a {} of {:g}{} is a log rate of {:+.0f}% a year; rates are annual log rates (0.02 for about 2%): "
+                              "is this a percentage?", what, v, path.is_constant() ? "" : fmt::format(" (in {})", year),
+                              100 * std::expm1(v)));
+      return;
+    }
+}
+
 std::vector<TimePath> read_means(ConfigTable& t, const EconomyParams& e, const std::vector<TimePath>* base) {
   std::vector<TimePath> out = base ? *base : std::vector<TimePath>(e.variables.size());
   std::vector<bool> given(e.variables.size(), base != nullptr);
@@ -155,6 +171,7 @@ std::vector<TimePath> read_means(ConfigTable& t, const EconomyParams& e, const s
     const int i = e.index_of(k);
     out[static_cast<std::size_t>(i)] = read_time_path(t, k, Range::between(-5, 5), Interpolation::linear);
     given[static_cast<std::size_t>(i)] = true;
+    warn_if_not_a_log_rate(t, k, out[static_cast<std::size_t>(i)], "mean");
   }
   for (std::size_t i = 0; i < given.size(); ++i)
     if (!given[i]) t.fail_here(fmt::format("no mean for economy variable '{}' (every variable needs one)", e.variables[i]));
@@ -307,6 +324,7 @@ void read_economy(ConfigTable& top, ModelParams& m) {
     for (const auto& [k, node] : variable_map(*init, e)) {
       (void)node;
       e.initial(e.index_of(k)) = init->number(k, Range::between(-5, 5));
+      warn_if_not_a_log_rate(*init, k, TimePath(e.initial(e.index_of(k))), "starting value");
     }
 }
 

@@ -29,8 +29,11 @@ std::string number_text(double v) { return fmt::format("{}", v); }
 
 }  // namespace
 
-ValueOverride GoalSeekSpec::at(double value) const {
-  return {lever, fmt::format("v = {:.17g}", value), origin + " (goal_seek lever = " + number_text(value) + ")", rebalance};
+std::vector<ValueOverride> GoalSeekSpec::at(double value) const {
+  std::vector<ValueOverride> out;
+  for (const auto& key : levers)
+    out.push_back({key, fmt::format("v = {:.17g}", value), origin + " (goal_seek lever = " + number_text(value) + ")", rebalance});
+  return out;
 }
 
 void read_studies(ConfigTable& top, RunConfig& cfg) {
@@ -43,6 +46,19 @@ void read_studies(ConfigTable& top, RunConfig& cfg) {
         s.name = name;
         for (const auto& key : def->keys()) {
           const auto* node = def->node(key);
+          if (node->is_table() && !node->as_table()->is_inline()) {
+            // `a.b.c = 1` unquoted is TOML for nested tables: the override
+            // would replace the whole table `a`. Name the key path meant.
+            // (A quoted key path may take an inline table: a whole rule.)
+            std::string dotted = key;
+            for (const auto* t = node->as_table(); t && t->size() == 1;) {
+              const auto first = t->begin();  // holds what *first refers to
+              dotted += "." + std::string(first->first.str());
+              t = first->second.as_table();
+            }
+            def->fail(key, fmt::format("a scenario overrides values by key path, but this is a table of tables (TOML reads "
+                                       "the unquoted dotted key {0} = ... as nested tables); quote the key path: \"{0}\" = ...", dotted));
+          }
           s.values.push_back({key, as_document(*node), fmt::format("{} (scenario {})", where_text(*node), name), ""});
         }
         defined.push_back(std::move(s));
@@ -95,7 +111,17 @@ void read_studies(ConfigTable& top, RunConfig& cfg) {
     auto& g = cfg.goal_seek;
     g.enabled = true;
     g.origin = where_text(gs->raw());
-    g.lever = gs->string("lever");
+    // One key, or several moved together (for example every retirement
+    // age cap): each is set to the lever's value.
+    if (const auto* n = gs->node("lever"); n && n->is_array()) {
+      g.levers = gs->strings("lever");
+      if (g.levers.empty()) gs->fail("lever", "at least one key path");
+      const std::set<std::string> unique(g.levers.begin(), g.levers.end());
+      if (unique.size() != g.levers.size()) gs->fail("lever", "a key path is listed twice");
+    } else {
+      g.levers = {gs->string("lever")};
+    }
+    g.lever = fmt::format("{}", fmt::join(g.levers, ", "));
     const auto range = gs->numbers("range", Range::any());
     if (range.size() != 2 || !(range[0] < range[1])) gs->fail("range", "expected [lower, upper] with lower < upper");
     g.lower = range[0];
@@ -113,6 +139,8 @@ void read_studies(ConfigTable& top, RunConfig& cfg) {
                                         "(a trillionth of the range, and 64 spacings of doubles at its ends)",
                                         g.tolerance, g.lower, g.upper, finest));
     g.rebalance = gs->string("rebalance", {}, "");
+    if (!g.rebalance.empty() && g.levers.size() > 1)
+      gs->fail("rebalance", "rescaling a weights table needs a single lever key");
     auto target = gs->table("target", true);
     g.metric = target->string("metric");
     g.year = static_cast<int>(target->integer("year", cfg.model.start_year, cfg.model.end_year));

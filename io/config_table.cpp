@@ -153,6 +153,10 @@ void ConfigTable::fail_here(const std::string& message) const {
   throw InputError(where(), path_, message);
 }
 
+void ConfigTable::warn(std::string_view key, const std::string& message) const {
+  registry_->warn(format_warning(where(key), key_path(key), message));
+}
+
 namespace {
 [[noreturn]] void missing(const ConfigTable& t, std::string_view key, const std::string& what) {
   throw InputError(t.where(), t.key_path(key), fmt::format("required value is missing ({})", what));

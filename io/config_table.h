@@ -41,6 +41,8 @@ class KeyRegistry {
   void accept_all(const toml::table* t) { free_.insert(t); }
   void add_data_file(const std::string& path) { data_files_.push_back(path); }
   const std::vector<std::string>& data_files() const { return data_files_; }
+  void warn(std::string message) { warnings_.push_back(std::move(message)); }
+  const std::vector<std::string>& warnings() const { return warnings_; }
   // Throws InputError for the first undeclared key, in source order.
   void check(const toml::table& root) const;
 
@@ -50,6 +52,7 @@ class KeyRegistry {
   std::map<const toml::table*, std::string> paths_;
   std::set<const toml::table*> free_;
   std::vector<std::string> data_files_;
+  std::vector<std::string> warnings_;
 };
 
 SourceLocation location_of(const toml::node& n);
@@ -69,6 +72,8 @@ class ConfigTable {
 
   [[noreturn]] void fail(std::string_view key, const std::string& message) const;
   [[noreturn]] void fail_here(const std::string& message) const;
+  // Records a warning at the key (a value within range but implausible).
+  void warn(std::string_view key, const std::string& message) const;
 
   double number(std::string_view key, Range range, std::optional<double> fallback = std::nullopt);
   long long integer(std::string_view key, long long min, long long max, std::optional<long long> fallback = std::nullopt);

@@ -180,6 +180,25 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
   }
 }
 
+void write_provenance(hid_t root, const RunConfig& cfg) {
+  const auto& m = cfg.model;
+  h5::attr(root, "pfsim_version", std::string(kVersion));
+  h5::attr(root, "git_sha", std::string(kGitSha));
+  h5::attr(root, "created_utc", utc_now());
+  h5::attr(root, "seed", static_cast<std::int64_t>(cfg.run.seed));
+  h5::attr(root, "seed_is_default", static_cast<std::int64_t>(cfg.run.seed_is_default ? 1 : 0));
+  h5::attr(root, "name", cfg.run.name);
+  h5::attr(root, "currency", cfg.run.currency);
+  h5::attr(root, "config_file", cfg.source);
+  h5::attr(root, "config", cfg.resolved);
+  std::string overrides;  // one per line, in order
+  for (const auto& o : cfg.overrides) overrides += o + "\n";
+  h5::attr(root, "overrides", overrides);
+  h5::attr(root, "start_year", static_cast<std::int64_t>(m.start_year));
+  h5::attr(root, "end_year", static_cast<std::int64_t>(m.end_year));
+  h5::attr(root, "confidence", cfg.run.confidence);
+}
+
 void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,
                    const PathSample& sample, const RunSummary& summary, int threads,
                    const std::function<void(hid_t)>& extra) {
@@ -187,23 +206,9 @@ void write_results(const std::string& path, const RunConfig& cfg, const PensionM
     const auto& m = model.params();
     h5::attr(root, format::kFormatAttr, std::string(format::kResults));
     h5::attr(root, format::kFormatVersionAttr, static_cast<std::int64_t>(format::kResultsVersion));
-    h5::attr(root, "pfsim_version", std::string(kVersion));
-    h5::attr(root, "git_sha", std::string(kGitSha));
-    h5::attr(root, "created_utc", utc_now());
-    h5::attr(root, "seed", static_cast<std::int64_t>(cfg.run.seed));
-    h5::attr(root, "seed_is_default", static_cast<std::int64_t>(cfg.run.seed_is_default ? 1 : 0));
+    write_provenance(root, cfg);
     h5::attr(root, "n_paths", static_cast<std::int64_t>(sample.paths()));
     h5::attr(root, "first_path", static_cast<std::int64_t>(sample.first_path()));
-    h5::attr(root, "name", cfg.run.name);
-    h5::attr(root, "currency", cfg.run.currency);
-    h5::attr(root, "config_file", cfg.source);
-    h5::attr(root, "config", cfg.resolved);
-    std::string overrides;  // one per line, in order
-    for (const auto& o : cfg.overrides) overrides += o + "\n";
-    h5::attr(root, "overrides", overrides);
-    h5::attr(root, "start_year", static_cast<std::int64_t>(m.start_year));
-    h5::attr(root, "end_year", static_cast<std::int64_t>(m.end_year));
-    h5::attr(root, "confidence", cfg.run.confidence);
 
     std::vector<std::int32_t> years;
     for (int y = m.start_year; y <= m.end_year; ++y) years.push_back(y);

@@ -27,6 +27,11 @@ struct RunSummary {
   PathRecord central;
 };
 
+// The root attributes every file of a run carries: pfsim's version and git
+// commit, the time of writing, the seed, the run's name, currency, horizon
+// and confidence, the config file, the resolved config and the overrides.
+void write_provenance(hid_t root, const RunConfig& cfg);
+
 // extra(root) may add groups (scenarios, goal seek) before the file is closed and renamed.
 // threads (0 = all) compress the full paths.
 void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,

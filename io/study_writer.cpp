@@ -128,11 +128,20 @@ void write_goal_seek(const std::string& output, const RunConfig& cfg, const Goal
   h5::write_file_atomically(output, [&](hid_t root) {
     h5::attr(root, format::kFormatAttr, std::string(format::kGoalSeek));
     h5::attr(root, format::kFormatVersionAttr, static_cast<std::int64_t>(format::kGoalSeekVersion));
-    h5::attr(root, "config", cfg.resolved);
-    h5::attr(root, "seed", static_cast<std::int64_t>(cfg.run.seed));
+    write_provenance(root, cfg);
     h5::attr(root, "n_paths", static_cast<std::int64_t>(cfg.run.paths));
     h5::attr(root, "lever", g.lever);
+    std::string keys;
+    for (const auto& k : g.levers) keys += k + "\n";
+    h5::attr(root, "lever_keys", keys);
     h5::attr(root, "target", out.description);
+    h5::attr(root, "metric", g.metric);
+    h5::attr(root, "year", static_cast<std::int64_t>(g.year));
+    h5::attr(root, "statistic", g.statistic);
+    h5::attr(root, "quantile", g.quantile);
+    h5::attr(root, "threshold", g.threshold);
+    h5::attr(root, "at_most", static_cast<std::int64_t>(g.at_most ? 1 : 0));
+    h5::attr(root, "holds_above", static_cast<std::int64_t>(out.holds_above ? 1 : 0));
     h5::attr(root, "value", out.lever);
     h5::attr(root, "value_lower", out.lower);
     h5::attr(root, "value_upper", out.upper);

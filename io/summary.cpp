@@ -163,7 +163,10 @@ Results read_results(const std::string& path) {
   r.pv_backstop = read_dist(scalars, format::kScalars, "pv_backstop", 1);
   r.tracking = read_dist(scalars, format::kScalars, "tracking_error", 1);
   r.drawdown = read_dist(scalars, format::kScalars, "max_drawdown", 1);
-  if (h5::exists(scalars, "active_return")) r.active = read_dist(scalars, format::kScalars, "active_return", 1);
+  if (h5::exists(scalars, "active_return")) {
+    r.active = read_dist(scalars, format::kScalars, "active_return", 1);
+    for (double p : {0.05, 0.5, 0.95}) r.active->row(p);
+  }
   // The summary's rows need the median and the 5-95% band.
   for (const Dist* d : {&r.balance, &r.shadow, &r.months, &r.depletion_year, &r.actuarial, &r.pv_backstop, &r.tracking, &r.drawdown})
     for (double p : {0.05, 0.5, 0.95}) d->row(p);
@@ -544,20 +547,103 @@ void print_text(const Results& r, const Selection& s, std::ostream& out) {
   }
 }
 
+// ---- goal-seek files ----------------------------------------------------------------
+
+struct GoalSeekFile {
+  std::string lever, target, config_file, version, created;
+  std::vector<std::string> overrides;
+  std::int64_t n_paths = 0, seed = 0;
+  double value = 0, lower = 0, upper = 0, confidence = 0.95;
+  std::optional<bool> holds_above;  // absent in files of older pfsim versions
+  std::vector<double> levers, statistic, stat_lower, stat_upper;
+};
+
+GoalSeekFile read_goal_seek(hid_t root) {
+  const auto version = h5::read_int_attr(root, format::kFormatVersionAttr);
+  if (version != format::kGoalSeekVersion)
+    throw IoError(fmt::format("goal-seek format version {} is not supported (this pfsim reads {})", version, format::kGoalSeekVersion));
+  GoalSeekFile g;
+  g.lever = h5::read_string_attr(root, "lever");
+  g.target = h5::read_string_attr(root, "target");
+  g.n_paths = h5::read_int_attr(root, "n_paths");
+  g.seed = h5::read_int_attr(root, "seed");
+  g.value = h5::read_double_attr(root, "value");
+  g.lower = h5::read_double_attr(root, "value_lower");
+  g.upper = h5::read_double_attr(root, "value_upper");
+  auto optional_string = [&](const char* name) { return h5::has_attr(root, name) ? h5::read_string_attr(root, name) : std::string(); };
+  g.config_file = optional_string("config_file");
+  g.version = optional_string("pfsim_version");
+  g.created = optional_string("created_utc");
+  g.overrides = lines_of(optional_string("overrides"));
+  if (h5::has_attr(root, "confidence")) g.confidence = h5::read_double_attr(root, "confidence");
+  if (h5::has_attr(root, "holds_above")) g.holds_above = h5::read_int_attr(root, "holds_above") != 0;
+  g.levers = h5::read_doubles(root, "lever_values");
+  const auto n = g.levers.size();
+  if (n == 0) throw IoError("'lever_values' is empty");
+  g.statistic = sized(h5::read_doubles(root, "statistic"), n, "statistic");
+  g.stat_lower = sized(h5::read_doubles(root, "statistic_lower"), n, "statistic_lower");
+  g.stat_upper = sized(h5::read_doubles(root, "statistic_upper"), n, "statistic_upper");
+  return g;
+}
+
+Json goal_seek_json(const std::string& path, const GoalSeekFile& g) {
+  Json evals = Json::array();
+  for (std::size_t i = 0; i < g.levers.size(); ++i)
+    evals.push_back(Json{{"lever", num(g.levers[i])}, {"statistic", num(g.statistic[i])}, {"lower", num(g.stat_lower[i])},
+                         {"upper", num(g.stat_upper[i])}});
+  Json j;
+  j["format"] = "pfsim-goal-seek-summary";
+  j["format_version"] = 1;
+  j["file"] = path;
+  j["run"] = Json{{"config_file", g.config_file}, {"overrides", g.overrides}, {"seed", g.seed}, {"n_paths", g.n_paths},
+                  {"confidence", g.confidence}, {"pfsim_version", g.version}, {"created_utc", g.created}};
+  j["lever"] = g.lever;
+  j["target"] = g.target;
+  j["solution"] = Json{{"value", num(g.value)}, {"lower", num(g.lower)}, {"upper", num(g.upper)},
+                       {"holds", g.holds_above ? Json(*g.holds_above ? "at and above" : "at and below") : Json(nullptr)}};
+  j["evaluations"] = evals;
+  return j;
+}
+
+void print_goal_seek(const GoalSeekFile& g, std::ostream& out) {
+  out << fmt::format("pfsim goal seek: {} for {}  ({} paths, seed {})\n", g.lever, g.target, g.n_paths, g.seed);
+  if (!g.config_file.empty())
+    out << fmt::format("  config {}; {}\n", g.config_file,
+                       g.overrides.empty() ? std::string("no overrides") : "overrides: " + fmt::format("{}", fmt::join(g.overrides, ", ")));
+  out << fmt::format("\n  solution: {} = {:.6g}, {:g}% Monte Carlo interval [{:.6g}, {:.6g}]", g.lever, g.value, 100 * g.confidence,
+                     g.lower, g.upper);
+  if (g.holds_above) out << fmt::format("; the target holds {} it", *g.holds_above ? "at and above" : "at and below");
+  out << fmt::format("\n\n  evaluations, in order of the lever ({} runs on the same paths):\n", g.levers.size());
+  out << fmt::format("  {:>14}  {:>14}  {:>30}\n", "lever", "statistic", fmt::format("{:g}% interval", 100 * g.confidence));
+  for (std::size_t i = 0; i < g.levers.size(); ++i)
+    out << fmt::format("  {:>14.6g}  {:>14.6g}  {:>30}{}\n", g.levers[i], g.statistic[i],
+                       fmt::format("[{:.6g}, {:.6g}]", g.stat_lower[i], g.stat_upper[i]), g.levers[i] == g.value ? "   <- solution" : "");
+}
+
 }  // namespace
 
 void print_summary(const std::string& path, const SummaryRequest& request, std::ostream& out) {
   // A file that pfsim did not write whole (or that was edited) is bad
   // input: every dataset read is checked for presence, type and shape.
-  Results r;
   try {
-    r = read_results(path);
+    std::string kind;
+    {
+      auto file = h5::File::open_read(path);
+      if (h5::has_attr(file.id(), format::kFormatAttr)) kind = h5::read_string_attr(file.id(), format::kFormatAttr);
+      if (kind == format::kGoalSeek) {
+        const auto g = read_goal_seek(file.id());
+        if (request.json) out << goal_seek_json(path, g).dump(2) << "\n";
+        else print_goal_seek(g, out);
+        return;
+      }
+    }
+    const Results r = read_results(path);
+    const auto s = select_years(r, request, path);
+    if (request.json) out << to_json(path, r, s).dump(2) << "\n";
+    else print_text(r, s, out);
   } catch (const IoError& e) {
     throw InputError({path, 0, 0}, "", fmt::format("not a readable pfsim results file: {}", e.what()));
   }
-  const auto s = select_years(r, request, path);
-  if (request.json) out << to_json(path, r, s).dump(2) << "\n";
-  else print_text(r, s, out);
 }
 
 }  // namespace pfsim

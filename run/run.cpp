@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <iostream>
 #include <limits>
 
 #include <fmt/format.h>
@@ -142,6 +144,7 @@ int finish(const RunConfig& cfg, const PensionModel& model, const PathSample& sa
 
 int run_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
   const RunConfig cfg = load_request(r);
+  for (const auto& w : all_warnings(cfg)) err << w << "\n";
   SamplePlan plan;
   plan.count = cfg.run.paths;
   if (!r.shard.empty()) {
@@ -241,9 +244,19 @@ int merge_command(const MergeRequest& m, const std::atomic<bool>* stop, std::ost
 
 int seek_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostream& out) {
   const RunConfig cfg = load_request(r);
+  for (const auto& w : all_warnings(cfg)) std::cerr << w << "\n";
   if (!cfg.goal_seek.enabled) throw InputError({r.config, 0, 0}, "goal_seek", "the config has no [goal_seek] table");
   const std::string output = output_path(r, cfg, "_goal_seek");
   check_output(r, cfg, output);
+  if (!r.write_solution.empty()) {
+    namespace fs = std::filesystem;
+    std::error_code e1, e2;
+    if (fs::weakly_canonical(r.write_solution, e1) == fs::weakly_canonical(output, e2))
+      throw InputError(fmt::format("--write-solution '{}': the same file as the evaluations' output '{}'", r.write_solution, output));
+    auto inputs = cfg.inputs;
+    inputs.push_back(output);
+    check_output_file(r.write_solution, inputs, "--write-solution");
+  }
   EngineOptions eo = engine_options(r, cfg, stop);
   eo.progress = false;  // each evaluation prints one line instead (run_goal_seek)
   const auto res = run_goal_seek(cfg, eo, output, r.quiet);
@@ -252,6 +265,21 @@ int seek_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostrea
   out << fmt::format("  {} = {:.6g}  ({:g}% Monte Carlo interval [{:.6g}, {:.6g}]); the target holds {} it\n", g.lever,
                      res.lever, 100 * cfg.run.confidence, res.lower, res.upper, res.holds_above ? "at and above" : "at and below");
   out << fmt::format("  evaluations written to {}\n", output);
+  if (r.write_solution.empty()) return kExitOk;
+  // The run at the solution, on the evaluations' paths and seed: its
+  // statistic is the one the seek found there.
+  auto v = load_variant(cfg.source, cfg.overrides, g.at(res.lever));
+  v.overrides = cfg.overrides;
+  for (const auto& key : g.levers) v.overrides.push_back(fmt::format("{}={:.17g}", key, res.lever));
+  const PensionModel model(v.model);
+  SamplePlan plan;
+  plan.count = v.run.paths;
+  plan.engine = engine_options(r, v, stop);
+  plan.engine.progress = false;
+  plan.storage = resolve_storage(v.run, r.write_solution, sample_bytes(model, plan.count));
+  const PathSample sample = produce_sample(model, v, plan);
+  write_run(v, model, sample, r.write_solution, r.threads, stop);
+  out << fmt::format("  results at the solution written to {}\n", r.write_solution);
   return kExitOk;
 }
 
@@ -262,6 +290,7 @@ int validate_command(const std::string& config, const std::vector<std::string>& 
   if (cfg.goal_seek.enabled && cfg.goal_seek.metric != "depletion_probability" && !model.outputs().has_year(cfg.goal_seek.metric))
     throw InputError({cfg.goal_seek.origin, 0, 0}, "goal_seek.target.metric",
                      fmt::format("'{}' is not depletion_probability or a year metric (docs/results-format.md)", cfg.goal_seek.metric));
+  for (const auto& w : all_warnings(cfg)) out << w << "\n";
   out << fmt::format("{}: valid ({} years {}-{}, {} paths, {} economy variables, seed {}{})\n", config, cfg.model.years(),
                      cfg.model.start_year, cfg.model.end_year, cfg.run.paths, cfg.model.economy.variables.size(), cfg.run.seed,
                      cfg.run.seed_is_default ? " (default)" : "");

@@ -188,7 +188,7 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
   auto evaluate = [&](double lever) -> Eval {
     if (options.stop && options.stop->load()) throw Interrupted();
     if (auto it = cache.find(lever); it != cache.end()) return it->second;
-    auto v = load_variant(cfg.source, cfg.overrides, {g.at(lever)});
+    auto v = load_variant(cfg.source, cfg.overrides, g.at(lever));
     const PensionModel model(v.model);
     if (g.metric != "depletion_probability") {
       const auto& specs = model.year_metrics();

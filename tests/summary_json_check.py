@@ -151,6 +151,20 @@ with h5py.File(scen, "r") as f:
     stext = pfsim("summary", scen).stdout
     check("paired differences against the reference" in stext and "depletion year" in stext, "scenario text summary")
 
+# --- a goal-seek file -------------------------------------------------------------
+seek = os.path.join(SCRATCH, "summary_seek.h5")
+if os.path.exists(seek):
+    os.remove(seek)
+pfsim("seek", os.path.join(SOURCE, "configs", "examples", "goal_seek_contribution.toml"), "--paths", "200", "--seed", "3",
+      "--threads", "2", "--quiet", "-o", seek)
+gdoc = json.loads(pfsim("summary", seek, "--json").stdout)
+errors = sorted(validator.iter_errors(gdoc), key=str)
+check(not errors, f"goal-seek summary validates: {[e.message for e in errors[:3]]}")
+with h5py.File(seek, "r") as f:
+    check(gdoc["solution"]["value"] == f.attrs["value"], "goal seek: the solution is the file's")
+    check([e["lever"] for e in gdoc["evaluations"]] == list(f["lever_values"][:]), "goal seek: every evaluation, in order")
+check(not validator.is_valid(dict(gdoc, solution={"value": 1})), "the schema rejects a goal-seek solution without its interval")
+
 if failures:
     sys.exit(f"{len(failures)} check(s) failed")
 print("summary_json_check: all checks passed")

@@ -25,12 +25,24 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "io/hdf5_file.h"
 #include "tests/cli_support.h"
 
 using namespace cli_support;
+
+namespace {
+// `s` as a TOML string (quoted and escaped by toml++).
+std::string quote_toml(const std::string& s) {
+  std::ostringstream out;
+  out << toml::value<std::string>(s);
+  return out.str();
+}
+}  // namespace
 
 // ===========================================================================
 
@@ -370,6 +382,104 @@ TEST_CASE("seek checks --paths and --seed as run does", "[cli]") {
   CHECK(s.status == 2);
   CHECK(contains(s.err, "--seed 9223372036854775808: out of range"));
   CHECK_FALSE(fs::exists(dir / "s.h5"));
+}
+
+TEST_CASE("seek moves several keys together, writes the results at the solution, and its file has a summary", "[cli][hdf5]") {
+  const auto dir = scratch("seek_solution");
+  const fs::path cfg = dir / "women_cap.toml";
+  // One cap for both groups of women: the lowest that keeps P(depletion by
+  // 2055) at or under 60% (60 paths: the test needs a seek, not precision).
+  write_text(cfg, "include = [" + quote_toml(kBaseline) + "]\n[run]\npaths = 60\n"
+                  "[goal_seek]\nlever = [\"scheme.retirement.female_cadre.cap\", \"scheme.retirement.female_worker.cap\"]\n"
+                  "range = [55, 65]\ntolerance = 0.5\n"
+                  "target = { metric = \"depletion_probability\", year = 2055, at_most = 0.6 }\n");
+  const fs::path evals = dir / "evals.h5", solution = dir / "solution.h5";
+  const auto o = run_pfsim("seek " + quote(cfg.string()) + " --seed 4 --quiet -o " + quote(evals.string()) +
+                               " --write-solution " + quote(solution.string()), dir, "seek");
+  INFO("stdout:\n" << o.out << "\nstderr:\n" << o.err);
+  REQUIRE(o.status == 0);
+  CHECK(contains(o.out, "results at the solution written to " + solution.string()));
+
+  auto fe = open_file(evals);
+  const double value = h5::read_double_attr(fe.id(), "value");
+  CHECK(h5::read_string_attr(fe.id(), "lever_keys") == "scheme.retirement.female_cadre.cap\nscheme.retirement.female_worker.cap\n");
+  CHECK(h5::read_string_attr(fe.id(), "lever") == "scheme.retirement.female_cadre.cap, scheme.retirement.female_worker.cap");
+  const auto levers = h5::read_doubles(fe.id(), "lever_values");
+  const auto stats = h5::read_doubles(fe.id(), "statistic");
+  const auto at = std::find(levers.begin(), levers.end(), value);
+  REQUIRE(at != levers.end());
+  const double at_solution = stats[static_cast<std::size_t>(at - levers.begin())];
+  CHECK(at_solution <= 0.6);
+
+  // The solution's results: both keys at the value, the same paths and seed,
+  // so the statistic the seek found there.
+  auto fs_ = open_file(solution);
+  CHECK(h5::read_string_attr(fs_.id(), "format") == "pfsim-results");
+  CHECK(h5::read_int_attr(fs_.id(), "seed") == 4);
+  CHECK(h5::read_int_attr(fs_.id(), "n_paths") == 60);
+  const auto resolved = toml::parse(h5::read_string_attr(fs_.id(), "config"));
+  CHECK(resolved["scheme"]["retirement"]["female_cadre"]["cap"].value<double>() == value);
+  CHECK(resolved["scheme"]["retirement"]["female_worker"]["cap"].value<double>() == value);
+  CHECK(contains(h5::read_string_attr(fs_.id(), "overrides"), fmt::format("scheme.retirement.female_worker.cap={:.17g}", value)));
+  const auto years = h5::read_ints(fs_.id(), "years");
+  const auto dep = h5::read_doubles(fs_.id(), "risk/depletion_probability");
+  CHECK(dep[static_cast<std::size_t>(2055 - years.front())] == at_solution);
+
+  // pfsim summary reads the goal-seek file.
+  const auto s = run_pfsim("summary " + quote(evals.string()), dir, "summary");
+  INFO("summary stderr:\n" << s.err);
+  CHECK(s.status == 0);
+  CHECK(contains(s.out, "solution: scheme.retirement.female_cadre.cap, scheme.retirement.female_worker.cap = "));
+  CHECK(contains(s.out, "<- solution"));
+
+  // The solution may not be the evaluations' file, under any spelling.
+  const auto same = run_pfsim("seek " + quote(cfg.string()) + " --quiet -o " + quote(evals.string()) + " --write-solution " +
+                                  quote((dir / "." / "evals.h5").string()), dir, "same");
+  CHECK(same.status == 2);
+  CHECK(contains(same.err, "the same file as the evaluations' output"));
+}
+
+TEST_CASE("a lever of several keys may not rescale a weights table, and lists each key once", "[cli]") {
+  const auto dir = scratch("seek_levers");
+  for (const auto& [tag, lever, extra, needle] : std::vector<std::tuple<std::string, std::string, std::string, std::string>>{
+           {"rebalance", "[\"funds.basic.weights.equity_domestic\", \"funds.basic.fee\"]", "rebalance = \"funds.basic.weights\"\n",
+            "rescaling a weights table needs a single lever key"},
+           {"twice", "[\"funds.basic.fee\", \"funds.basic.fee\"]", "", "a key path is listed twice"},
+           {"empty", "[]", "", "at least one key path"}}) {
+    const fs::path cfg = dir / (tag + ".toml");
+    write_text(cfg, "include = [" + quote_toml(kBaseline) + "]\n[goal_seek]\nlever = " + lever + "\n" + extra +
+                        "range = [0.0, 0.01]\ntarget = { metric = \"depletion_probability\", year = 2055, at_most = 0.6 }\n");
+    const auto o = run_pfsim("validate " + quote(cfg.string()), dir, tag);
+    INFO(tag << " stderr:\n" << o.err);
+    CHECK(o.status == 2);
+    CHECK(contains(o.err, needle));
+    CHECK(contains(o.err, cfg.string() + ":"));
+  }
+}
+
+TEST_CASE("an implausible rate is a warning at its line, a dotted scenario key gets a hint to quote it", "[cli]") {
+  const auto dir = scratch("safer_inputs");
+  const fs::path pct = dir / "percent.toml";
+  write_text(pct, "include = [" + quote_toml(kBaseline) + "]\n[economy.mean]\ninflation = 2\n");
+  const auto v = run_pfsim("validate " + quote(pct.string()), dir, "percent");
+  INFO("stdout:\n" << v.out << "\nstderr:\n" << v.err);
+  CHECK(v.status == 0);  // within range: a warning, not an error
+  CHECK(contains(v.out, pct.string() + ":3:13: warning: 'economy.mean.inflation': a mean of 2 is a log rate of +639% a year"));
+  CHECK(contains(v.out, pct.string() + ": valid"));
+  // The same warning before a run, on standard error; a plausible rate has none.
+  const auto r = run_pfsim("run " + quote(pct.string()) + " --paths 20 --quiet -o " + quote((dir / "p.h5").string()), dir, "run");
+  CHECK(contains(r.err, "warning: 'economy.mean.inflation'"));
+  const auto b = run_pfsim("validate " + quote(kBaseline), dir, "baseline");
+  CHECK_FALSE(contains(b.out + b.err, "warning"));
+
+  const fs::path dotted = dir / "dotted.toml";
+  write_text(dotted, "include = [" + quote_toml(kBaseline) + "]\n[scenarios.define.base]\n[scenarios.define.cut]\n"
+                     "scheme.contribution_rate.pooling = 0.14\n");
+  const auto d = run_pfsim("validate " + quote(dotted.string()), dir, "dotted");
+  INFO("stderr:\n" << d.err);
+  CHECK(d.status == 2);
+  CHECK(contains(d.err, dotted.string() + ":4:1: error: 'scenarios.define.cut.scheme':"));
+  CHECK(contains(d.err, "quote the key path: \"scheme.contribution_rate.pooling\" = ..."));
 }
 
 namespace {
