@@ -546,6 +546,8 @@ def comparison_section(doc, r):
     doc.figure(fig, ax, "Median real fund balance, each scenario", "year", label, table,
                legend_outside=True)
 
+    frontier_chart(doc, r, scenarios)
+
     c = r.comparison
     rows = pd.DataFrame(index=pd.Index(c["scenario"].values, name="scenario"))
     for y in c["depletion_year"].values:
@@ -578,6 +580,52 @@ def comparison_section(doc, r):
                 zip(cs["scalar_difference"].values, cs["scalar_difference_se"].values)]
         doc.add("<h3>Paired differences of scalars against the reference (standard errors)</h3>")
         doc.add(table.to_html(border=0, escape=True))
+
+
+def pareto_front(risk, reward):
+    """Indices of the points no other point beats on both counts (lower risk
+    and higher reward, one of them strictly), in order of increasing risk."""
+    order = sorted(range(len(risk)), key=lambda i: (risk[i], -reward[i]))
+    front, best = [], -np.inf
+    for i in order:
+        if reward[i] > best:
+            front.append(i)
+            best = reward[i]
+    return front
+
+
+def frontier_chart(doc, r, scenarios):
+    """Each scenario as risk (P(depletion) by the comparison's middle year)
+    against reward (the median actuarial balance), with their intervals; the
+    scenarios no other beats on both are joined: the efficient frontier."""
+    years = list(r.comparison["depletion_year"].values)
+    year = int(years[len(years) // 2])
+    names = list(scenarios)
+    risk, lo, hi, reward, rlo, rhi = [], [], [], [], [], []
+    for n in names:
+        rk = scenarios[n].risk.sel(year=year)
+        risk.append(100 * float(rk["depletion_probability"]))
+        lo.append(100 * float(rk["depletion_probability_lower"]))
+        hi.append(100 * float(rk["depletion_probability_upper"]))
+        ab = scenarios[n].scalar("actuarial_balance")
+        reward.append(100 * float(ab["quantiles"].sel(quantile=0.5)))
+        rlo.append(100 * float(ab["quantiles_lower"].sel(quantile=0.5)))
+        rhi.append(100 * float(ab["quantiles_upper"].sel(quantile=0.5)))
+    risk, reward = np.array(risk), np.array(reward)
+    front = pareto_front(risk, reward)
+    fig, ax = _new_figure(wide=True)
+    ax.errorbar(risk, reward, xerr=[risk - np.array(lo), np.array(hi) - risk],
+                yerr=[reward - np.array(rlo), np.array(rhi) - reward], fmt="o", color="C0", alpha=0.6,
+                label="scenario (95% intervals)")
+    ax.plot(risk[front], reward[front], "-", color="C3", label="efficient frontier")
+    for k, n in enumerate(names):
+        ax.annotate(n, (risk[k], reward[k]), fontsize="x-small", xytext=(4, 3), textcoords="offset points")
+    table = pd.DataFrame({"P(depletion) %": risk, "P lower": lo, "P upper": hi, "median actuarial balance %": reward,
+                          "median lower": rlo, "median upper": rhi,
+                          "on the frontier": [k in front for k in range(len(names))]},
+                         index=pd.Index(names, name="scenario"))
+    doc.figure(fig, ax, f"Risk and balance of each scenario: P(depletion by {year}) against the median actuarial balance",
+               f"P(depletion by {year}), % of paths", "median actuarial balance, % of PV payroll", table)
 
 
 # ---- goal seek ---------------------------------------------------------------

@@ -62,11 +62,19 @@ class Report(unittest.TestCase):
     def test_scenario_charts(self):
         r = pfsim.open(pfsim_fixtures.path("scenarios.h5"))
         expected = self.expected_charts(r)
-        expected["comparison"] = 4
+        expected["comparison"] = 5
         self.check_charts(self.scenarios, expected)
         body = sections(self.scenarios)["comparison"]
         for name in r.scenario_names:
             self.assertIn(name, body)
+
+    def test_pareto_front(self):
+        # Lower risk and higher reward are better: (1, 5), (2, 7) and (4, 9)
+        # are beaten by nothing, (3, 6) is beaten by (2, 7) and (2, 4) by
+        # (1, 5); of two equal points only the first is on the front.
+        risk = [3.0, 1.0, 2.0, 2.0, 4.0, 1.0]
+        reward = [6.0, 5.0, 7.0, 4.0, 9.0, 5.0]
+        self.assertEqual(report.pareto_front(risk, reward), [1, 2, 4])
 
     def test_goal_seek_charts(self):
         self.check_charts(self.goal_seek, {"provenance": 0, "goal-seek": 1})
