@@ -64,6 +64,8 @@ struct Scenario {
 struct GoalSeekSpec {
   bool enabled = false;
   std::vector<std::string> levers;  // key paths, all set to the lever's value
+  int from_year = 0;                // > 0: the lever applies from this year, the config's value before
+  std::vector<double> base;         // with from_year: each key's value in the config
   std::string lever;        // the key paths joined with ", " (for messages and files)
   std::string rebalance;    // weights table to rescale, or empty
   double lower = 0, upper = 0, tolerance = 1e-4;
@@ -74,8 +76,10 @@ struct GoalSeekSpec {
   bool at_most = true;      // target: statistic <= threshold (else >=)
   double threshold = 0;
   std::string origin;       // config file, for messages
-  // The overrides that set every lever key to `value`.
+  // The overrides that set every lever key to `value` (from from_year on).
   std::vector<ValueOverride> at(double value) const;
+  // Lever key k's value at `value`, as TOML: the number, or the step path.
+  std::string value_text(std::size_t k, double value) const;
 };
 
 struct RunConfig {

@@ -29,10 +29,19 @@ std::string number_text(double v) { return fmt::format("{}", v); }
 
 }  // namespace
 
+std::string GoalSeekSpec::value_text(std::size_t k, double value) const {
+  // From a year on: a step path that holds the config's value until the
+  // year before and the lever's value from then on.
+  if (from_year > 0)
+    return fmt::format("{{ points = [[{}, {:.17g}], [{}, {:.17g}]], interpolation = \"step\" }}", from_year - 1, base[k],
+                       from_year, value);
+  return fmt::format("{:.17g}", value);
+}
+
 std::vector<ValueOverride> GoalSeekSpec::at(double value) const {
   std::vector<ValueOverride> out;
-  for (const auto& key : levers)
-    out.push_back({key, fmt::format("v = {:.17g}", value), origin + " (goal_seek lever = " + number_text(value) + ")", rebalance});
+  for (std::size_t k = 0; k < levers.size(); ++k)
+    out.push_back({levers[k], "v = " + value_text(k, value), origin + " (goal_seek lever = " + number_text(value) + ")", rebalance});
   return out;
 }
 
@@ -141,6 +150,19 @@ void read_studies(ConfigTable& top, RunConfig& cfg) {
     g.rebalance = gs->string("rebalance", {}, "");
     if (!g.rebalance.empty() && g.levers.size() > 1)
       gs->fail("rebalance", "rescaling a weights table needs a single lever key");
+    if (gs->has("from_year")) {
+      g.from_year = static_cast<int>(gs->integer("from_year", cfg.model.start_year + 1, cfg.model.end_year));
+      if (!g.rebalance.empty()) gs->fail("from_year", "a lever from a year on cannot rescale a weights table (rebalance)");
+      for (const auto& key : g.levers) {
+        const auto node = top.raw().at_path(key);
+        const auto v = node ? as_number(*node.node()) : std::nullopt;
+        if (!v)
+          gs->fail("from_year", fmt::format("a lever from a year on needs a key whose value in the config is one number; '{}' is {}",
+                                            key, node ? type_name(*node.node()) : std::string("not set")));
+        g.base.push_back(*v);
+      }
+      g.lever += fmt::format(" from {}", g.from_year);
+    }
     auto target = gs->table("target", true);
     g.metric = target->string("metric");
     g.year = static_cast<int>(target->integer("year", cfg.model.start_year, cfg.model.end_year));

@@ -134,6 +134,7 @@ void write_goal_seek(const std::string& output, const RunConfig& cfg, const Goal
     std::string keys;
     for (const auto& k : g.levers) keys += k + "\n";
     h5::attr(root, "lever_keys", keys);
+    h5::attr(root, "from_year", static_cast<std::int64_t>(g.from_year));
     h5::attr(root, "target", out.description);
     h5::attr(root, "metric", g.metric);
     h5::attr(root, "year", static_cast<std::int64_t>(g.year));

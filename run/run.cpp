@@ -270,7 +270,7 @@ int seek_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostrea
   // statistic is the one the seek found there.
   auto v = load_variant(cfg.source, cfg.overrides, g.at(res.lever));
   v.overrides = cfg.overrides;
-  for (const auto& key : g.levers) v.overrides.push_back(fmt::format("{}={:.17g}", key, res.lever));
+  for (std::size_t k = 0; k < g.levers.size(); ++k) v.overrides.push_back(g.levers[k] + "=" + g.value_text(k, res.lever));
   const PensionModel model(v.model);
   SamplePlan plan;
   plan.count = v.run.paths;

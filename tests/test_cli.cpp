@@ -439,6 +439,49 @@ TEST_CASE("seek moves several keys together, writes the results at the solution,
   CHECK(contains(same.err, "the same file as the evaluations' output"));
 }
 
+TEST_CASE("a lever from a year on holds the config's value before that year", "[cli][hdf5]") {
+  const auto dir = scratch("seek_from_year");
+  const std::string cfg = quote(kSource + "/configs/examples/goal_seek_contribution.toml");
+  const fs::path evals = dir / "evals.h5", solution = dir / "solution.h5";
+  const auto o = run_pfsim("seek " + cfg + " --paths 40 --seed 2 --quiet --set goal_seek.from_year=2030 --set goal_seek.tolerance=0.01 -o " +
+                               quote(evals.string()) + " --write-solution " + quote(solution.string()), dir, "seek");
+  INFO("stdout:\n" << o.out << "\nstderr:\n" << o.err);
+  REQUIRE(o.status == 0);
+  auto fe = open_file(evals);
+  const double value = h5::read_double_attr(fe.id(), "value");
+  CHECK(h5::read_string_attr(fe.id(), "lever") == "scheme.contribution_rate.pooling from 2030");
+  CHECK(h5::read_int_attr(fe.id(), "from_year") == 2030);
+  // The solution's pooling rate: the config's 0.16 to 2029, the value from 2030.
+  auto fs_ = open_file(solution);
+  const auto resolved = toml::parse(h5::read_string_attr(fs_.id(), "config"));
+  const auto* points = resolved["scheme"]["contribution_rate"]["pooling"]["points"].as_array();
+  REQUIRE(points != nullptr);
+  REQUIRE(points->size() == 2);
+  CHECK((*points)[0].as_array()->get(0)->value<std::int64_t>() == 2029);
+  CHECK((*points)[0].as_array()->get(1)->value<double>() == 0.16);
+  CHECK((*points)[1].as_array()->get(0)->value<std::int64_t>() == 2030);
+  CHECK((*points)[1].as_array()->get(1)->value<double>() == value);
+  CHECK(resolved["scheme"]["contribution_rate"]["pooling"]["interpolation"].value<std::string>() == "step");
+  // Contributions before 2030 are the baseline's, on the same paths.
+  const fs::path base = dir / "base.h5";
+  const auto b = run_pfsim("run " + quote(kBaseline) + " --paths 40 --seed 2 --quiet -o " + quote(base.string()), dir, "base");
+  REQUIRE(b.status == 0);
+  auto fb = open_file(base);
+  const auto a1 = h5::read_doubles(fs_.id(), "metrics/contributions_pooling/mean");
+  const auto a0 = h5::read_doubles(fb.id(), "metrics/contributions_pooling/mean");
+  REQUIRE(a1.size() == a0.size());
+  for (std::size_t t = 0; t < 6; ++t) CHECK(a1[t] == a0[t]);   // 2024-2029
+  CHECK(a1[6] != a0[6]);                                          // 2030
+
+  // A key whose config value is a path cannot be a lever from a year on.
+  const auto p = run_pfsim("seek " + cfg + " --paths 40 --set goal_seek.from_year=2030 --set "
+                               "goal_seek.lever=scheme.retirement.min_contribution_years -o " + quote((dir / "p.h5").string()),
+                           dir, "path");
+  CHECK(p.status == 2);
+  CHECK(contains(p.err, "a lever from a year on needs a key whose value in the config is one number; "
+                        "'scheme.retirement.min_contribution_years' is a table"));
+}
+
 TEST_CASE("a lever of several keys may not rescale a weights table, and lists each key once", "[cli]") {
   const auto dir = scratch("seek_levers");
   for (const auto& [tag, lever, extra, needle] : std::vector<std::tuple<std::string, std::string, std::string, std::string>>{
