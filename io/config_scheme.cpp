@@ -191,7 +191,12 @@ FundParams read_fund(ConfigTable& t, const std::string& name, const ModelParams&
   }
   if (t.has("benchmark")) read_weights(t, "benchmark", m, f.benchmark, name + " (benchmark)");
   if (t.has("debt_rate")) {
-    f.debt_rate_variable = e.index_of(t.string("debt_rate", e.variables));
+    // "none": a negative balance is carried at 0%, neither earning nor
+    // charged (model.md section 3.1: the debt rate is explicit, and may be none).
+    auto allowed = e.variables;
+    allowed.push_back("none");
+    const auto rate = t.string("debt_rate", allowed);
+    f.debt_rate_variable = rate == "none" ? -1 : e.index_of(rate);
   } else if (e.index_of("short_rate") >= 0) {
     f.debt_rate_variable = e.index_of("short_rate");
   } else if (e.index_of("deposit") >= 0) {

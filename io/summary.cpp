@@ -433,7 +433,7 @@ void print_text(const Results& r, const Selection& s, std::ostream& out) {
   for (int y : s.table) mag = std::max(mag, std::abs(r.balance.at(0.5, r.col(y))));
   const auto sc = money_scale(mag);
   out << fmt::format("\nReal fund balance and shadow balance (without the backstop; below zero: the deficit), {}{},\n"
-                     "and months of expenditure covered, at 31 December\n", sc.prefix, r.balance.unit);
+                     "and months of benefits covered (12 x balance / the year's benefits), at 31 December\n", sc.prefix, r.balance.unit);
   out << fmt::format("  {:>6} {:>10} {:>10} {:>10}   {:>12}   {:>8} {:>8} {:>8}\n", "", "balance", "", "", "shadow", "months", "", "");
   out << fmt::format("  {:>6} {:>10} {:>10} {:>10}   {:>12}   {:>8} {:>8} {:>8}\n", "year", "median", "5%", "95%", "median", "median", "5%", "95%");
   for (int y : s.table) {
@@ -479,7 +479,8 @@ void print_text(const Results& r, const Selection& s, std::ostream& out) {
   double tmag = 0;
   for (double v : r.shadow_tail.var) tmag = std::max(tmag, std::abs(v));
   const auto ts = money_scale(tmag);
-  out << "Shortfall risk, worst alpha of paths: VaR = alpha-quantile, ES = mean below it (+- 1 s.e.)\n";
+  out << "Shortfall risk, worst alpha of paths: VaR = alpha-quantile, ES = mean below it (+- 1 s.e.); the terminal real shadow\n"
+         "balance is the cumulative shortfall the backstop fills by the horizon (below zero), not an investment loss\n";
   out << fmt::format("  {:>6}  {:>40}  {:>36}\n", "alpha", fmt::format("terminal real shadow balance ({}{})", ts.prefix, r.balance.unit),
                      "actuarial balance (% of PV payroll)");
   for (std::size_t i = 0; i < r.levels.size(); ++i)

@@ -525,6 +525,33 @@ TEST_CASE("an implausible rate is a warning at its line, a dotted scenario key g
   CHECK(contains(d.err, "quote the key path: \"scheme.contribution_rate.pooling\" = ..."));
 }
 
+TEST_CASE("debt_rate = \"none\" carries a negative shadow balance without interest", "[cli][hdf5]") {
+  const auto dir = scratch("debt_none");
+  const fs::path none = dir / "none.h5", deposit = dir / "deposit.h5";
+  for (const auto& [file, rate] : {std::pair{none, "none"}, std::pair{deposit, "deposit"}}) {
+    const auto o = run_pfsim("run " + quote(kBaseline) + " --paths 30 --seed 8 --quiet --set " +
+                                 quote(std::string("funds.basic.debt_rate=\"") + rate + "\"") + " -o " + quote(file.string()), dir, rate);
+    INFO(rate << " stderr:\n" << o.err);
+    REQUIRE(o.status == 0);
+  }
+  auto fn = open_file(none), fd = open_file(deposit);
+  // Same paths: identical while the fund holds assets, and once it is in
+  // deficit the shortfall carried at 0% stays smaller than at the deposit
+  // rate (positive on every path of the baseline).
+  const auto sn = h5::read_doubles(fn.id(), "metrics/shadow_balance_real/mean");
+  const auto sd = h5::read_doubles(fd.id(), "metrics/shadow_balance_real/mean");
+  REQUIRE(sn.size() == sd.size());
+  CHECK(sn[0] == sd[0]);
+  CHECK(sn.back() < 0);
+  CHECK(sn.back() > sd.back());
+  const auto dn = h5::read_doubles(fn.id(), "scalars/depletion_year/mean");
+  const auto dd = h5::read_doubles(fd.id(), "scalars/depletion_year/mean");
+  CHECK(dn == dd);  // the debt rate applies only after depletion
+  const auto bad = run_pfsim("validate " + quote(kBaseline) + " --set " + quote("funds.basic.debt_rate=\"nothing\""), dir, "bad");
+  CHECK(bad.status == 2);
+  CHECK(contains(bad.err, "\"none\""));
+}
+
 namespace {
 
 // Starts `pfsim run` of 50,000 baseline paths with `extra` arguments, waits
