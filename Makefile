@@ -1,7 +1,7 @@
 # pfsim: the two commands of the README, and a few more.
 #   make run    install dependencies, build (release), run the China baseline, print the summary, write its report
 #   make test   build and run the whole test suite through ctest
-#   make sanitize  the whole suite under AddressSanitizer + UBSan (clang), the engine's threaded tests under ThreadSanitizer
+#   make sanitize  the C++ suite under AddressSanitizer + UBSan (clang), the engine's threaded tests under ThreadSanitizer
 #   make fuzz   build the libFuzzer targets (in the asan-ubsan tree) and run each for FUZZ_SECONDS (docs/fuzzing.md)
 PRESET ?= release
 JOBS ?= 2
