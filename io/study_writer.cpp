@@ -143,6 +143,7 @@ void write_goal_seek(const std::string& output, const RunConfig& cfg, const Goal
     h5::attr(root, "threshold", g.threshold);
     h5::attr(root, "at_most", static_cast<std::int64_t>(g.at_most ? 1 : 0));
     h5::attr(root, "holds_above", static_cast<std::int64_t>(out.holds_above ? 1 : 0));
+    h5::attr(root, "unit", out.unit);
     h5::attr(root, "value", out.lever);
     h5::attr(root, "value_lower", out.lower);
     h5::attr(root, "value_upper", out.upper);

@@ -49,6 +49,7 @@ struct GoalSeekOutcome {
   double lever = 0, lower = 0, upper = 0;  // the value and its Monte Carlo interval
   bool holds_above = false;
   std::string description;
+  std::string unit;  // of the statistic: "probability", or the metric's unit label
 };
 
 struct GoalSeekEvaluation {

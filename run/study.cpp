@@ -18,6 +18,7 @@
 #include "core/goal_seek.h"
 #include "core/statistics.h"
 #include "io/study_writer.h"
+#include "models/units.h"
 #include "run/sample_producer.h"
 #include "run/summarize.h"
 
@@ -185,6 +186,7 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
   std::map<double, Eval> cache;
   const int t = g.year - cfg.model.start_year;
   std::size_t metric = 0;
+  std::string unit = "probability";
   auto evaluate = [&](double lever) -> Eval {
     if (options.stop && options.stop->load()) throw Interrupted();
     if (auto it = cache.find(lever); it != cache.end()) return it->second;
@@ -197,6 +199,7 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
         throw InputError({g.origin, 0, 0}, "goal_seek.target.metric",
                          fmt::format("'{}' is not depletion_probability or a year metric (docs/results-format.md)", g.metric));
       metric = static_cast<std::size_t>(it - specs.begin());
+      unit = units::label(it->unit, v.run.currency, v.model.start_year);
     }
     const auto sample = simulate_paths(model, cfg.run.seed, 0, cfg.run.paths, options);
     Eval e{};
@@ -225,6 +228,7 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
   const auto main = seek([&](double x) { return evaluate(x).value; }, g.lower, g.upper, g.threshold, g.at_most, g.tolerance);
   out.lever = main.lever;
   out.holds_above = main.holds_above;
+  out.unit = unit;
   // The interval: where the statistic's confidence bounds cross the threshold.
   // A bound that never crosses within the range leaves that end of the range.
   auto bound = [&](bool upper_bound) {

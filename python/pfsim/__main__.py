@@ -5,11 +5,13 @@
 
 Exit status 0 when the output was written, 1 when something failed, 2 for
 bad input (a missing file, a file that is not a pfsim file, a bad option, an
-output that may not be written). Errors are one line on stderr:
+output that may not be written), 130 when stopped by SIGINT or SIGTERM
+(nothing is left behind). Errors are one line on stderr:
 `pfsim report: error: ...`.
 """
 
 import argparse
+import signal
 import sys
 
 from .export import export
@@ -87,7 +89,13 @@ def _message(e):
     return " ".join(text.split())
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main():
+    # SIGTERM stops like Ctrl-C: temporaries removed, status 130.
+    signal.signal(signal.SIGTERM, _interrupt)
     sys.exit(run(sys.argv[1:]))
 
 

@@ -39,16 +39,29 @@ import pandas as pd
 import xarray as xr
 
 from . import reader
-from .output import prepare_directory, safe_output
+from .output import check_distinct, check_target, prepare_directory, safe_output
 
 
 def export(path, csv_dir=None, netcdf=None):
     """Exports the pfsim file `path` to CSV files in `csv_dir` and/or to the
     netCDF file `netcdf`. Returns the list of files written."""
     r = reader.open(path)
+    # Every target is checked before anything is written, so a refused one
+    # leaves no partial export behind.
+    frames = csv_frames(r) if csv_dir is not None else {}
+    targets = [os.path.join(csv_dir, name) for name in frames]
+    if netcdf is not None:
+        targets.append(os.fspath(netcdf))
+    if csv_dir is not None and os.path.lexists(csv_dir):
+        prepare_directory(csv_dir)  # refuses a link or a non-directory
+        for t in targets[:len(frames)]:
+            check_target(t, [path])
+    if netcdf is not None:
+        check_target(netcdf, [path])
+    check_distinct(targets, [path])
     written = []
     if csv_dir is not None:
-        written += write_csv(r, csv_dir)
+        written += write_csv(r, csv_dir, frames)
     if netcdf is not None:
         write_netcdf(r, netcdf)
         written.append(os.fspath(netcdf))
@@ -147,10 +160,10 @@ def csv_frames(r):
     return frames
 
 
-def write_csv(r, csv_dir):
+def write_csv(r, csv_dir, frames=None):
     prepare_directory(csv_dir)
     written = []
-    for filename, df in csv_frames(r).items():
+    for filename, df in (frames if frames is not None else csv_frames(r)).items():
         target = os.path.join(csv_dir, filename)
         with safe_output(target, inputs=[r.path]) as tmp:
             df.to_csv(tmp, index=False)

@@ -1,19 +1,22 @@
 """Writing output files safely, by the rule every pfsim output follows.
 
-An output is written under a fresh temporary name
-`<out>.tmp-<host>-<pid>-<random hex>` in the target's directory, created
-exclusively (O_CREAT | O_EXCL, so never through a planted link), and renamed
-to `<out>` only when it is complete. A target that exists and is not a
-regular file (a symbolic link, directory, device or FIFO) is refused, and so
-is a target that is the same file as an input. On any failure the temporary
-file is removed.
+An output is written inside a fresh private directory
+`<out>.tmp-<host>-<pid>-<random hex>` made next to the target (mode 0700,
+created by mkdtemp, so nobody else can plant a link in it while the writers
+reopen the file by name), and renamed to `<out>` only when it is complete
+and still a regular file. A target that exists and is not a regular file (a
+symbolic link, directory, device or FIFO) is refused, and so is a target
+that is the same file as an input or as another output of the same command.
+On any failure, SIGINT or SIGTERM included, the temporary directory is
+removed.
 """
 
 import contextlib
 import os
-import secrets
+import shutil
 import socket
 import stat
+import tempfile
 
 
 class BadInput(ValueError):
@@ -42,9 +45,23 @@ def check_target(target, inputs=()):
         raise BadInput(f"{target}: directory {directory} does not exist")
 
 
-def temporary_name(target):
+def check_distinct(outputs, inputs=()):
+    """Refuses two outputs of one command that name the same file, or an
+    output that names an input, however they are spelt."""
+    seen = {}
+    for out in outputs:
+        key = os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(out))), os.path.basename(out))
+        if key in seen:
+            raise BadInput(f"{out}: the same file as the output {seen[key]}; choose another name")
+        seen[key] = out
+        for source in inputs:
+            if key == os.path.realpath(source):
+                raise BadInput(f"{out}: is the input file {source}; choose another output")
+
+
+def temporary_prefix(target):
     host = socket.gethostname().split(".")[0] or "host"
-    return f"{target}.tmp-{host}-{os.getpid()}-{secrets.token_hex(8)}"
+    return f"{os.path.basename(target)}.tmp-{host}-{os.getpid()}-"
 
 
 @contextlib.contextmanager
@@ -56,25 +73,17 @@ def safe_output(target, inputs=()):
     """
     target = os.fspath(target)
     check_target(target, inputs)
-    tmp = temporary_name(target)
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    os.close(fd)
+    private = tempfile.mkdtemp(prefix=temporary_prefix(target), dir=os.path.dirname(os.path.abspath(target)))
+    tmp = os.path.join(private, os.path.basename(target))
     try:
         yield tmp
+        if not stat.S_ISREG(os.lstat(tmp).st_mode):
+            raise OSError(f"{tmp}: the output written is not a regular file")
         # The target may have changed while the output was written.
         check_target(target, inputs)
         os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def write_bytes(target, data, inputs=()):
-    """Writes `data` (bytes) to `target` by the rules above."""
-    with safe_output(target, inputs) as tmp:
-        with open(tmp, "wb") as f:
-            f.write(data)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
 
 
 def prepare_directory(directory):

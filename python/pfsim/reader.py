@@ -374,7 +374,7 @@ class Results:
 
     def to_frame(self, kinds=("metric", "scalar")):
         """Every year metric and scalar in long format: columns kind ("metric"
-        or "scalar"), metric, year (NaN for scalars), statistic (mean, sd, se,
+        or "scalar"), metric, year (Int64; missing for scalars), statistic (mean, sd, se,
         central, finite_count, quantile, quantile_lower, quantile_upper),
         probability (NaN but for quantiles), value, unit. `kinds` selects
         year metrics, scalars or both."""
@@ -572,7 +572,8 @@ def _long_frame(parts):
     df = pd.DataFrame({
         "kind": np.repeat([p[0] for p in parts], n),
         "metric": np.repeat([p[1] for p in parts], n),
-        "year": np.concatenate([p[2] for p in parts]),
+        # Whole years (pandas' nullable integer: empty for scalars).
+        "year": pd.array(np.concatenate([p[2] for p in parts]), dtype="Int64"),
         "statistic": np.repeat([p[3] for p in parts], n),
         "probability": np.repeat([p[4] for p in parts], n),
         "value": np.concatenate([p[5] for p in parts]),

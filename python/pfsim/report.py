@@ -24,24 +24,10 @@ import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 
 from . import reader  # noqa: E402
-from .output import BadInput, check_target, safe_output  # noqa: E402
+from .output import BadInput, check_distinct, check_target, safe_output  # noqa: E402
 
 DPI = 100
 FIGSIZE = (8.0, 4.5)
-# Section ids and headings, in the order they appear.
-RESULTS_SECTIONS = [
-    ("provenance", "Provenance"),
-    ("key-figures", "Key figures"),
-    ("fund", "Fund"),
-    ("depletion", "Depletion"),
-    ("preservation", "Preservation and appreciation"),
-    ("shortfall", "Shortfall risk"),
-    ("who-pays", "Who pays"),
-    ("economy", "Economy"),
-    ("demography", "Demography"),
-]
-SCENARIO_SECTIONS = [("comparison", "Scenario comparison")]
-GOAL_SEEK_SECTIONS = [("provenance", "Provenance"), ("goal-seek", "Goal seek")]
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -118,10 +104,13 @@ def fmt_unit(value, unit, currency="", start_year=""):
 
 
 def fmt_year(value):
-    """A depletion year: +inf is "never within the horizon"."""
-    if not np.isfinite(value):
+    """A depletion year: +inf is "never within the horizon"; a quantile
+    between two years keeps its fraction."""
+    if value == np.inf:
         return "never within the horizon"
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    if not np.isfinite(value):
+        return "n/a"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}"
 
 
 def _index_of(probs, p):
@@ -311,16 +300,26 @@ def depletion_charts(doc, run):
     doc.figure(fig, ax, "Cumulative probability of depletion", "year", "% of paths", table)
 
     n_paths = int(r.attrs["n_paths"])
+    table = depletion_histogram(run.years, counts, n_paths)
+    never = int(table.loc["never", "paths"])
     per_year = np.diff(counts, prepend=0)
-    never = n_paths - int(counts[-1])
     fig, ax = _new_figure()
     ax.bar(run.years, per_year, color="C1", label="paths whose fund depletes in the year")
-    table = pd.DataFrame({"paths": per_year, "share (%)": 100 * per_year / n_paths},
-                         index=pd.Index(run.years, name="year"))
-    table = table[table["paths"] > 0]
-    table.loc["never"] = [never, 100 * never / n_paths]
     doc.figure(fig, ax, f"Depletion year of each path ({never} of {n_paths} paths never deplete "
                         f"by {int(run.years[-1])})", "depletion year", "paths", table)
+
+
+def depletion_histogram(years, counts, n_paths):
+    """The exact number of paths whose fund depletes in each year (the
+    differences of the cumulative counts), the years with none left out,
+    and a last row "never" for the paths that do not deplete."""
+    per_year = np.diff(np.asarray(counts, dtype=np.int64), prepend=0)
+    table = pd.DataFrame({"paths": per_year, "share (%)": 100 * per_year / n_paths},
+                         index=pd.Index([int(y) for y in years], name="year", dtype=object))
+    table = table[table["paths"] > 0]
+    never = n_paths - int(counts[-1])
+    table.loc["never"] = [never, 100 * never / n_paths]
+    return table
 
 
 PRESERVATION = (("preservation_probability", "kept its real value"),
@@ -616,7 +615,7 @@ def frontier_chart(doc, r, scenarios):
     fig, ax = _new_figure(wide=True)
     ax.errorbar(risk, reward, xerr=[risk - np.array(lo), np.array(hi) - risk],
                 yerr=[reward - np.array(rlo), np.array(rhi) - reward], fmt="o", color="C0", alpha=0.6,
-                label="scenario (95% intervals)")
+                label=f"scenario ({r.attrs.get('confidence', 0.95):.0%} intervals)")
     ax.plot(risk[front], reward[front], "-", color="C3", label="efficient frontier")
     for k, n in enumerate(names):
         ax.annotate(n, (risk[k], reward[k]), fontsize="x-small", xytext=(4, 3), textcoords="offset points")
@@ -630,7 +629,7 @@ def frontier_chart(doc, r, scenarios):
 
 # ---- goal seek ---------------------------------------------------------------
 
-_THRESHOLD = re.compile(r"(<=|>=|<|>|at most|at least)\s*(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)")
+_THRESHOLD = re.compile(r"(<=|>=)\s*(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)")
 _UNIT = re.compile(r"\(([^()]*)\)\s*$")
 
 
@@ -648,24 +647,34 @@ def goal_seek_sections(doc, g):
     doc.add(f"<p><strong>Solution:</strong> {_esc(g.lever)} = {g.value:.6g} "
             f"(Monte Carlo interval [{lo:.6g}, {hi:.6g}]) for the target {_esc(g.target)}.</p>")
     ev = g.evaluations
-    unit_match = _UNIT.search(g.target)
-    unit = unit_match.group(1) if unit_match else ""
-    percent = unit == "probability"
-    k = 100.0 if percent else 1.0
     x = ev["lever_value"].values
-    s, sl, su = (ev[v].values * k for v in ("statistic", "statistic_lower", "statistic_upper"))
+    raw = [ev[v].values for v in ("statistic", "statistic_lower", "statistic_upper")]
+    # The target's parts are attributes of the file; files of older pfsim
+    # versions have them only in the target's text.
+    if "threshold" in a:
+        unit = str(a.get("unit", ""))
+        threshold, side = float(a["threshold"]), "<=" if int(a["at_most"]) else ">="
+    else:
+        unit_match = _UNIT.search(g.target)
+        unit = unit_match.group(1) if unit_match else ""
+        found = _THRESHOLD.search(g.target)
+        threshold, side = (float(found.group(2)), found.group(1)) if found else (None, "")
+    if unit == "probability":
+        divisor, label = 0.01, "% of paths"
+    elif unit:
+        divisor, label = axis_unit(unit, np.concatenate(raw), a.get("currency", ""), a.get("start_year", ""))
+    else:
+        divisor, label = 1.0, "statistic"
+    s, sl, su = (v / divisor for v in raw)
     fig, ax = _new_figure()
     ax.errorbar(x, s, yerr=[s - sl, su - s], fmt="o-", capsize=3, label="statistic at each lever value")
-    threshold = _THRESHOLD.search(g.target)
-    if threshold:
-        ax.axhline(float(threshold.group(2)) * k, color="C3", linestyle="--",
-                   label=f"target ({threshold.group(1)} {threshold.group(2)})")
+    if threshold is not None:
+        ax.axhline(threshold / divisor, color="C3", linestyle="--", label=f"target ({side} {threshold:.6g})")
     ax.axvspan(lo, hi, color="C2", alpha=0.25, label="interval of the solution")
     ax.axvline(g.value, color="C2", label=f"solution {g.value:.4g}")
     table = pd.DataFrame({"statistic": s, "lower": sl, "upper": su},
                          index=pd.Index(x, name="lever value"))
-    doc.figure(fig, ax, f"Search path: {g.target}", f"{g.lever} (lever value)",
-               f"{'%' if percent else unit or 'statistic'}", table)
+    doc.figure(fig, ax, f"Search path: {g.target}", f"{g.lever} (lever value)", label, table)
 
 
 # ---- entry point -------------------------------------------------------------
@@ -694,21 +703,21 @@ def build(path, out_html, pdf=None, pyramid_years=None):
     population pyramids, default every year in the file. Returns out_html."""
     check_target(out_html, [path])
     if pdf is not None:
-        check_target(pdf, [path, out_html])
+        check_target(pdf, [path])
+    check_distinct([out_html] + ([pdf] if pdf is not None else []), [path])
     r = reader.open(path)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     intro = f"<p>Report of <code>{_esc(path)}</code>, built {stamp}.</p>"
+    def write_html(doc):
+        with safe_output(out_html, inputs=[path]) as tmp:
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(doc.render(intro))
+
     if pdf is not None:
         with safe_output(pdf, inputs=[path]) as tmp_pdf:
             with PdfPages(tmp_pdf) as pages:
                 doc = _document(r, pages, pyramid_years)
-            text = doc.render(intro)
-            with safe_output(out_html, inputs=[path, pdf]) as tmp:
-                with open(tmp, "w", encoding="utf-8") as f:
-                    f.write(text)
+            write_html(doc)
     else:
-        text = _document(r, None, pyramid_years).render(intro)
-        with safe_output(out_html, inputs=[path]) as tmp:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
+        write_html(_document(r, None, pyramid_years))
     return out_html

@@ -5,8 +5,10 @@ import contextlib
 import hashlib
 import io
 import os
+import signal
 import subprocess
 import sys
+import time
 import unittest
 from unittest import mock
 
@@ -125,6 +127,52 @@ class Cli(unittest.TestCase):
         self.assertEqual(cli.run(["report", self.seek, "-o", target]), 0)
         with open(target, encoding="utf-8") as f:
             self.assertTrue(f.read().startswith("<!DOCTYPE html>"))
+
+    def test_outputs_must_differ(self):
+        # Two outputs of one command naming the same file, however spelt.
+        self.assert_error(self.run_cli("report", self.seek, "-o", self.out("same.out"), "--pdf",
+                                       os.path.join(self.dir, ".", "same.out")), 2)
+        self.assertFalse(os.path.exists(self.out("same.out")))
+        self.assert_error(self.run_cli("export", self.seek, "--csv", self.out("c"), "--netcdf",
+                                       self.out("c/evaluations.csv")), 2, "export")
+        self.assertFalse(os.path.exists(self.out("c")))
+
+    def test_refused_export_writes_nothing(self):
+        # A link planted in the CSV directory: every target is checked
+        # before the first is written.
+        os.mkdir(self.out("csv"))
+        victim = self.out("victim.txt")
+        with open(victim, "w") as f:
+            f.write("keep me\n")
+        os.symlink(victim, self.out("csv/evaluations.csv"))
+        self.assert_error(self.run_cli("export", self.seek, "--csv", self.out("csv"), "--netcdf", self.out("s.nc")),
+                          2, "export")
+        self.assertEqual(sorted(os.listdir(self.out("csv"))), ["evaluations.csv"])
+        self.assertFalse(os.path.exists(self.out("s.nc")))
+        with open(victim) as f:
+            self.assertEqual(f.read(), "keep me\n")
+        os.symlink(self.dir, self.out("csvlink"))
+        self.assert_error(self.run_cli("export", self.seek, "--csv", self.out("csvlink")), 2, "export")
+
+    def test_sigterm_and_sigint_stop_cleanly(self):
+        # Stopped while writing the scenario report: status 130, nothing
+        # left under the final names, no temporary left (tearDown).
+        scenarios = pfsim_fixtures.path("scenarios.h5")
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            target = self.out(f"stop-{sig.name}.html")
+            proc = subprocess.Popen([sys.executable, "-m", "pfsim", "report", scenarios, "-o", target, "--pdf",
+                                     self.out(f"stop-{sig.name}.pdf")], env=ENV, stderr=subprocess.PIPE, text=True)
+            # Wait until the report is being written (its private directory exists).
+            for _ in range(600):
+                if any(f.startswith(f"stop-{sig.name}.pdf.tmp-") for f in os.listdir(self.dir)) or proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+            proc.send_signal(sig)
+            _, err = proc.communicate(timeout=120)
+            self.assertEqual(proc.returncode, 130, f"{sig.name}: {err}")
+            self.assertIn("pfsim report: error: interrupted", err)
+            self.assertFalse(os.path.exists(target))
+            self.assertFalse(os.path.exists(self.out(f"stop-{sig.name}.pdf")))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ with identical values, and the file's metrics are those of the format doc."""
 
 import os
 import re
+import shutil
 import tempfile
 import unittest
 
@@ -216,7 +217,8 @@ class DocumentedNames(unittest.TestCase):
 
 class FormatErrors(unittest.TestCase):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="pfsim-py-reader-")
+        self.dir = tempfile.mkdtemp(prefix="pfsim-py-reader-", dir=pfsim_fixtures.scratch())
+        self.addCleanup(shutil.rmtree, self.dir, True)
 
     def write(self, name, attrs):
         path = os.path.join(self.dir, name)

@@ -87,11 +87,40 @@ class Report(unittest.TestCase):
                 self.assertIsNone(pattern.search(text), pattern.pattern)
             self.assertIn('<a href="#fund">', self.results)
 
+    def test_depletion_histogram_is_exact(self):
+        # The per-year counts are the differences of the cumulative counts:
+        # they add up to the paths that deplete, and reproduce the file's
+        # depletion-year quantiles (type 7) with "never" as +inf.
+        r = pfsim.open(pfsim_fixtures.path("results.h5"))
+        n = int(r.attrs["n_paths"])
+        counts = r.risk["depletion_probability_count"].values
+        table = report.depletion_histogram(r.years, counts, n)
+        d = r.scalar("depletion_year")
+        self.assertEqual(int(table["paths"].sum()), n)
+        self.assertEqual(int(table.loc["never", "paths"]), n - int(d["finite_count"]))
+        values = np.concatenate([np.full(int(k), float(y)) for y, k in table["paths"].items() if y != "never"] +
+                                [np.full(int(table.loc["never", "paths"]), np.inf)])
+        self.assertEqual(len(values), n)
+        for p in d["quantile"].values:
+            want = d["quantiles"].sel(quantile=p).item()
+            h = (n - 1) * p
+            lo, hi = np.sort(values)[int(np.floor(h))], np.sort(values)[min(int(np.floor(h)) + 1, n - 1)]
+            got = lo if lo == hi or h == np.floor(h) else lo + (h - np.floor(h)) * (hi - lo)
+            self.assertEqual(got, want, p)
+        self.assertEqual(report.depletion_histogram([2030, 2031, 2032], [0, 3, 3], 5)["paths"].to_dict(),
+                         {2031: 3, "never": 2})
+
     def test_key_figures(self):
         r = pfsim.open(pfsim_fixtures.path("results.h5"))
         body = sections(self.results)["key-figures"]
         d = r.scalar("depletion_year")["quantiles"].sel(quantile=0.5).item()
-        self.assertIn(report.fmt_year(d), body)
+        # The row of the median, by its label, holds the median.
+        row = re.search(r"<th>Median depletion year</th>\s*<td>([^<]*)</td>", body) or \
+            re.search(r"<td>Median depletion year</td>\s*<td>([^<]*)</td>", body)
+        self.assertIsNotNone(row, body[:2000])
+        self.assertEqual(row.group(1).strip(), report.fmt_year(d))
+        self.assertEqual(report.fmt_year(2050.99), "2050.99")
+        self.assertEqual(report.fmt_year(np.nan), "n/a")
         self.assertIn(f"P(depletion) by {int(r.years[-1])}", body)
         self.assertEqual(report.fmt_year(np.inf), "never within the horizon")
         self.assertIn(r.attrs["config_file"], sections(self.results)["provenance"])
