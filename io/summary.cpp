@@ -453,7 +453,7 @@ void print_text(const Results& r, const Selection& s, std::ostream& out) {
   }
   const auto& b = r.pv_backstop;
   const auto bs = money_scale({b.at(0.5), b.at(0.95), b.mean[0]});
-  out << fmt::format("  present value of the backstop on 1 January {} ({}{}): median {:.2f} [{:.2f}, {:.2f}], 5-95% {:.2f}-{:.2f}, "
+  out << fmt::format("  present value of the backstop on 1 January {} ({}{}): median {:.2f} [{:.2f}, {:.2f}], 5-95% {:.2f} to {:.2f}, "
                      "mean {:.2f} +- {:.2f}\n", r.years.front(), bs.prefix, b.unit, b.at(0.5) / bs.factor, b.lower(0.5) / bs.factor,
                      b.upper(0.5) / bs.factor, b.at(0.05) / bs.factor, b.at(0.95) / bs.factor, b.mean[0] / bs.factor, b.se[0] / bs.factor);
 
@@ -465,12 +465,20 @@ void print_text(const Results& r, const Selection& s, std::ostream& out) {
   out << fmt::format(", maximum drawdown {:.1f}% [{:.1f}% to {:.1f}%]\n", 100 * r.drawdown.at(0.5), 100 * r.drawdown.at(0.05), 100 * r.drawdown.at(0.95));
   out << "  preservation and appreciation: P(annualised return over the first h years ...)\n";
   out << fmt::format("  {:>4}  {:>24}  {:>24}  {:>24}\n", "h", "real return >= 0", ">= wage growth", ">= crediting rate");
+  // A horizon that reaches past some paths' depletion measures, on those
+  // paths, the strategy's returns after the fund ran out: say how many.
+  double past_depletion = 0;
   for (std::size_t h = 0; h < r.horizons.size(); ++h) {
+    const double depleted = r.depletion.p[std::min(r.years.size(), static_cast<std::size_t>(r.horizons[h])) - 1];
     out << fmt::format("  {:>4}", r.horizons[h]);
     for (const Curve* c : {&r.preservation, &r.beats_wage, &r.beats_crediting})
       out << fmt::format("  {} [{},{}]", pct(c->p[h]), pct(c->lo[h]), pct(c->hi[h]));
-    out << "\n";
+    out << (depleted > 0 ? fmt::format("  *{}", pct(depleted)) : std::string()) << "\n";
+    past_depletion = std::max(past_depletion, depleted);
   }
+  if (past_depletion > 0)
+    out << "  * share of paths whose fund is depleted within the first h years: on those paths the figure includes the\n"
+           "    strategy's returns after the fund ran out, not returns earned on assets\n";
 
   // Actuarial balance and shortfall.
   const auto& a = r.actuarial;

@@ -119,6 +119,11 @@ bad = pfsim("summary", base, "--years", "2030,2200", status=2)
 check("year 2200 is outside the run; allowed: 2024-2100" in bad.stderr and bad.stdout == "", "a year outside the run is status 2")
 text = pfsim("summary", base).stdout
 check("first year with P >= 50%" in text and "overrides: scheme.contribution_rate.pooling=0.15" in text, "text summary")
+# A return horizon past some paths' depletion is marked with the share of them.
+last = [line for line in text.splitlines() if line.strip().startswith(f"{doc['preservation'][-1]['horizon']} ")]
+share = doc["depletion"]["probability"][-1]["p"]
+check(len(last) == 1 and last[0].rstrip().endswith(f"*{100 * share:5.1f}%") and "after the fund ran out" in text,
+      f"the longest return horizon is marked with P(depleted within it) = {share}: {last}")
 
 # --- a scenario file -------------------------------------------------------------
 scen, sdoc = run_and_summarise("summary_scenarios.h5", os.path.join("examples", "equity_share.toml"), "--paths", "300", "--seed", "9")
