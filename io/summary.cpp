@@ -173,7 +173,11 @@ Results read_results(const std::string& path) {
 
   auto risk = h5::open_group(root, format::kRisk);
   r.depletion = read_curve(risk, "depletion_probability", ny);
-  for (auto h : h5::read_ints(risk, "horizons")) r.horizons.push_back(h);
+  for (auto h : h5::read_ints(risk, "horizons")) {
+    if (h < 1 || static_cast<std::size_t>(h) > ny)
+      throw IoError(fmt::format("'risk/horizons' holds {}, not a horizon of 1 to {} years", h, ny));
+    r.horizons.push_back(h);
+  }
   r.preservation = read_curve(risk, "preservation_probability", r.horizons.size());
   r.beats_wage = read_curve(risk, "beats_wage_probability", r.horizons.size());
   r.beats_crediting = read_curve(risk, "beats_crediting_probability", r.horizons.size());
@@ -469,7 +473,7 @@ void print_text(const Results& r, const Selection& s, std::ostream& out) {
   // paths, the strategy's returns after the fund ran out: say how many.
   double past_depletion = 0;
   for (std::size_t h = 0; h < r.horizons.size(); ++h) {
-    const double depleted = r.depletion.p[std::min(r.years.size(), static_cast<std::size_t>(r.horizons[h])) - 1];
+    const double depleted = r.depletion.p[static_cast<std::size_t>(r.horizons[h]) - 1];  // horizons checked: 1..years
     out << fmt::format("  {:>4}", r.horizons[h]);
     for (const Curve* c : {&r.preservation, &r.beats_wage, &r.beats_crediting})
       out << fmt::format("  {} [{},{}]", pct(c->p[h]), pct(c->lo[h]), pct(c->hi[h]));

@@ -343,6 +343,8 @@ TEST_CASE("summary of a damaged results file is bad input naming the dataset, ne
          REQUIRE(H5Adelete(f, "seed") >= 0);
          h5::attr(f, "seed", std::vector<double>(9, 1.0));
        }},
+      {"zero_horizon", "'risk/horizons' holds 0, not a horizon of 1 to 77 years",
+       [](hid_t f) { replace_dataset_ints(f, "risk/horizons", {1, 5, 0, 20, 77}); }},
       {"other_version", "results format version 99 is not supported",
        [](hid_t f) { replace_int_attr(f, "format_version", 99); }},
   };
