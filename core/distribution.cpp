@@ -6,6 +6,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -364,6 +365,12 @@ std::vector<Distribution> summarize_scalars(const PathSample& sample, std::span<
   });
   if (stopped()) throw Interrupted();
   return out;
+}
+
+double Distribution::quantile_at(double p, std::size_t column) const {
+  const auto it = std::find(probabilities.begin(), probabilities.end(), p);
+  if (it == probabilities.end()) throw std::out_of_range("no quantile at this probability");
+  return quantile.at(static_cast<std::size_t>(it - probabilities.begin()) * columns + column);
 }
 
 }  // namespace pfsim

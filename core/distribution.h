@@ -19,6 +19,10 @@ struct Distribution {
   std::vector<double> mean, sd, se;       // [column], over the finite values
   std::vector<std::uint64_t> finite;      // [column]: how many values were finite
   std::vector<double> quantile, lower, upper;  // [p * columns + column]
+
+  // The quantile of probability p (one of `probabilities`) in `column`;
+  // throws std::out_of_range for a probability not computed.
+  double quantile_at(double p, std::size_t column = 0) const;
 };
 
 // threads: 0 = all. Infinite values (a depletion year of "never") are ordered

@@ -325,6 +325,21 @@ void attr(hid_t obj, const std::string& name, const std::string& value) {
   check(H5Awrite(a, type, padded.data()), name);
 }
 
+void lines_attr(hid_t obj, const std::string& name, const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  attr(obj, name, text);
+}
+
+std::vector<std::string> read_lines_attr(hid_t obj, const std::string& name) {
+  std::vector<std::string> out;
+  if (!has_attr(obj, name)) return out;
+  std::istringstream in(read_string_attr(obj, name));
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
 void attr(hid_t obj, const std::string& name, double value) {
   Handle sp(check(H5Screate(H5S_SCALAR), name), H5Sclose);
   Handle a(check(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT), name), H5Aclose);

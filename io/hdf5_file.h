@@ -110,5 +110,10 @@ double read_double_attr(hid_t obj, const std::string& name);
 std::int64_t read_int_attr(hid_t obj, const std::string& name);
 std::vector<double> read_doubles_attr(hid_t obj, const std::string& name);
 bool has_attr(hid_t obj, const std::string& name);
+// A list of strings as one string attribute, each followed by a newline
+// (overrides, lever keys); read back skipping empty lines, so a list
+// written without the last newline reads the same. Absent: empty.
+void lines_attr(hid_t obj, const std::string& name, const std::vector<std::string>& lines);
+std::vector<std::string> read_lines_attr(hid_t obj, const std::string& name);
 
 }  // namespace pfsim::h5

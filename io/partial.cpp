@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -24,9 +23,7 @@ void write_partial(const std::string& path, const RunConfig& cfg, const PathSamp
     // are not merged (check_partials) or resumed (checkpoints).
     h5::attr(root, "build", this_build());
     h5::attr(root, "config_file", std::filesystem::absolute(cfg.source).lexically_normal().string());
-  std::string overrides;
-  for (const auto& o : cfg.overrides) overrides += o + "\n";
-  h5::attr(root, "overrides", overrides);
+  h5::lines_attr(root, "overrides", cfg.overrides);
     h5::attr(root, "config", cfg.resolved);
     h5::attr(root, "seed", static_cast<std::int64_t>(cfg.run.seed));
     h5::attr(root, "total_paths", static_cast<std::int64_t>(cfg.run.paths));
@@ -71,11 +68,7 @@ PartialInfo read_info(const std::string& path) {
                                                    format::kPartialVersion));
   PartialInfo p;
   p.config_file = h5::read_string_attr(root, "config_file");
-  if (h5::has_attr(root, "overrides")) {
-    std::istringstream in(h5::read_string_attr(root, "overrides"));
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty()) p.overrides.push_back(line);
-  }
+  p.overrides = h5::read_lines_attr(root, "overrides");
   p.resolved = h5::read_string_attr(root, "config");
   if (h5::has_attr(root, "build")) p.build = h5::read_string_attr(root, "build");
   // Signed as stored, checked, then taken as counts.

@@ -191,9 +191,7 @@ void write_provenance(hid_t root, const RunConfig& cfg) {
   h5::attr(root, "currency", cfg.run.currency);
   h5::attr(root, "config_file", cfg.source);
   h5::attr(root, "config", cfg.resolved);
-  std::string overrides;  // one per line, in order
-  for (const auto& o : cfg.overrides) overrides += o + "\n";
-  h5::attr(root, "overrides", overrides);
+  h5::lines_attr(root, "overrides", cfg.overrides);
   h5::attr(root, "start_year", static_cast<std::int64_t>(m.start_year));
   h5::attr(root, "end_year", static_cast<std::int64_t>(m.end_year));
   h5::attr(root, "confidence", cfg.run.confidence);

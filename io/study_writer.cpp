@@ -69,8 +69,7 @@ void write_scenarios(const std::string& output, const RunConfig& cfg, const std:
         dse_ind.push_back(&o == &ref ? 0.0 : o.depletion.se_independent[t]);
       }
       const auto& term = o.summary.year[o.model->year_metric("fund_balance_real")];
-      const auto pi = static_cast<std::size_t>(std::find(term.probabilities.begin(), term.probabilities.end(), 0.5) - term.probabilities.begin());
-      med.push_back(term.quantile[pi * term.columns + term.columns - 1]);
+      med.push_back(term.quantile_at(0.5, term.columns - 1));
       es.push_back(o.summary.risk.terminal_real_shadow_balance.empty() ? 0.0 : o.summary.risk.terminal_real_shadow_balance.back().expected_shortfall);
     }
     const hsize_t ns = outs.size(), ny = years.size();
@@ -86,13 +85,9 @@ void write_scenarios(const std::string& output, const RunConfig& cfg, const std:
     const auto depletion = ref.model->scalar_metric("depletion_year");
     for (const auto& o : outs) {
       const auto& d = o.summary.scalar[depletion];
-      auto q = [&](double prob) {
-        const auto i = std::find(d.probabilities.begin(), d.probabilities.end(), prob) - d.probabilities.begin();
-        return d.quantile[static_cast<std::size_t>(i)];
-      };
-      dmed.push_back(q(0.5));
-      d05.push_back(q(0.05));
-      d95.push_back(q(0.95));
+      dmed.push_back(d.quantile_at(0.5));
+      d05.push_back(d.quantile_at(0.05));
+      d95.push_back(d.quantile_at(0.95));
     }
     std::string scalar_names;
     for (std::size_t k = 0; k < kComparedScalars.size(); ++k) {
@@ -131,9 +126,7 @@ void write_goal_seek(const std::string& output, const RunConfig& cfg, const Goal
     write_provenance(root, cfg);
     h5::attr(root, "n_paths", static_cast<std::int64_t>(cfg.run.paths));
     h5::attr(root, "lever", g.lever);
-    std::string keys;
-    for (const auto& k : g.levers) keys += k + "\n";
-    h5::attr(root, "lever_keys", keys);
+    h5::lines_attr(root, "lever_keys", g.levers);
     h5::attr(root, "from_year", static_cast<std::int64_t>(g.from_year));
     h5::attr(root, "target", out.description);
     h5::attr(root, "metric", g.metric);

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <functional>
 #include <optional>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -13,6 +12,7 @@
 #include "core/error.h"
 #include "io/hdf5_file.h"
 #include "io/results_format.h"
+#include "models/risk_report.h"
 
 namespace pfsim {
 
@@ -84,14 +84,6 @@ Tail read_tail(hid_t risk, const std::string& name, std::size_t n) {
           sized(h5::read_doubles(risk, name + "_es_se"), n, name + "_es_se")};
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(line);
-  return out;
-}
-
 struct Comparison {
   std::vector<std::string> names;
   std::string reference, currency;
@@ -145,7 +137,7 @@ Results read_results(const std::string& path) {
   r.config_file = h5::read_string_attr(root, "config_file");
   r.version = h5::read_string_attr(root, "pfsim_version");
   r.created = h5::read_string_attr(root, "created_utc");
-  if (h5::has_attr(root, "overrides")) r.overrides = lines_of(h5::read_string_attr(root, "overrides"));
+  r.overrides = h5::read_lines_attr(root, "overrides");
   r.n_paths = h5::read_int_attr(root, "n_paths");
   r.seed = h5::read_int_attr(root, "seed");
   r.confidence = h5::read_double_attr(root, "confidence");
@@ -188,7 +180,7 @@ Results read_results(const std::string& path) {
   if (h5::exists(root, format::kComparison)) {
     auto cmp = h5::open_group(root, format::kComparison);
     Comparison c;
-    c.names = lines_of(h5::read_string_attr(cmp, "names"));
+    c.names = h5::read_lines_attr(cmp, "names");
     c.reference = h5::read_string_attr(h5::open_group(root, format::kScenarios), "reference");
     c.currency = h5::read_string_attr(root, "currency");
     for (auto y : h5::read_ints(cmp, "depletion_years")) c.years.push_back(y);
@@ -213,7 +205,7 @@ Results read_results(const std::string& path) {
       c.dep_median = sized(h5::read_doubles(cmp, "depletion_year_median"), ns, "depletion_year_median");
       c.dep_p05 = sized(h5::read_doubles(cmp, "depletion_year_p05"), ns, "depletion_year_p05");
       c.dep_p95 = sized(h5::read_doubles(cmp, "depletion_year_p95"), ns, "depletion_year_p95");
-      c.scalar_names = lines_of(h5::read_string_attr(cmp, "scalar_differences"));
+      c.scalar_names = h5::read_lines_attr(cmp, "scalar_differences");
       std::vector<hsize_t> dims;
       const auto d = h5::read_doubles(cmp, "scalar_difference", &dims);
       const auto se = h5::read_doubles(cmp, "scalar_difference_se");
@@ -238,13 +230,6 @@ struct DepletionRow {
   int year;
   std::string why;
 };
-
-// The first year whose cumulative P(depletion) reaches p, if any.
-std::optional<int> crossing(const Results& r, double p) {
-  for (std::size_t t = 0; t < r.years.size(); ++t)
-    if (r.depletion.p[t] >= p) return r.years[t];
-  return std::nullopt;
-}
 
 std::vector<int> sorted_unique(std::vector<int> v) {
   std::sort(v.begin(), v.end());
@@ -272,8 +257,8 @@ Selection select_years(const Results& r, const SummaryRequest& request, const st
     return s;
   }
   std::vector<int> crossings;
-  for (double p : {0.05, 0.5, 0.95})
-    if (const auto y = crossing(r, p)) {
+  for (double p : kCrossingLevels)
+    if (const auto y = first_year_reaching(r.depletion.p, first, p)) {
       const std::string why = fmt::format("first year with P >= {:g}%", 100 * p);
       if (!s.depletion.empty() && s.depletion.back().year == *y) s.depletion.back().why += ", " + fmt::format("{:g}%", 100 * p);
       else s.depletion.push_back({*y, why});
@@ -587,7 +572,7 @@ GoalSeekFile read_goal_seek(hid_t root) {
   g.config_file = optional_string("config_file");
   g.version = optional_string("pfsim_version");
   g.created = optional_string("created_utc");
-  g.overrides = lines_of(optional_string("overrides"));
+  g.overrides = h5::read_lines_attr(root, "overrides");
   if (h5::has_attr(root, "confidence")) g.confidence = h5::read_double_attr(root, "confidence");
   if (h5::has_attr(root, "holds_above")) g.holds_above = h5::read_int_attr(root, "holds_above") != 0;
   g.levers = h5::read_doubles(root, "lever_values");

@@ -64,4 +64,10 @@ RiskReport build_risk_report(const PensionModel& model, const PathSample& sample
   return r;
 }
 
+std::optional<int> first_year_reaching(const std::vector<double>& cumulative, int first_year, double level) {
+  for (std::size_t t = 0; t < cumulative.size(); ++t)
+    if (cumulative[t] >= level) return first_year + static_cast<int>(t);
+  return std::nullopt;
+}
+
 }  // namespace pfsim

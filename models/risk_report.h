@@ -3,6 +3,7 @@
 // the depletion curve, preservation and appreciation of the fund, lower-tail
 // risk; every probability with its Wilson interval, every expected shortfall
 // with its standard error.
+#include <optional>
 #include <vector>
 
 #include "core/path_sample.h"
@@ -29,5 +30,12 @@ struct RiskReport {
 };
 
 RiskReport build_risk_report(const PensionModel& model, const PathSample& sample, double confidence);
+
+// The first year at which a cumulative probability by year (column t is
+// first_year + t) reaches `level`; nullopt when it never does. The summary
+// and the scenario comparison show the depletion curve at the years it
+// reaches 5%, 50% and 95%.
+std::optional<int> first_year_reaching(const std::vector<double>& cumulative, int first_year, double level);
+inline constexpr double kCrossingLevels[] = {0.05, 0.5, 0.95};
 
 }  // namespace pfsim

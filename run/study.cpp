@@ -127,11 +127,8 @@ std::vector<int> comparison_years(const RunConfig& cfg, const RunSummary& refere
   if (years.empty()) {
     // Where the reference's probability of depletion rises: the first years
     // it reaches 5%, 50% and 95%, and the horizon.
-    const auto& p = reference.risk.depletion.probability;
-    for (double level : {0.05, 0.5, 0.95}) {
-      const auto it = std::find_if(p.begin(), p.end(), [&](double v) { return v >= level; });
-      if (it != p.end()) years.push_back(cfg.model.start_year + static_cast<int>(it - p.begin()));
-    }
+    for (double level : kCrossingLevels)
+      if (const auto y = first_year_reaching(reference.risk.depletion.probability, cfg.model.start_year, level)) years.push_back(*y);
     years.push_back(cfg.model.end_year);
   }
   std::sort(years.begin(), years.end());

@@ -92,3 +92,14 @@ TEST_CASE("statistics stop with Interrupted when the stop flag is set, and not o
   CHECK(a[1].mean == b[1].mean);
   CHECK(summarize_scalars(sample, probs, 0.95, 2, &stop)[1].quantile == summarize_scalars(sample, probs, 0.95, 2)[1].quantile);
 }
+
+TEST_CASE("quantile_at finds a quantile by its probability and column, and refuses one not computed") {
+  Distribution d;
+  d.columns = 2;
+  d.probabilities = {0.05, 0.5, 0.95};
+  d.quantile = {1, 2, 3, 4, 5, 6};  // [p * columns + column]
+  CHECK(d.quantile_at(0.05) == 1);
+  CHECK(d.quantile_at(0.5, 1) == 4);
+  CHECK(d.quantile_at(0.95, 1) == 6);
+  CHECK_THROWS_AS(d.quantile_at(0.25), std::out_of_range);
+}

@@ -11,6 +11,7 @@
 
 #include "io/config.h"
 #include "io/hdf5_file.h"
+#include "models/risk_report.h"
 #include "run/summarize.h"
 #include "run/sample_producer.h"
 
@@ -240,4 +241,13 @@ TEST_CASE("the path model's shape is its registered outputs, each name once") {
   }
   CHECK(!m.pyramid_years().empty());
   CHECK(cells == m.pyramid_years().size() * 2 * static_cast<std::size_t>(m.demography().ages()));
+}
+
+TEST_CASE("first_year_reaching gives the first year a cumulative probability reaches a level") {
+  const std::vector<double> p{0.0, 0.04, 0.05, 0.49, 0.5, 0.96, 1.0};  // 2024..2030
+  CHECK(first_year_reaching(p, 2024, 0.05) == 2026);  // reaching includes equality
+  CHECK(first_year_reaching(p, 2024, 0.5) == 2028);
+  CHECK(first_year_reaching(p, 2024, 0.95) == 2029);
+  CHECK(first_year_reaching(p, 2024, 0.0) == 2024);
+  CHECK_FALSE(first_year_reaching({0.0, 0.1}, 2024, 0.5).has_value());
 }
