@@ -70,6 +70,7 @@ void read_scheme(ConfigTable& top, ModelParams& m) {
   p.calib_contributors_origin = cal.where("contributors");
   p.calib_pensioners = cal.number("pensioners", Range::above(0));
   p.calib_average_pension = cal.number("average_pension", Range::above(0));
+  p.starting_pensioner_accounts = cal.string("pensioner_accounts", {"rebuilt", "none"}, "rebuilt") == "rebuilt";
 
   if (auto mem = s.table("members")) {
     p.member_zero_below = static_cast<int>(mem->integer("zero_below", 0, 60, 16));
@@ -98,6 +99,7 @@ void read_scheme(ConfigTable& top, ModelParams& m) {
   auto cy = *ben.table("contribution_years", true);
   p.contribution_years_mean = cy.number("mean", Range::between(0, 60));
   p.contribution_years_sd = cy.number("sd", Range::between(0, 30), 0.0);
+  p.award_years_of_eligible = cy.string("award", {"eligible", "all"}, "eligible") == "eligible";
   if (auto tr = ben.table("transitional")) {
     p.transitional_rate = tr->number("rate", Range::between(0, 0.1));
     p.transitional_share = read_time_path(*tr, "share", Range::between(0, 1), Interpolation::linear);
@@ -139,7 +141,24 @@ void read_scheme(ConfigTable& top, ModelParams& m) {
   auto hist = *acc.table("history", true);
   p.history_account_rate = read_time_path(hist, "rates", Range::between(0, 1), Interpolation::step);
   p.history_crediting = read_time_path(hist, "crediting", Range::between(-0.5, 0.5), Interpolation::step);
-  p.history_wage_growth = read_time_path(hist, "wage_growth", Range::between(-0.5, 0.5), Interpolation::step);
+  if (hist.has("wage_growth") == hist.has("average_wage"))
+    hist.fail(hist.has("wage_growth") ? "average_wage" : "wage_growth",
+              "give the wage history once: either wage_growth (nominal growth rates) or average_wage "
+              "(a level series such as the NBS average wage, whose growth is used)");
+  if (hist.has("wage_growth")) {
+    p.history_wage_growth = read_time_path(hist, "wage_growth", Range::between(-0.5, 0.5), Interpolation::step);
+  } else {
+    p.history_from_levels = true;
+    p.history_average_wage = read_time_path(hist, "average_wage", Range::above(0), Interpolation::linear);
+    const auto& pts = p.history_average_wage.points();
+    const int first = 1997, last = m.start_year - 1;
+    if (p.history_average_wage.is_constant() || pts.front().first > first || pts.back().first < last)
+      hist.fail("average_wage", fmt::format("the series must cover {} to {} (the personal accounts' history up to start_year - 1); "
+                                            "it has {}", first, last,
+                                            p.history_average_wage.is_constant()
+                                                ? std::string("one value")
+                                                : fmt::format("{} to {}", pts.front().first, pts.back().first)));
+  }
   p.history_density = hist.number("density", Range::between(0, 1), 1.0);
 
   auto sub = *s.table("subsidy", true);

@@ -157,6 +157,8 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
   h5::attr(cal, "contributors", c.contributors);
   h5::attr(cal, "pensioners", c.pensioners);
   h5::attr(cal, "account_balances", c.account_balances);
+  h5::attr(cal, "pensioner_balances", c.pensioner_balances);
+  h5::attr(cal, "pensioner_account_pension", c.pensioner_account_pension);
   const auto& d = m.demography;
   h5::attr(cal, "lee_carter_drift", std::vector<double>{d.lc_drift[0], d.lc_drift[1]});
   h5::attr(cal, "lee_carter_sigma", std::vector<double>{d.lc_sigma[0], d.lc_sigma[1]});

@@ -87,6 +87,9 @@ struct SchemeParams {
   SourceLocation calib_contributors_origin;  // where the config sets it, for errors
   double calib_pensioners = 0;
   double calib_average_pension = 0;     // per year, in payment during y0-1
+  // Starting pensioners' account part and remaining balances rebuilt from
+  // the contribution history; false: their whole pension is pooled.
+  bool starting_pensioner_accounts = true;
   int member_zero_below = 16;
   int member_plateau_from = 25;
   TimePath coverage{1.0};
@@ -99,6 +102,9 @@ struct SchemeParams {
   double indexed_wage_ratio = 1;        // I
   double contribution_years_mean = 30;  // at the pre-reform ages
   double contribution_years_sd = 8;
+  // Awards use the mean contribution years of those who draw a pension (the
+  // distribution truncated at the minimum); false: of all who reach the age.
+  bool award_years_of_eligible = true;
   int reference_age_male_months = 720;  // pre-reform ages, for the added years
   int reference_age_female_months = 630;
   double transitional_rate = 0;
@@ -114,6 +120,10 @@ struct SchemeParams {
   TimePath history_account_rate;        // step, from 1997
   TimePath history_crediting;           // step
   TimePath history_wage_growth;         // step, nominal
+  // Alternatively a level series (for example the NBS average wage) whose
+  // growth, rescaled to average_wage_base in y0 - 1, gives the history.
+  TimePath history_average_wage;
+  bool history_from_levels = false;
   double history_density = 1;
   SubsidyRule subsidy = SubsidyRule::none;
   double subsidy_amount = 0;            // in y0, for wage_indexed

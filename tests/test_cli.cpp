@@ -103,6 +103,20 @@ TEST_CASE("bad config values are rejected with file, line and key, and no result
     expect_bad_input(dir, {"missing_value", text, "", line_of(text, "[scheme]\n"), "scheme.compliance",
                            {"required value is missing"}});
   }
+  SECTION("the accounts' wage history given twice") {
+    const std::string nbs = "average_wage = { file = ";
+    const auto text = replace_once(base, nbs, "wage_growth = 0.1\n" + nbs);
+    expect_bad_input(dir, {"wage_history_twice", text, "", line_of(text, nbs),
+                           "scheme.accounts.history.average_wage", {"give the wage history once", "either wage_growth"}});
+  }
+  SECTION("an average-wage series that does not reach back to 1997") {
+    const auto from = base.find("average_wage = { file = ");
+    REQUIRE(from != std::string::npos);
+    const auto to = base.find('\n', from);
+    const auto text = base.substr(0, from) + "average_wage = [[2000, 1.0], [2023, 2.0]]" + base.substr(to);
+    expect_bad_input(dir, {"wage_history_short", text, "", line_of(text, "average_wage = [[2000"),
+                           "scheme.accounts.history.average_wage", {"must cover 1997 to 2023", "it has 2000 to 2023"}});
+  }
   SECTION("equity weight above the 30% limit in a glide-path year") {
     const auto text = replace_once(
         base, "weights = { equity_domestic = 0.07, bond_government = 0.40, deposit = 0.45, project_equity = 0.08 }",

@@ -353,6 +353,7 @@ class Model:
         cal = s["calibration"]
         self.cal_contrib, self.cal_pens, self.cal_pension = (float(cal["contributors"]), float(cal["pensioners"]),
                                                              float(cal["average_pension"]))
+        self.pensioner_accounts = cal.get("pensioner_accounts", "rebuilt") == "rebuilt"
         mem = s.get("members", {})
         zb, pf = int(mem.get("zero_below", 16)), int(mem.get("plateau_from", 25))
         ages = np.arange(A)
@@ -394,6 +395,7 @@ class Model:
         I = float(ben["indexed_wage_ratio"])
         cy_mean = float(ben["contribution_years"]["mean"])
         cy_sd = float(ben["contribution_years"].get("sd", 0.0))
+        cy_eligible = ben["contribution_years"].get("award", "eligible") == "eligible"
         tr = ben.get("transitional", {})
         tr_rate = float(tr.get("rate", 0.0))
         tr_share = cfg.path_of(tr.get("share", 0.0), "linear", "transitional.share").sample(y0, y1)
@@ -420,6 +422,12 @@ class Model:
                     self.elig[t, x] = (yrs >= mn).astype(float)
                 else:
                     self.elig[t, x] = 0.5 * erfc((mn - yrs) / cy_sd / math.sqrt(2.0))
+                if cy_eligible and cy_sd > 0:
+                    # mean of Normal(yrs, sd) above mn: the inverse Mills ratio
+                    zz = (mn - yrs) / cy_sd
+                    upper = 0.5 * erfc(zz / math.sqrt(2.0))
+                    mills = np.exp(-0.5 * zz * zz) / math.sqrt(2.0 * math.pi) / np.where(upper > 0, upper, 1.0)
+                    yrs = np.where(upper > 0, yrs + cy_sd * mills, np.maximum(yrs, mn))
                 self.k_basic[t, x] = (1 + I) / 2 * yrs * 0.01
                 n_pre = np.clip(REFORM_YEAR - (b + r_m / 12.0 - yrs), 0.0, yrs)
                 self.k_trans[t, x] = tr_share[t] * tr_rate * I * n_pre
@@ -446,7 +454,20 @@ class Model:
         h = acc["history"]
         self.h_rate = cfg.path_of(h["rates"], "step", "history.rates")
         self.h_credit = cfg.path_of(h["crediting"], "step", "history.crediting")
-        self.h_wage = cfg.path_of(h["wage_growth"], "step", "history.wage_growth")
+        if "average_wage" in h:  # a level series: its ratios to y0 - 1, at the model's level
+            lv = cfg.path_of(h["average_wage"], "linear", "history.average_wage")
+            self.h_wage_of = lambda year: self.wage0 * lv.at(year) / lv.at(self.y0 - 1)
+        else:
+            gw = cfg.path_of(h["wage_growth"], "step", "history.wage_growth")
+
+            def deflated(year):
+                wage = self.wage0
+                for u in range(year + 1, self.y0):
+                    wage /= 1 + gw.at(u)
+                return wage
+            self.h_wage_of = deflated
+        self.ret_age = ret_age
+        self.d_age, self.d_mon = d_age, d_mon
         self.h_density = float(h.get("density", 1.0))
 
         sub = s["subsidy"]
@@ -466,13 +487,41 @@ class Model:
             age = a - (self.y0 - year)
             if age < 0:
                 continue
-            wage = self.wage0
-            for u in range(year + 1, self.y0):
-                wage /= 1 + self.h_wage.at(u)
+            wage = self.h_wage_of(year)
             i = self.h_credit.at(year)
             share = self.shape[age] / self.shape[a]
             bal = bal * (1 + i) + self.h_rate.at(year) * self.compliance * wage * self.h_density * share * math.sqrt(1 + i)
         return bal
+
+    def pensioner_account(self, x, a):
+        """Account pension and remaining balance per head of a starting pensioner aged a."""
+        b = self.y0 - a - 1
+        r = float(self.ret_age(x, b))
+        t_ret = b + r / 12.0
+        y_ret = math.floor(t_ret)
+        if not self.pensioner_accounts or y_ret < REFORM_YEAR or y_ret >= self.y0:
+            return 0.0, 0.0
+        a_ret = y_ret - b - 1
+        if self.shape[a_ret] <= 0:
+            return 0.0, 0.0
+        # the balance at the end of the retirement year: each year's contribution
+        # grown by the later years' crediting
+        years = np.arange(REFORM_YEAR, y_ret + 1)
+        ages = a_ret - (y_ret - years)
+        cred = np.array([self.h_credit.at(int(y)) for y in years])
+        later = np.concatenate([np.cumprod((1 + cred)[::-1])[::-1][1:], [1.0]])
+        part = np.where(years < y_ret, 1.0, t_ret - y_ret)
+        contrib = np.array([self.h_rate.at(int(y)) * self.compliance * self.h_wage_of(int(y)) for y in years])
+        share = np.where(ages >= 0, self.shape[np.maximum(ages, 0)] / self.shape[a_ret], 0.0)
+        bal = float((part * contrib * self.h_density * share * np.sqrt(1 + cred) * later).sum())
+        pension = min(12.0 * bal / np.interp(r / 12.0, self.d_age, self.d_mon), self.cal_pension)
+        rem = bal - 0.5 * pension * math.sqrt(1 + self.h_credit.at(y_ret))
+        for y in range(y_ret + 1, self.y0):
+            if rem <= 0:
+                break
+            i = self.h_credit.at(y)
+            rem = rem * (1 + i) - pension * math.sqrt(1 + i)
+        return pension, max(rem, 0.0)
 
     # ---- fund --------------------------------------------------------------
     def _fund(self, cfg, f):
@@ -516,6 +565,9 @@ class Model:
         m0 = pop * self.members[0] * (1 - rho0)
         self.accounts0 = m0 * bal
         self.pensioners0 = pop * rho0 * self.pensioner_factor
+        acct = np.array([[self.pensioner_account(x, a) for a in range(self.A_)] for x in (0, 1)])
+        self.pension_account0 = acct[..., 0]
+        self.remaining0 = self.pensioners0 * acct[..., 1]
 
 
 # ---------------------------------------------------------------------------
@@ -565,10 +617,10 @@ def simulate(M: Model, n: int, seed: int, central: bool):
     # Scheme state
     Acc = np.tile(M.accounts0, (n, 1, 1))
     Q = np.tile(M.pensioners0, (n, 1, 1))
-    BB = np.full((n, 2, A), M.cal_pension)
+    BB = np.tile(M.cal_pension - M.pension_account0, (n, 1, 1))
     BT = np.zeros((n, 2, A))
-    BA = np.zeros((n, 2, A))
-    RB = np.zeros((n, 2, A))
+    BA = np.tile(M.pension_account0, (n, 1, 1))
+    RB = np.tile(M.remaining0, (n, 1, 1))
     wage_prev = np.full(n, M.wage0)
     first_wage = None
     balance = np.full(n, M.fund0)

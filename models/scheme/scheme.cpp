@@ -45,6 +45,19 @@ double SchemeModel::eligible_share(int x, int birth_year, int year) const {
   return normal_upper_tail((minimum - mean) / p_.contribution_years_sd);
 }
 
+double SchemeModel::award_years(double mean, int year) const {
+  // The mean of those with at least the minimum: for N ~ Normal(mean, sd)
+  // truncated below at m, E[N | N >= m] = mean + sd phi(z) / (1 - Phi(z)),
+  // z = (m - mean) / sd (the inverse Mills ratio; erfc keeps the tail exact).
+  const double sd = p_.contribution_years_sd;
+  if (!p_.award_years_of_eligible || sd <= 0) return mean;
+  const double z = (p_.min_contribution_years.at(year) - mean) / sd;
+  const double tail = normal_upper_tail(z);
+  if (!(tail > 0)) return std::max(mean, p_.min_contribution_years.at(year));  // nobody eligible: no award is made
+  const double density = std::exp(-0.5 * z * z) / std::sqrt(2 * std::acos(-1.0));
+  return mean + sd * density / tail;
+}
+
 double SchemeModel::divisor(double age_months) const {
   // Linear between the published integer ages, flat beyond the table's ends.
   const double age = age_months / 12.0;
@@ -55,6 +68,16 @@ double SchemeModel::divisor(double age_months) const {
   const auto lo = std::prev(hi);
   const double t = (age - lo->first) / static_cast<double>(hi->first - lo->first);
   return lo->second + t * (hi->second - lo->second);
+}
+
+double SchemeModel::history_wage(int year) const {
+  // The average wage of a past year at the model's level: w_{y0-1} times the
+  // level series' ratio, or deflated back with the assumed growth path.
+  const int last = start_year_ - 1;
+  if (p_.history_from_levels) return p_.average_wage_base * p_.history_average_wage.at(year) / p_.history_average_wage.at(last);
+  double wage = p_.average_wage_base;
+  for (int u = year + 1; u <= last; ++u) wage /= 1 + p_.history_wage_growth.at(u);
+  return wage;
 }
 
 double SchemeModel::rebuilt_balance(int a) const {
@@ -68,14 +91,49 @@ double SchemeModel::rebuilt_balance(int a) const {
   for (int year = kReformYear; year < y0; ++year) {
     const int age = a - (y0 - year);
     if (age < 0) continue;
-    double wage = p_.average_wage_base;  // w_{y0-1}, deflated back to `year`
-    for (int u = year + 1; u < y0; ++u) wage /= 1 + p_.history_wage_growth.at(u);
     const double i = p_.history_crediting.at(year);
     const double share = shape(age) / shape(a);
-    balance = balance * (1 + i) + p_.history_account_rate.at(year) * p_.compliance * wage *
+    balance = balance * (1 + i) + p_.history_account_rate.at(year) * p_.compliance * history_wage(year) *
                                       p_.history_density * share * std::sqrt(1 + i);
   }
   return balance;
+}
+
+SchemeModel::PensionerAccount SchemeModel::starting_pensioner_account(int x, int a) const {
+  // A pensioner aged a on 1 January y0, born in b, retired at the cohort's
+  // mean age r in year b + r/12. Contributions as for members (rebuilt_balance)
+  // from 1997 to retirement, the part of the retirement year before it
+  // included; the account pension 12 / divisor(r) of the balance at the end
+  // of that year, paid for half of it, then in full each year from the
+  // balance credited at the historical rates, never below zero (the rest is
+  // the overdraft, already paid by pooling).
+  PensionerAccount out;
+  if (!p_.starting_pensioner_accounts) return out;
+  const int y0 = start_year_;
+  const int b = y0 - a - 1;
+  const double r = retirement_age(x, b);
+  const double retires = b + r / 12.0;  // calendar time of retirement
+  const int year_retired = static_cast<int>(std::floor(retires));
+  if (year_retired < kReformYear || year_retired >= y0) return out;
+  const int age_retired = year_retired - b - 1;  // age on 1 January of the retirement year
+  if (shape(age_retired) <= 0) return out;
+  double balance = 0;
+  for (int year = kReformYear; year <= year_retired; ++year) {
+    const int age = age_retired - (year_retired - year);
+    if (age < 0) continue;
+    const double i = p_.history_crediting.at(year);
+    const double paid = year < year_retired ? 1.0 : retires - year_retired;  // share of the year contributing
+    balance = balance * (1 + i) + paid * p_.history_account_rate.at(year) * p_.compliance * history_wage(year) *
+                                      p_.history_density * shape(age) / shape(age_retired) * std::sqrt(1 + i);
+  }
+  out.pension = std::min(balance * 12.0 / divisor(r), p_.calib_average_pension);
+  double remaining = balance - 0.5 * out.pension * std::sqrt(1 + p_.history_crediting.at(year_retired));
+  for (int year = year_retired + 1; year < y0 && remaining > 0; ++year) {
+    const double i = p_.history_crediting.at(year);
+    remaining = remaining * (1 + i) - out.pension * std::sqrt(1 + i);
+  }
+  out.remaining = std::max(0.0, remaining);
+  return out;
 }
 
 SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demography,
@@ -175,7 +233,7 @@ SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demo
         const int b = y - a - 1;
         awards_[idx(x, a, t)].retires = true;
         const double r_months = retirement_age(x, b);
-        const double n = p_.contribution_years_mean + (r_months - reference) / 12.0;
+        const double n = award_years(p_.contribution_years_mean + (r_months - reference) / 12.0, y);
         const double n_pre = std::clamp(kReformYear - (b + r_months / 12.0 - n), 0.0, n);
         Award& aw = awards_[idx(x, a, t)];
         aw.retiring_share = rho0 < 1 ? std::clamp((rho1 - rho0) / (1 - rho0), 0.0, 1.0) : 0.0;
@@ -190,11 +248,18 @@ SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demo
   for (int x = 0; x < 2; ++x) {
     initial_accounts_[x].assign(static_cast<std::size_t>(ages_), 0.0);
     initial_pensioners_[x].assign(static_cast<std::size_t>(ages_), 0.0);
+    initial_account_pension_[x].assign(static_cast<std::size_t>(ages_), 0.0);
+    initial_remaining_[x].assign(static_cast<std::size_t>(ages_), 0.0);
     for (int a = 0; a <= w; ++a) {
       const auto i = static_cast<std::size_t>(a);
       const double members = pop[x][i] * member_share_[idx(x, a, 0)] * (1 - retired_[idx(x, a, 0)]);
       initial_accounts_[x][i] = members * rebuilt_balance(a);
       initial_pensioners_[x][i] = pop[x][i] * retired_[idx(x, a, 0)] * calib_.pensioner_factor;
+      const PensionerAccount pa = starting_pensioner_account(x, a);
+      initial_account_pension_[x][i] = pa.pension;
+      initial_remaining_[x][i] = initial_pensioners_[x][i] * pa.remaining;
+      calib_.pensioner_balances += initial_remaining_[x][i];
+      calib_.pensioner_account_pension += initial_pensioners_[x][i] * pa.pension;
       calib_.contributors += members * p_.contribution_density;
       calib_.pensioners += initial_pensioners_[x][i];
       calib_.account_balances += initial_accounts_[x][i];
@@ -237,12 +302,19 @@ void SchemeModel::start(SchemeState& s) const {
   for (int x = 0; x < 2; ++x) {
     spread(initial_accounts_[x], s.accounts[x]);
     spread(initial_pensioners_[x], s.pensioners[x]);
-    // Starting pensioners draw the calibrated average, all of it treated as
-    // pooled (indexed); their account pensions are not separated (docs/model.md).
-    s.basic_benefit[x].assign(n, splat(p_.calib_average_pension));
+    // Starting pensioners draw the calibrated average: the rebuilt account
+    // pension (flat in nominal terms) and the rest pooled (basic and
+    // transitional together, indexed); their remaining balances go on paying
+    // the account part (docs/model.md D3.5).
+    s.basic_benefit[x].resize(n);
+    s.account_benefit[x].resize(n);
+    for (std::size_t a = 0; a < n; ++a) {
+      const double account = initial_account_pension_[x][a];
+      s.basic_benefit[x][a] = splat(p_.calib_average_pension - account);
+      s.account_benefit[x][a] = splat(account);
+    }
     s.trans_benefit[x].assign(n, splat(0.0));
-    s.account_benefit[x].assign(n, splat(0.0));
-    s.remaining[x].assign(n, splat(0.0));
+    spread(initial_remaining_[x], s.remaining[x]);
     for (auto* v : {&s.next_accounts[x], &s.next_pensioners[x], &s.next_basic[x], &s.next_trans[x], &s.next_account[x],
                     &s.next_remaining[x], &s.pensioner_survival[x]})
       v->assign(n, splat(0.0));

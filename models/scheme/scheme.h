@@ -81,7 +81,9 @@ struct SchemeCalibration {
   double pensioner_factor = 0;   // scales population above retirement age to pensioners
   double contributors = 0;       // reproduced base-year totals
   double pensioners = 0;
-  double account_balances = 0;   // rebuilt starting balances
+  double account_balances = 0;   // rebuilt starting balances of members
+  double pensioner_balances = 0;  // starting pensioners' rebuilt remaining balances
+  double pensioner_account_pension = 0;  // their account pensions, total per year
 };
 
 class SchemeModel {
@@ -114,6 +116,18 @@ class SchemeModel {
   double eligible_share(int x, int birth_year, int year) const;
   // Per-capita starting account balance of members aged a on 1 January of start_year.
   double rebuilt_balance(int a) const;
+  // A starting pensioner's account pension (per year, nominal) and remaining
+  // balance on 1 January of start_year, per head, by sex and age.
+  struct PensionerAccount {
+    double pension = 0;
+    double remaining = 0;
+  };
+  PensionerAccount starting_pensioner_account(int x, int a) const;
+  // Average wage of a past year, at the model's level (the accounts' history).
+  double history_wage(int year) const;
+  // Contribution years used in the award, from the mean of all who reach
+  // retirement age in `year` (the mean of those eligible, or that mean).
+  double award_years(double mean, int year) const;
 
  private:
   std::size_t idx(int x, int a, int t) const {
@@ -162,6 +176,7 @@ class SchemeModel {
   std::vector<double> pooling_rate_, account_rate_, transitional_share_;
   SchemeCalibration calib_;
   std::array<std::vector<double>, 2> initial_accounts_, initial_pensioners_;
+  std::array<std::vector<double>, 2> initial_account_pension_, initial_remaining_;  // per head; total
 };
 
 }  // namespace pfsim
