@@ -23,23 +23,47 @@ int fit_mortality(const std::string& config, const std::string& output) {
   return guarded([&]() -> int {
     const auto cfg = load_config(config);
     const auto& d = cfg.model.demography;
-    if (d.mortality != MortalityModel::lee_carter)
-      throw InputError({config, 0, 0}, "demography.mortality.model", "the config's mortality model is not \"lee_carter\"");
-    std::cout << fmt::format("Lee-Carter fit of {} (annual figures; kappa index with sum(beta) = 1)\n", config);
-    std::cout << fmt::format("  {:8} {:>12} {:>12}\n", "", "drift", "sigma");
-    std::cout << fmt::format("  {:8} {:>12.6f} {:>12.6f}\n", "male", d.lc_drift[0], d.lc_sigma[0]);
-    std::cout << fmt::format("  {:8} {:>12.6f} {:>12.6f}\n", "female", d.lc_drift[1], d.lc_sigma[1]);
-    std::cout << fmt::format("  correlation of the sexes' innovations: {:.6f}\n", d.lc_rho);
+    std::string fragment;
+    if (d.mortality == MortalityModel::li_lee) {
+      const double relative = d.ll_drift != 0 ? d.ll_drift_sd / std::abs(d.ll_drift) : 0.0;
+      std::cout << fmt::format("Li-Lee fit of {} (annual figures; common index K with sum(B) = 1, deviations k with sum(b) = 1)\n", config);
+      std::cout << fmt::format("  common index K: drift {:.6f}, sigma {:.6f}, drift sd {:.6f} ({:.3f} of the drift)\n",
+                               d.ll_drift, d.ll_sigma, d.ll_drift_sd, relative);
+      std::cout << fmt::format("  {:8} {:>12} {:>12} {:>12}\n", "", "persistence", "sigma", "k jump-off");
+      for (int x = 0; x < 2; ++x)
+        std::cout << fmt::format("  {:8} {:>12.6f} {:>12.6f} {:>12.6f}\n", x == kMale ? "male" : "female",
+                                 d.ll_persistence[x], d.ll_deviation_sigma[x], d.ll_deviation_start[x]);
+      std::cout << fmt::format("  correlation of the deviations' innovations: {:.6f}\n", d.ll_deviation_rho);
+      fragment = fmt::format("# Li-Lee parameters fitted by pfsim from {}.\n"
+                             "# Include it in a config (include = [\"{}\"]) to fix these values; the age\n"
+                             "# patterns are refitted from the config's mortality history at every load.\n"
+                             "[demography.mortality]\n"
+                             "drift = {:.17g}\nsigma = {:.17g}\ndrift_uncertainty = {:.17g}\n"
+                             "persistence = {{ male = {:.17g}, female = {:.17g} }}\n"
+                             "deviation_sigma = {{ male = {:.17g}, female = {:.17g} }}\n"
+                             "deviation_correlation = {:.17g}\n",
+                             config, output, d.ll_drift, d.ll_sigma, relative, d.ll_persistence[0], d.ll_persistence[1],
+                             d.ll_deviation_sigma[0], d.ll_deviation_sigma[1], d.ll_deviation_rho);
+    } else if (d.mortality == MortalityModel::lee_carter) {
+      std::cout << fmt::format("Lee-Carter fit of {} (annual figures; kappa index with sum(beta) = 1)\n", config);
+      std::cout << fmt::format("  {:8} {:>12} {:>12}\n", "", "drift", "sigma");
+      std::cout << fmt::format("  {:8} {:>12.6f} {:>12.6f}\n", "male", d.lc_drift[0], d.lc_sigma[0]);
+      std::cout << fmt::format("  {:8} {:>12.6f} {:>12.6f}\n", "female", d.lc_drift[1], d.lc_sigma[1]);
+      std::cout << fmt::format("  correlation of the sexes' innovations: {:.6f}\n", d.lc_rho);
+      fragment = fmt::format("# Lee-Carter drift, volatility and correlation fitted by pfsim from {}.\n"
+                             "# Include it in a config (include = [\"{}\"]) to fix these values; beta is\n"
+                             "# refitted from the config's mortality history at every load.\n"
+                             "[demography.mortality]\n"
+                             "drift = {{ male = {:.17g}, female = {:.17g} }}\n"
+                             "sigma = {{ male = {:.17g}, female = {:.17g} }}\n"
+                             "correlation = {:.17g}\n",
+                             config, output, d.lc_drift[0], d.lc_drift[1], d.lc_sigma[0], d.lc_sigma[1], d.lc_rho);
+    } else {
+      throw InputError({config, 0, 0}, "demography.mortality.model",
+                       "the config's mortality model is \"improvement\"; fit-mortality needs \"lee_carter\" or \"li_lee\"");
+    }
     if (!output.empty()) {
-      write_text_file(output, fmt::format("# Lee-Carter drift, volatility and correlation fitted by pfsim from {}.\n"
-                         "# Include it in a config (include = [\"{}\"]) to fix these values; beta is\n"
-                         "# refitted from the config's mortality history at every load.\n"
-                         "[demography.mortality]\n"
-                         "drift = {{ male = {:.17g}, female = {:.17g} }}\n"
-                         "sigma = {{ male = {:.17g}, female = {:.17g} }}\n"
-                         "correlation = {:.17g}\n",
-                         config, output, d.lc_drift[0], d.lc_drift[1], d.lc_sigma[0], d.lc_sigma[1], d.lc_rho),
-                      cfg.inputs, "--output");
+      write_text_file(output, fragment, cfg.inputs, "--output");
       std::cout << fmt::format("wrote {}\n", output);
     }
     return kExitOk;

@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   cal->add_option("--year-column", cyear, "name of the year column");
 
   std::string fconfig, fout;
-  auto* fit = cli.add_subcommand("fit-mortality", "report the config's Lee-Carter fit and write it as a config fragment");
+  auto* fit = cli.add_subcommand("fit-mortality", "report the config's Lee-Carter or Li-Lee fit and write it as a config fragment");
   fit->add_option("config", fconfig, "config file (TOML)")->required()->check(CLI::ExistingFile);
   fit->add_option("--output,-o", fout, "TOML fragment to write (for `include = [...]`)");
 

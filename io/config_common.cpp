@@ -69,11 +69,15 @@ TimePath read_time_path(ConfigTable& t, std::string_view key, Range values, Inte
     const auto column = sub.string("column");
     const auto year_col = sub.string("year_column", {}, "year");
     const double scale = sub.number("scale", Range::any(), 1.0);
+    // Data packs leave a cell empty where a value does not apply (for
+    // example no uncertainty band in estimate years); skip_empty skips such rows.
+    const bool skip_empty = sub.boolean("skip_empty", false);
     const auto csv = CsvTable::read(file);
     const auto yc = csv.column(year_col);
     const auto vc = csv.column(column);
     std::vector<std::pair<int, double>> pts;
     for (std::size_t r = 0; r < csv.rows(); ++r) {
+      if (skip_empty && csv.text(r, vc).empty()) continue;
       const int y = csv.whole(r, yc, kMinYear, kMaxYear);
       const double v = csv.number(r, vc) * scale;
       if (!pts.empty() && y <= pts.back().first)
@@ -82,7 +86,7 @@ TimePath read_time_path(ConfigTable& t, std::string_view key, Range values, Inte
         throw InputError({file, csv.line(r), 0}, column, fmt::format("{} is out of range; allowed: {}", v, values.describe()));
       pts.emplace_back(y, v);
     }
-    if (pts.empty()) throw InputError({file, 0, 0}, column, "the file has no rows");
+    if (pts.empty()) throw InputError({file, 0, 0}, column, skip_empty ? "the file has no rows with a value" : "the file has no rows");
     return TimePath(std::move(pts), how);
   }
   t.fail(key, fmt::format("expected a number, a path [[year, value], ...] or a table, found {}", type_name(*n)));

@@ -2,12 +2,14 @@
 #include <cmath>
 #include <map>
 
+#include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>
 
 #include "io/config_sections.h"
 #include "io/csv.h"
 #include "models/demography/fertility_pattern.h"
 #include "models/demography/lee_carter.h"
+#include "models/demography/li_lee.h"
 
 namespace pfsim {
 
@@ -46,10 +48,143 @@ std::array<double, 2> read_by_sex(ConfigTable& t, std::string_view key, Range ra
   return {sub.number("male", range), sub.number("female", range)};
 }
 
+// The log-rate history of both sexes within fit_years (ages x years each).
+struct MortalityHistory {
+  std::string file;
+  std::vector<int> years;
+  double period = 5;
+  std::array<Eigen::MatrixXd, 2> log_m;
+};
+
+MortalityHistory read_history(ConfigTable& mt, int omega) {
+  MortalityHistory h;
+  h.file = mt.file_path("history", mt.string("history"));
+  const auto years = mt.numbers("fit_years", Range::between(1800, 2500));
+  if (years.size() != 2 || years[0] >= years[1]) mt.fail("fit_years", "expected [first, last] with first < last");
+  h.period = mt.number("period_length", Range::above(0), 5.0);
+  const auto& file = h.file;
+  const auto csv = CsvTable::read(file);
+  const auto cy = csv.column("year"), cs = csv.column("sex"), ca = csv.column("age"), cm = csv.column("mx");
+  std::array<std::map<int, std::vector<double>>, 2> cols;
+  for (std::size_t r = 0; r < csv.rows(); ++r) {
+    const int y = csv.whole(r, cy, 1000, 3000);
+    if (y < years[0] || y > years[1]) continue;
+    const auto& sx = csv.text(r, cs);
+    if (sx != "male" && sx != "female")
+      throw InputError({file, csv.line(r), 0}, "sex", fmt::format("\"{}\" is not allowed; allowed: male, female", sx));
+    const int s = sx == "male" ? 0 : 1;
+    const int age = csv.whole(r, ca, 0, 1000);
+    const double mx = csv.number(r, cm);
+    if (!(mx > 0)) throw InputError({file, csv.line(r), 0}, "mx", fmt::format("{} is out of range; allowed: mx > 0", mx));
+    auto& col = cols[s][y];
+    if (age != static_cast<int>(col.size()))
+      throw InputError({file, csv.line(r), 0}, "age", "ages of each year and sex must run 0, 1, 2, ... in order");
+    col.push_back(std::log(mx));
+  }
+  for (int s = 0; s < 2; ++s) {
+    if (cols[s].size() < 2) mt.fail("fit_years", fmt::format("fewer than two history years of {} rates in that range", s ? "female" : "male"));
+    h.log_m[s].resize(omega + 1, static_cast<Eigen::Index>(cols[s].size()));
+    std::vector<int> ys;
+    Eigen::Index j = 0;
+    for (const auto& [y, v] : cols[s]) {
+      if (static_cast<int>(v.size()) != omega + 1)
+        throw InputError({file, 0, 0}, "age", fmt::format("year {} has ages 0..{}, the base population 0..{}", y, v.size() - 1, omega));
+      for (int a = 0; a <= omega; ++a) h.log_m[s](a, j) = v[static_cast<std::size_t>(a)];
+      ys.push_back(y);
+      ++j;
+    }
+    if (s == 0) h.years = ys;
+    else if (ys != h.years) mt.fail("history", fmt::format("{}: the men's and women's rates cover different years", file));
+  }
+  return h;
+}
+
+double correlation(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
+  const Eigen::ArrayXd x = a.array() - a.mean(), y = b.array() - b.mean();
+  const double sxx = x.square().sum(), syy = y.square().sum();
+  return sxx > 0 && syy > 0 ? (x * y).sum() / std::sqrt(sxx * syy) : 0.0;
+}
+
+// Li-Lee (docs/model.md D2.10): the fit on the period history; K's drift and
+// sigma from annual indices pinned to annual e0 when `annual_e0` is given;
+// the deviations' AR(1) annualised; every fitted value can be overridden.
+void read_li_lee(ConfigTable& mt, ModelParams& m, const MortalityHistory& h) {
+  auto& p = m.demography;
+  p.mortality = MortalityModel::li_lee;
+  LiLeeFit fit;
+  try {
+    fit = fit_li_lee(h.log_m, h.years, h.period);
+  } catch (const std::invalid_argument& e) {
+    mt.fail("history", fmt::format("{}: {}", h.file, e.what()));
+  }
+  p.ll_B.assign(fit.B.data(), fit.B.data() + fit.B.size());
+  for (int x = 0; x < 2; ++x) p.ll_b[x].assign(fit.b[x].data(), fit.b[x].data() + fit.b[x].size());
+  double drift = fit.drift, sigma = fit.sigma;
+  int n_diffs = fit.n_diffs;
+  if (mt.has("annual_e0")) {
+    auto ae = *mt.table("annual_e0");
+    const auto file = ae.file_path("file", ae.string("file"));
+    const auto male_col = ae.string("male", {}, "e0_male"), female_col = ae.string("female", {}, "e0_female");
+    const auto span = ae.numbers("years", Range::between(1800, 2500));
+    if (span.size() != 2 || span[0] >= span[1] - 1) ae.fail("years", "expected [first, last] with at least three years");
+    const auto csv = CsvTable::read(file);
+    const auto cy = csv.column("year"), cm = csv.column(male_col), cf = csv.column(female_col);
+    std::map<int, double> pinned;
+    for (std::size_t r = 0; r < csv.rows(); ++r) {
+      const int y = csv.whole(r, cy, 1000, 3000);
+      if (y < span[0] || y > span[1]) continue;
+      const double e_m = csv.number(r, cm), e_f = csv.number(r, cf);
+      if (!(e_m > 0 && e_m < 150 && e_f > 0 && e_f < 150))
+        throw InputError({file, csv.line(r), 0}, e_m > 0 && e_m < 150 ? female_col : male_col, "e0 must be in (0, 150)");
+      try {
+        pinned[y] = pin_common_index(fit.alpha, fit.B, 0.5 * (e_m + e_f));
+      } catch (const std::invalid_argument& e) {
+        throw InputError({file, csv.line(r), 0}, male_col, e.what());
+      }
+    }
+    for (int y = static_cast<int>(span[0]); y <= static_cast<int>(span[1]); ++y)
+      if (!pinned.count(y)) ae.fail("years", fmt::format("{} has no row for {} (the years must be consecutive)", file, y));
+    Eigen::VectorXd diffs(static_cast<Eigen::Index>(pinned.size() - 1));
+    Eigen::Index i = 0;
+    for (auto it = std::next(pinned.begin()); it != pinned.end(); ++it, ++i) diffs(i) = it->second - std::prev(it)->second;
+    drift = diffs.mean();
+    sigma = std::sqrt((diffs.array() - drift).square().sum() / static_cast<double>(diffs.size() - 1));
+    n_diffs = static_cast<int>(diffs.size());
+  }
+  p.ll_drift = mt.number("drift", Range::between(-1000, 1000), drift);
+  p.ll_sigma = mt.number("sigma", Range::between(0, 1000), sigma);
+  // Sampling error of the drift, as a share of it, unless the config sets a prior.
+  const double sampling = p.ll_drift != 0 ? p.ll_sigma / std::sqrt(static_cast<double>(n_diffs)) / std::abs(p.ll_drift) : 0.0;
+  p.ll_drift_sd = std::abs(p.ll_drift) * mt.number("drift_uncertainty", Range::between(0, 5), sampling);
+
+  const bool given = mt.has("persistence");
+  const auto persistence = read_by_sex(mt, "persistence", {0, 1, false, true}, {-1, -1});
+  std::array<Eigen::VectorXd, 2> residuals;
+  for (int x = 0; x < 2; ++x) {
+    double phi = persistence[x];
+    if (!given) {
+      if (!(fit.persistence[x] > 0 && fit.persistence[x] < 1))
+        mt.fail("persistence",
+                fmt::format("the {} deviation from the common trend is not mean-reverting over fit_years (persistence "
+                            "{:.4g} per {:g}-year period); coherent projection needs 0 <= persistence < 1: give "
+                            "persistence (annual) for both sexes",
+                            x == kMale ? "men's" : "women's", fit.persistence[x], h.period));
+      phi = annual_persistence(fit.persistence[x], h.period);
+    }
+    p.ll_persistence[x] = phi;
+    residuals[x] = ar1_residuals(fit.k[x], std::pow(phi, h.period));
+    const double sd_h = std::sqrt(residuals[x].squaredNorm() / static_cast<double>(std::max<Eigen::Index>(1, residuals[x].size() - 1)));
+    p.ll_deviation_sigma[x] = annual_sigma(sd_h, phi, h.period);
+    p.ll_deviation_start[x] = fit.k[x](fit.k[x].size() - 1);
+  }
+  p.ll_deviation_sigma = read_by_sex(mt, "deviation_sigma", Range::between(0, 1000), p.ll_deviation_sigma);
+  p.ll_deviation_rho = mt.number("deviation_correlation", Range::between(-1, 1), correlation(residuals[0], residuals[1]));
+}
+
 void read_mortality(ConfigTable& d, ModelParams& m, int omega) {
   auto& p = m.demography;
   auto mt = *d.table("mortality", true);
-  const auto model = mt.string("model", {"lee_carter", "improvement"});
+  const auto model = mt.string("model", {"lee_carter", "li_lee", "improvement"});
   p.jump_off_mx = read_age_sex(mt.file_path("jump_off", mt.string("jump_off")), true, 10.0);
   if (static_cast<int>(p.jump_off_mx[0].size()) != omega + 1)
     mt.fail("jump_off", fmt::format("the table has ages 0..{}, the base population 0..{}", p.jump_off_mx[0].size() - 1, omega));
@@ -80,46 +215,18 @@ void read_mortality(ConfigTable& d, ModelParams& m, int omega) {
     }
     return;
   }
-  p.mortality = MortalityModel::lee_carter;
-  const auto file = mt.file_path("history", mt.string("history"));
-  const auto years = mt.numbers("fit_years", Range::between(1800, 2500));
-  if (years.size() != 2 || years[0] >= years[1]) mt.fail("fit_years", "expected [first, last] with first < last");
-  const double period = mt.number("period_length", Range::above(0), 5.0);
-  const auto csv = CsvTable::read(file);
-  const auto cy = csv.column("year"), cs = csv.column("sex"), ca = csv.column("age"), cm = csv.column("mx");
-  std::array<std::map<int, std::vector<double>>, 2> cols;
-  for (std::size_t r = 0; r < csv.rows(); ++r) {
-    const int y = csv.whole(r, cy, 1000, 3000);
-    if (y < years[0] || y > years[1]) continue;
-    const auto& sx = csv.text(r, cs);
-    if (sx != "male" && sx != "female")
-      throw InputError({file, csv.line(r), 0}, "sex", fmt::format("\"{}\" is not allowed; allowed: male, female", sx));
-    const int s = sx == "male" ? 0 : 1;
-    const int age = csv.whole(r, ca, 0, 1000);
-    const double mx = csv.number(r, cm);
-    if (!(mx > 0)) throw InputError({file, csv.line(r), 0}, "mx", fmt::format("{} is out of range; allowed: mx > 0", mx));
-    auto& col = cols[s][y];
-    if (age != static_cast<int>(col.size()))
-      throw InputError({file, csv.line(r), 0}, "age", "ages of each year and sex must run 0, 1, 2, ... in order");
-    col.push_back(std::log(mx));
+  const auto history = read_history(mt, omega);
+  if (model == "li_lee") {
+    read_li_lee(mt, m, history);
+    return;
   }
+  p.mortality = MortalityModel::lee_carter;
   std::array<LeeCarterFit, 2> fit;
   for (int s = 0; s < 2; ++s) {
-    if (cols[s].size() < 2) mt.fail("fit_years", fmt::format("fewer than two history years of {} rates in that range", s ? "female" : "male"));
-    Eigen::MatrixXd lm(omega + 1, static_cast<Eigen::Index>(cols[s].size()));
-    std::vector<int> ys;
-    Eigen::Index j = 0;
-    for (const auto& [y, v] : cols[s]) {
-      if (static_cast<int>(v.size()) != omega + 1)
-        throw InputError({file, 0, 0}, "age", fmt::format("year {} has ages 0..{}, the base population 0..{}", y, v.size() - 1, omega));
-      for (int a = 0; a <= omega; ++a) lm(a, j) = v[static_cast<std::size_t>(a)];
-      ys.push_back(y);
-      ++j;
-    }
     try {
-      fit[s] = fit_lee_carter(lm, ys, period);
+      fit[s] = fit_lee_carter(history.log_m[s], history.years, history.period);
     } catch (const std::invalid_argument& e) {
-      mt.fail("history", fmt::format("{}: {}", file, e.what()));
+      mt.fail("history", fmt::format("{}: {}", history.file, e.what()));
     }
     p.lc_beta[s].assign(fit[s].beta.data(), fit[s].beta.data() + fit[s].beta.size());
     p.lc_drift[s] = fit[s].drift;
@@ -193,6 +300,25 @@ void read_migration(ConfigTable& d, ModelParams& m) {
   auto& p = m.demography;
   auto mt = *d.table("migration", true);
   p.net_migration = read_time_path(mt, "total", Range::between(-1e9, 1e9), Interpolation::linear);
+  if (mt.has("uncertainty")) {
+    // A central band [lower, upper] of probability `probability` in each year
+    // gives the year's sd: (upper - lower) / (2 z), z the normal quantile of (1 + probability) / 2.
+    auto u = *mt.table("uncertainty");
+    const double prob = u.number("probability", {0, 1, true, true}, 0.95);
+    const double z = boost::math::quantile(boost::math::normal(), 0.5 * (1 + prob));
+    const auto lower = read_time_path(u, "lower", Range::between(-1e9, 1e9), Interpolation::linear);
+    const auto upper = read_time_path(u, "upper", Range::between(-1e9, 1e9), Interpolation::linear);
+    std::vector<std::pair<int, double>> sd;
+    for (int y = m.start_year; y <= m.end_year; ++y) {
+      const double width = upper.at(y) - lower.at(y);
+      if (!(width >= 0))
+        u.fail("upper", fmt::format("the band's upper end ({:.6g}) is below its lower end ({:.6g}) in {}", upper.at(y), lower.at(y), y));
+      sd.emplace_back(y, width / (2 * z));
+    }
+    p.migration_sd = TimePath(std::move(sd), Interpolation::linear);
+    p.migration_persistence = u.number("persistence", {0, 1, false, true}, 0.0);
+    p.migration_stochastic = true;
+  }
   auto prof = *mt.table("profile", true);
   const auto file = prof.file_path("file", prof.string("file"));
   const int year = static_cast<int>(prof.integer("year", 1900, 2500));

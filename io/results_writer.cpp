@@ -160,9 +160,19 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
   h5::attr(cal, "pensioner_balances", c.pensioner_balances);
   h5::attr(cal, "pensioner_account_pension", c.pensioner_account_pension);
   const auto& d = m.demography;
-  h5::attr(cal, "lee_carter_drift", std::vector<double>{d.lc_drift[0], d.lc_drift[1]});
-  h5::attr(cal, "lee_carter_sigma", std::vector<double>{d.lc_sigma[0], d.lc_sigma[1]});
-  h5::attr(cal, "lee_carter_rho", d.lc_rho);
+  if (d.mortality == MortalityModel::li_lee) {
+    h5::attr(cal, "li_lee_drift", d.ll_drift);
+    h5::attr(cal, "li_lee_sigma", d.ll_sigma);
+    h5::attr(cal, "li_lee_drift_sd", d.ll_drift_sd);
+    h5::attr(cal, "li_lee_persistence", std::vector<double>{d.ll_persistence[0], d.ll_persistence[1]});
+    h5::attr(cal, "li_lee_deviation_sigma", std::vector<double>{d.ll_deviation_sigma[0], d.ll_deviation_sigma[1]});
+    h5::attr(cal, "li_lee_deviation_rho", d.ll_deviation_rho);
+    h5::attr(cal, "li_lee_deviation_start", std::vector<double>{d.ll_deviation_start[0], d.ll_deviation_start[1]});
+  } else {
+    h5::attr(cal, "lee_carter_drift", std::vector<double>{d.lc_drift[0], d.lc_drift[1]});
+    h5::attr(cal, "lee_carter_sigma", std::vector<double>{d.lc_sigma[0], d.lc_sigma[1]});
+    h5::attr(cal, "lee_carter_rho", d.lc_rho);
+  }
 
   if (!cfg.run.full_paths.empty()) {
     auto paths = h5::create_group(g_root, format::kPaths);

@@ -48,7 +48,7 @@ struct EconomyParams {
 };
 
 // ---- demography (model.md section 2) ------------------------------------------
-enum class MortalityModel { lee_carter, improvement };
+enum class MortalityModel { lee_carter, li_lee, improvement };
 
 struct DemographyParams {
   int omega = 100;                                  // open age group
@@ -61,6 +61,15 @@ struct DemographyParams {
   std::array<double, 2> lc_drift{0, 0};             // annual
   std::array<double, 2> lc_sigma{0, 0};             // annual
   double lc_rho = 0;                                // corr of male and female innovations
+  // Li-Lee (model.md D2.10): ln m = ln m[jump-off] + B (K - K_J) + b_x (k_x - k_x,J).
+  std::vector<double> ll_B;                         // common age pattern, sum 1
+  std::array<std::vector<double>, 2> ll_b;          // sex-specific age patterns, sum 1
+  double ll_drift = 0, ll_sigma = 0;                // K: random walk, annual
+  double ll_drift_sd = 0;                           // sd of each path's drift (parameter uncertainty), annual
+  std::array<double, 2> ll_persistence{0, 0};       // k_x: AR(1) towards 0, annual
+  std::array<double, 2> ll_deviation_sigma{0, 0};   // annual innovation sd of k_x
+  double ll_deviation_rho = 0;                      // corr of the sexes' k innovations
+  std::array<double, 2> ll_deviation_start{0, 0};   // k_x in the jump-off year
   std::array<std::vector<double>, 2> improvement;   // annual improvement rates by age
   TimePath target_tfr;
   double tfr_persistence = 0;
@@ -70,7 +79,12 @@ struct DemographyParams {
   // indexed by year - (start_year - 1).
   std::vector<std::vector<double>> fertility_pattern;
   TimePath sex_ratio_at_birth;                      // boys per girl
-  TimePath net_migration;                           // persons per year
+  TimePath net_migration;                           // persons per year (the median with uncertainty)
+  // Stochastic net migration (model.md D2.11): total = net_migration + sd_y u_y,
+  // u a standardised AR(1) with this persistence; none when sd is zero.
+  bool migration_stochastic = false;
+  TimePath migration_sd{0.0};                       // persons per year
+  double migration_persistence = 0;
   std::array<std::vector<double>, 2> migration_profile;  // sums to 1 over both sexes
 };
 

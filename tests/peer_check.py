@@ -42,10 +42,12 @@ CENTRAL_RTOL = 1e-9
 CENTRAL_REQUIRED = ["fund_balance", "population", "contributors", "pensioners"]
 CENTRAL_EXTRA = ["fund_balance_real", "expenditure", "benefits_account", "benefits_pooled", "benefits_basic",
                  "benefits_transitional", "contributions_pooling", "contributions_account", "refunds",
-                 "transfers_out", "overdraft", "tfr", "inflation", "portfolio_return", "account_liability"]
+                 "transfers_out", "overdraft", "tfr", "inflation", "portfolio_return", "account_liability",
+                 "e0_male", "e0_female", "net_migration"]
 MC_METRICS = ["fund_balance", "fund_balance_real", "contributors", "pensioners", "population", "expenditure",
               "benefits_pooled", "benefits_basic", "benefits_transitional", "benefits_account",
-              "contributions_pooling", "contributions_account", "portfolio_return", "inflation", "tfr"]
+              "contributions_pooling", "contributions_account", "portfolio_return", "inflation", "tfr",
+              "e0_male", "e0_female", "net_migration"]
 MC_YEARS = [2030, 2050, 2080]
 DEPLETION_YEARS = [2050, 2055, 2060]
 Z = 4.0

@@ -14,6 +14,7 @@
 #include "models/demography/demography.h"
 #include "models/demography/life_table.h"
 #include "models/params.h"
+#include "moments.h"
 
 using pfsim::DemographyModel;
 using pfsim::DemographyParams;
@@ -22,6 +23,8 @@ using pfsim::kFemale;
 using pfsim::kMale;
 using pfsim::MortalityModel;
 using pfsim::TimePath;
+
+using pfsim::test::Moments;
 
 namespace {
 
@@ -61,17 +64,6 @@ double total(const std::array<std::vector<pfsim::Lane>, 2>& pop) {
     for (const auto& x : v) t += x[0];
   return t;
 }
-
-struct Moments {
-  double n = 0, mean = 0, m2 = 0;  // Welford
-  void add(double x) {
-    n += 1;
-    const double d = x - mean;
-    mean += d / n;
-    m2 += d * (x - mean);
-  }
-  double var() const { return m2 / (n - 1); }
-};
 
 std::array<std::vector<double>, 2> read_mortality_2023() {
   const auto csv = pfsim::CsvTable::read(std::string(PFSIM_SOURCE_DIR) + "/configs/data/china/mortality_2023.csv");

@@ -57,15 +57,17 @@ TEST_CASE("population pyramids add up to the population of their year, path by p
 
 TEST_CASE("fit-mortality writes a fragment that, included, fixes the fitted Lee-Carter parameters") {
   const auto dir = tmp_dir();
+  const std::string config = std::string(PFSIM_SOURCE_DIR) + "/configs/china_two_regime.toml";
   const auto fragment = (dir / "lee_carter.toml").string();
-  const std::string cmd = std::string(PFSIM_BINARY) + " fit-mortality " + kBaseline + " -o " + fragment + " > " +
+  const std::string cmd = std::string(PFSIM_BINARY) + " fit-mortality " + config + " -o " + fragment + " > " +
                           (dir / "fit.out").string() + " 2>&1";
   REQUIRE(std::system(cmd.c_str()) == 0);
-  const auto base = load_config(kBaseline);
-  // A config that includes the baseline and then the fragment, with a changed history window
+  const auto base = load_config(config);
+  REQUIRE(base.model.demography.mortality == MortalityModel::lee_carter);
+  // A config that includes the original and then the fragment, with a changed history window
   // that would otherwise give other values: the fragment's values win.
   const auto cfg_path = (dir / "with_fragment.toml").string();
-  std::ofstream(cfg_path) << "include = [\"" << kBaseline << "\", \"" << fragment << "\"]\n"
+  std::ofstream(cfg_path) << "include = [\"" << config << "\", \"" << fragment << "\"]\n"
                           << "[demography.mortality]\nfit_years = [1988, 2023]\n";
   const auto cfg = load_config(cfg_path);
   for (int s = 0; s < 2; ++s) {
@@ -73,8 +75,40 @@ TEST_CASE("fit-mortality writes a fragment that, included, fixes the fitted Lee-
     CHECK(cfg.model.demography.lc_sigma[s] == base.model.demography.lc_sigma[s]);
   }
   CHECK(cfg.model.demography.lc_rho == base.model.demography.lc_rho);
-  const auto refit = load_config(kBaseline, {"demography.mortality.fit_years=[1988, 2023]"});
+  const auto refit = load_config(config, {"demography.mortality.fit_years=[1988, 2023]"});
   CHECK(refit.model.demography.lc_drift[0] != base.model.demography.lc_drift[0]);
+}
+
+TEST_CASE("fit-mortality writes a Li-Lee fragment that, included, fixes the fitted parameters") {
+  const auto dir = tmp_dir();
+  const auto fragment = (dir / "li_lee.toml").string();
+  const std::string cmd = std::string(PFSIM_BINARY) + " fit-mortality " + kBaseline + " -o " + fragment + " > " +
+                          (dir / "fit_ll.out").string() + " 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  const auto base = load_config(kBaseline);
+  const auto& b = base.model.demography;
+  REQUIRE(b.mortality == MortalityModel::li_lee);
+  const auto cfg_path = (dir / "with_li_lee.toml").string();
+  const std::string window = "[demography.mortality]\nfit_years = [1988, 2023]\n"
+                             "annual_e0 = { file = \"" + std::string(PFSIM_SOURCE_DIR) +
+                             "/configs/data/china/e0.csv\", years = [1990, 2023] }\n";
+  std::ofstream(cfg_path) << "include = [\"" << kBaseline << "\", \"" << fragment << "\"]\n" << window;
+  const auto cfg = load_config(cfg_path);
+  const auto& d = cfg.model.demography;
+  CHECK(d.ll_drift == b.ll_drift);
+  CHECK(d.ll_sigma == b.ll_sigma);
+  CHECK(d.ll_drift_sd == Approx(b.ll_drift_sd).epsilon(1e-15));
+  for (int x = 0; x < 2; ++x) {
+    CHECK(d.ll_persistence[x] == b.ll_persistence[x]);
+    CHECK(d.ll_deviation_sigma[x] == b.ll_deviation_sigma[x]);
+  }
+  CHECK(d.ll_deviation_rho == b.ll_deviation_rho);
+  // Without the fragment, the other window gives other values.
+  const auto other = (dir / "window_only.toml").string();
+  std::ofstream(other) << "include = [\"" << kBaseline << "\"]\n" << window;
+  const auto refit = load_config(other);
+  CHECK(refit.model.demography.ll_drift != b.ll_drift);
+  CHECK(refit.model.demography.ll_deviation_sigma[0] != b.ll_deviation_sigma[0]);
 }
 
 TEST_CASE("pfsim calibrate estimates a VAR(1) from an annual CSV and writes a fragment a config can include") {

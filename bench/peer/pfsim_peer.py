@@ -7,7 +7,8 @@ year loop advances all paths at once. It reads the same TOML config as pfsim
 (the keys configs/china_baseline.toml uses; anything else is refused with a
 message) and implements docs/model.md as pfsim's C++ does: the VAR(1)
 economy, the half-year advance of the mid-year base population, Lee-Carter
-mortality (fitted here with numpy's SVD) with correlated sexes, log-AR(1)
+mortality (fitted here with numpy's SVD) with correlated sexes or coherent
+Li-Lee mortality (pinned to annual e0), stochastic net migration, log-AR(1)
 fertility with the 5-year pattern split by a monotone cubic, cohort-component
 projection, the scheme's calibration, accounts, awards, indexation, the
 longevity overdraft, refunds, transfers out and subsidy, and the basic fund
@@ -32,6 +33,7 @@ import time
 import tomllib
 
 import numpy as np
+from statistics import NormalDist
 
 REFORM_YEAR = 1997
 FERTILE_FIRST, FERTILE_LAST = 15, 49
@@ -45,7 +47,8 @@ METRICS = [
     "benefits_transitional", "benefits_account", "overdraft", "refunds", "transfers_out",
     "contributions", "contributions_pooling", "contributions_account", "subsidy", "backstop",
     "income", "portfolio_return", "inflation", "nominal_wage_growth", "average_wage", "cpi",
-    "indexation", "crediting_rate", "account_liability", "tfr", "births", "deaths",
+    "indexation", "crediting_rate", "account_liability", "tfr", "births", "deaths", "net_migration",
+    "e0_male", "e0_female",
 ]
 
 
@@ -263,7 +266,8 @@ class Model:
         mid_year = date == f"{self.y0 - 1}-07-01"
 
         mt = d["mortality"]
-        refuse(mt.get("model") != "lee_carter", "mortality models other than lee_carter")
+        self.mort_model = mt.get("model")
+        refuse(self.mort_model not in ("lee_carter", "li_lee"), "mortality models other than lee_carter and li_lee")
         rows = read_csv(cfg.file(mt["jump_off"]))
         self.jump_mx = np.array([[float(rw["male"]) for rw in rows], [float(rw["female"]) for rw in rows]])
         self.jump_year = int(mt.get("jump_off_year", self.y0 - 1))
@@ -276,6 +280,8 @@ class Model:
                 continue
             s = 0 if rw["sex"] == "male" else 1
             hist[s].setdefault(y, []).append(float(rw["mx"]))
+        if self.mort_model == "li_lee":
+            self._li_lee(cfg, mt, hist, period)
         beta, drift, sigma, diffs = [], [], [], []
         for s in (0, 1):
             ys = sorted(hist[s])
@@ -327,6 +333,22 @@ class Model:
             a = int(float(rw["age"]))
             g[0, a], g[1, a] = float(rw["male"]), float(rw["female"])
         self.mig_profile = g / g.sum()
+        self.mig_sd = np.zeros(self.T)
+        self.mig_phi = 0.0
+        if "uncertainty" in mg:
+            u = mg["uncertainty"]
+            prob = float(u.get("probability", 0.95))
+            z = NormalDist().inv_cdf(0.5 * (1 + prob))
+
+            def band(node, where):
+                if isinstance(node, dict) and node.get("skip_empty"):
+                    rows = [r for r in read_csv(cfg.file(node["file"])) if r[node["column"]] != ""]
+                    return TimePath([(int(float(r[node.get("year_column", "year")])), float(r[node["column"]]))
+                                     for r in rows], node.get("interpolation", "linear"))
+                return cfg.path_of(node, "linear", where)
+            lo, hi = band(u["lower"], "uncertainty.lower"), band(u["upper"], "uncertainty.upper")
+            self.mig_sd = np.array([(hi.at(y) - lo.at(y)) / (2 * z) for y in range(self.y0, self.y1 + 1)])
+            self.mig_phi = float(u.get("persistence", 0.0))
 
         # Base population advanced half a year to 1 January y0 under the jump-off rates.
         self.pop0 = pop.copy()
@@ -342,6 +364,75 @@ class Model:
             out[:, 1:w] = 0.5 * half[:, 1:w] + 0.5 * half[:, 0:w - 1]
             out[:, w] = half[:, w] + 0.5 * half[:, w - 1]
             self.pop0 = out + half_mig * self.mig_profile
+
+    def _li_lee(self, cfg, mt, hist, period):
+        """Li-Lee: common factor of the two sexes' mean centred log rates, a
+        sex factor of each residual; K's drift and sd from annual indices
+        pinned to the mean of the sexes' e0; deviations AR(1) through 0."""
+        ys = sorted(hist[0])
+        lm = [np.log(np.array([hist[x][y] for y in ys]).T) for x in (0, 1)]
+        alpha = [m.mean(axis=1) for m in lm]
+        cen = [m - a[:, None] for m, a in zip(lm, alpha)]
+
+        def factor(mat):
+            u, sv, vt = np.linalg.svd(mat, full_matrices=False)
+            return u[:, 0] / u[:, 0].sum(), sv[0] * u[:, 0].sum() * vt[0]
+        B, K = factor(0.5 * (cen[0] + cen[1]))
+        b, k = zip(*[factor(c - np.outer(B, K)) for c in cen])
+        drift = np.diff(K).mean() / period
+        sigma = np.diff(K).std(ddof=1) / math.sqrt(period)
+        nd = len(K) - 1
+        if "annual_e0" in mt:
+            ae = mt["annual_e0"]
+            y_lo, y_hi = (int(v) for v in ae["years"])
+            rows = {int(float(r["year"])): r for r in read_csv(cfg.file(ae["file"]))}
+
+            def e0_of(m):
+                p = np.exp(-m)
+                lx = np.concatenate([[1.0], np.cumprod(p)[:-1]])
+                Lx = lx * -np.expm1(-m) / m
+                Lx[-1] = lx[-1] / m[-1]
+                return Lx.sum()
+
+            def mean_e0(kk):
+                return 0.5 * (e0_of(np.exp(alpha[0] + B * kk)) + e0_of(np.exp(alpha[1] + B * kk)))
+            pins = []
+            for y in range(y_lo, y_hi + 1):
+                r = rows[y]
+                target = 0.5 * (float(r[ae.get("male", "e0_male")]) + float(r[ae.get("female", "e0_female")]))
+                lo, hi = -1000.0, 1000.0
+                for _ in range(200):  # e0 falls as K rises
+                    mid = 0.5 * (lo + hi)
+                    if mean_e0(mid) > target:
+                        lo = mid
+                    else:
+                        hi = mid
+                pins.append(0.5 * (lo + hi))
+            d = np.diff(pins)
+            drift, sigma, nd = d.mean(), d.std(ddof=1), len(d)
+        self.ll_drift = float(mt.get("drift", drift))
+        self.ll_sigma = float(mt.get("sigma", sigma))
+        rel = float(mt.get("drift_uncertainty", self.ll_sigma / math.sqrt(nd) / abs(self.ll_drift)))
+        self.ll_drift_sd = abs(self.ll_drift) * rel
+        pers = mt.get("persistence")
+        phi, dev_sd, res = [], [], []
+        for x in (0, 1):
+            if pers is None:
+                ph5 = float(np.dot(k[x][:-1], k[x][1:]) / np.dot(k[x][:-1], k[x][:-1]))
+                refuse(not 0 < ph5 < 1, "a deviation that is not mean-reverting")
+                ph = ph5 ** (1 / period)
+            else:
+                ph = float(pers[("male", "female")[x]] if isinstance(pers, dict) else pers)
+            e = k[x][1:] - ph ** period * k[x][:-1]
+            sd_h = math.sqrt(np.dot(e, e) / (len(e) - 1))
+            phi.append(ph)
+            dev_sd.append(sd_h * math.sqrt((1 - ph * ph) / (1 - ph ** (2 * period))))
+            res.append(e)
+        self.ll_phi = np.array(phi)
+        self.ll_dev_sd = np.array(dev_sd)
+        self.ll_rho = float(mt.get("deviation_correlation", np.corrcoef(res[0], res[1])[0, 1]))
+        self.ll_k0 = np.array([k[0][-1], k[1][-1]])
+        self.ll_B, self.ll_b = B, np.array(b)
 
     # ---- scheme ------------------------------------------------------------
     def _scheme(self, cfg, s):
@@ -574,6 +665,15 @@ class Model:
 # Simulation, vectorised over paths
 # ---------------------------------------------------------------------------
 
+def life_expectancy(m):
+    """e0 by path of rates m (paths x ages): constant hazards within each age, open group l/m."""
+    p = np.exp(-m)
+    lx = np.concatenate([np.ones((m.shape[0], 1)), np.cumprod(p, axis=1)[:, :-1]], axis=1)
+    Lx = lx * -np.expm1(-m) / m
+    Lx[:, -1] = lx[:, -1] / m[:, -1]
+    return Lx.sum(axis=1)
+
+
 def survival_ratios(m):
     """Cohort-component survival ratios from central rates m[..., age] (constant hazard per age)."""
     w = m.shape[-1] - 1
@@ -613,6 +713,14 @@ def simulate(M: Model, n: int, seed: int, central: bool):
     # Demography state
     P = np.tile(M.pop0, (n, 1, 1))
     kappa = np.zeros((n, 2))
+    li_lee = M.mort_model == "li_lee"
+    if li_lee:
+        K = np.zeros(n)
+        kdev = np.tile(M.ll_k0, (n, 1))
+        mu = np.full(n, M.ll_drift)
+        if not central and M.ll_drift_sd > 0:
+            mu = M.ll_drift + M.ll_drift_sd * rng.standard_normal(n)
+    mig_u = np.zeros(n)
     gap = np.full(n, math.log(M.initial_tfr) - M.target_log_tfr[0])
     # Scheme state
     Acc = np.tile(M.accounts0, (n, 1, 1))
@@ -642,31 +750,43 @@ def simulate(M: Model, n: int, seed: int, central: bool):
         gross = np.exp(z[:, M.w_assets]) @ M.weights[t] - M.fee
         debt = np.exp(z[:, M.debt_var]) if M.debt_var >= 0 else np.ones(n)
 
-        # ---- demography: Lee-Carter kappa, life table, fertility, projection
-        if central or not (M.lc_sigma > 0).any():
-            eta = np.zeros((n, 2))
-        else:
-            z1, z2 = rng.standard_normal((2, n))
-            eta = np.stack([z1, rho_lc * z1 + math.sqrt(1 - rho_lc * rho_lc) * z2], axis=1)
+        # ---- demography: Lee-Carter kappa or Li-Lee (K, k), life table, fertility, projection
         steps = (year - M.jump_year) if t == 0 else 1
-        kappa = kappa + steps * M.lc_drift + M.lc_sigma * eta
-        mx = np.exp(M.log_jump + M.lc_beta * kappa[:, :, None])
+        if li_lee:
+            e = np.zeros((3, n)) if central else rng.standard_normal((3, n))
+            K = K + steps * mu + math.sqrt(steps) * M.ll_sigma * e[0]
+            shocks = np.stack([e[1], M.ll_rho * e[1] + math.sqrt(1 - M.ll_rho ** 2) * e[2]], axis=1)
+            ph = M.ll_phi ** steps
+            kdev = ph * kdev + np.sqrt((1 - ph * ph) / (1 - M.ll_phi ** 2)) * M.ll_dev_sd * shocks
+            mx = np.exp(M.log_jump + M.ll_B * K[:, None, None] + M.ll_b * (kdev - M.ll_k0)[:, :, None])
+        else:
+            if central or not (M.lc_sigma > 0).any():
+                eta = np.zeros((n, 2))
+            else:
+                z1, z2 = rng.standard_normal((2, n))
+                eta = np.stack([z1, rho_lc * z1 + math.sqrt(1 - rho_lc * rho_lc) * z2], axis=1)
+            kappa = kappa + steps * M.lc_drift + M.lc_sigma * eta
+            mx = np.exp(M.log_jump + M.lc_beta * kappa[:, :, None])
         sv = survival_ratios(mx)
         xi = np.zeros(n) if (central or M.tfr_sigma <= 0) else rng.standard_normal(n)
         gap = M.tfr_phi * gap + M.tfr_sigma * xi
         tfr = np.exp(M.target_log_tfr[t + 1] + gap)
 
-        mig = M.migration[t] * M.mig_profile
+        if M.mig_sd[t] > 0 and not central:
+            eps = rng.standard_normal(n)
+            mig_u = eps if t == 0 else M.mig_phi * mig_u + math.sqrt(1 - M.mig_phi ** 2) * eps
+        migrants = M.migration[t] + M.mig_sd[t] * mig_u
+        mig = migrants[:, None, None] * M.mig_profile
         P1 = np.empty_like(P)
         P1[..., 1:w] = P[..., :w - 1] * sv[..., 1:w]
         P1[..., w] = (P[..., w - 1] + P[..., w]) * sv[..., w]
-        P1[..., 1:] += mig[:, 1:]
+        P1[..., 1:] += mig[..., 1:]
         pattern = M.fert_pattern[t + 1, fert]
         births = tfr * (0.5 * (P[:, 1, fert] + P1[:, 1, fert]) @ pattern)
         boys = births * M.srb[t] / (1 + M.srb[t])
-        P1[:, 0, 0] = boys * sv[:, 0, 0] + mig[0, 0]
-        P1[:, 1, 0] = (births - boys) * sv[:, 1, 0] + mig[1, 0]
-        deaths = P.sum(ax) - P1.sum(ax) + births + M.migration[t]
+        P1[:, 0, 0] = boys * sv[:, 0, 0] + mig[:, 0, 0]
+        P1[:, 1, 0] = (births - boys) * sv[:, 1, 0] + mig[:, 1, 0]
+        deaths = P.sum(ax) - P1.sum(ax) + births + migrants
 
         # ---- scheme
         if year <= M.idx_hist_last:
@@ -788,7 +908,8 @@ def simulate(M: Model, n: int, seed: int, central: bool):
                      ("income", contributions + subsidy), ("portfolio_return", gross - 1),
                      ("inflation", pi), ("nominal_wage_growth", g), ("average_wage", wage), ("cpi", cpi),
                      ("indexation", idx), ("crediting_rate", credit), ("account_liability", liability),
-                     ("tfr", tfr), ("births", births), ("deaths", deaths)):
+                     ("tfr", tfr), ("births", births), ("deaths", deaths), ("net_migration", migrants),
+                     ("e0_male", life_expectancy(mx[:, 0])), ("e0_female", life_expectancy(mx[:, 1]))):
             rec[k][t] = v
 
         # advance to 1 January of year + 1

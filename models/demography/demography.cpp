@@ -23,6 +23,7 @@ DemographyModel::DemographyModel(const DemographyParams& params, int start_year,
     target_log_tfr_.push_back(std::log(p_.target_tfr.at(y)));
   srb_ = p_.sex_ratio_at_birth.sample(start_year, end_year);
   migration_total_ = p_.net_migration.sample(start_year, end_year);
+  migration_sd_ = p_.migration_sd.sample(start_year, end_year);
 
   // Base population to 1 January of start_year. A mid-year table is moved on
   // half a year under the jump-off rates: with ages uniform within each year
@@ -69,6 +70,10 @@ void DemographyModel::start(DemographyState& s) const {
   }
   s.scratch.assign(3 * n, splat(0.0));
   s.kappa = {splat(0.0), splat(0.0)};
+  s.common = splat(0.0);
+  s.deviation = {splat(p_.ll_deviation_start[0]), splat(p_.ll_deviation_start[1])};
+  s.drift = splat(p_.ll_drift);
+  s.migration_deviation = splat(0.0);
   s.log_tfr_gap = splat(std::log(p_.initial_tfr) - target_log_tfr_.front());
 }
 
@@ -78,6 +83,13 @@ void DemographyModel::mortality_rates(int year, DemographyState& s) const {
     // ln m[y] = ln m[jump-off] + beta (kappa[y] - kappa[jump-off]), kappa[jump-off] = 0.
     for (int x = 0; x < 2; ++x)
       for (std::size_t a = 0; a < n; ++a) s.mx[x][a] = lane_exp(log_jump_off_[x][a] + p_.lc_beta[x][a] * s.kappa[x]);
+  } else if (p_.mortality == MortalityModel::li_lee) {
+    // ln m[y] = ln m[jump-off] + B K[y] + b_x (k_x[y] - k_x[jump-off]), K[jump-off] = 0.
+    for (int x = 0; x < 2; ++x) {
+      const Lane dk = s.deviation[x] - p_.ll_deviation_start[x];
+      for (std::size_t a = 0; a < n; ++a)
+        s.mx[x][a] = lane_exp(log_jump_off_[x][a] + p_.ll_B[a] * s.common + p_.ll_b[x][a] * dk);
+    }
   } else {
     const double t = year - p_.jump_off_year;
     for (int x = 0; x < 2; ++x)
@@ -92,12 +104,13 @@ void DemographyModel::step(std::uint64_t seed, std::uint64_t path, bool central,
   step(seed, paths, central, year, s);
 }
 
-void DemographyModel::step(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central, int year,
-                           DemographyState& s) const {
-  const int w = p_.omega;
-  const auto t = static_cast<std::size_t>(year - start_year_);
+void DemographyModel::mortality_indices(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths,
+                                        bool central, int year, DemographyState& s) const {
   const auto step_id = static_cast<std::uint32_t>(year - start_year_ + 1);
-
+  // The jump-off table is for jump_off_year; when the first projected year
+  // is k > 1 years later, its step carries k years of drift and the shocks
+  // of k years (for a random walk one shock scaled by sqrt(k)).
+  const int steps = (year == start_year_) ? (year - p_.jump_off_year) : 1;
   // Lee-Carter kappa: random walk with drift, correlated between the sexes.
   if (p_.mortality == MortalityModel::lee_carter) {
     Lane eta_m = splat(0.0), eta_f = splat(0.0);
@@ -110,19 +123,52 @@ void DemographyModel::step(std::uint64_t seed, const std::array<std::uint64_t, k
         eta_f[l] = p_.lc_rho * z1 + std::sqrt(1 - p_.lc_rho * p_.lc_rho) * z2;
       }
     }
-    // The jump-off table is for jump_off_year; when the first projected year
-    // is k > 1 years later, its step carries k years of drift and one shock
-    // scaled by sqrt(k) (the sum of k independent annual shocks).
-    const int steps = (year == start_year_) ? (year - p_.jump_off_year) : 1;
     const double scale = std::sqrt(static_cast<double>(steps));
     s.kappa[0] += steps * p_.lc_drift[0] + scale * p_.lc_sigma[0] * eta_m;
     s.kappa[1] += steps * p_.lc_drift[1] + scale * p_.lc_sigma[1] * eta_f;
   }
+  if (p_.mortality != MortalityModel::li_lee) return;
+  // Li-Lee: K a random walk whose drift is drawn once per path (step 0 of the
+  // mortality stream); each k_x an AR(1) towards 0, their shocks correlated.
+  const double rho = p_.ll_deviation_rho;
+  Lane eta = splat(0.0), eta_m = splat(0.0), eta_f = splat(0.0);
+  if (!central) {
+    for (int l = 0; l < kLanes; ++l) {
+      if (year == start_year_ && p_.ll_drift_sd > 0) {
+        RandomStream r0(seed, paths[l], Stream::mortality, 0);
+        s.drift[l] = p_.ll_drift + p_.ll_drift_sd * standard_normal(r0);
+      }
+      RandomStream r(seed, paths[l], Stream::mortality, step_id);
+      eta[l] = standard_normal(r);
+      const double z1 = standard_normal(r);
+      const double z2 = standard_normal(r);
+      eta_m[l] = z1;
+      eta_f[l] = rho * z1 + std::sqrt(1 - rho * rho) * z2;
+    }
+  }
+  s.common += steps * s.drift + std::sqrt(static_cast<double>(steps)) * p_.ll_sigma * eta;
+  for (int x = 0; x < 2; ++x) {
+    // Over h years: k <- phi^h k + sigma sqrt((1 - phi^2h) / (1 - phi^2)) eta.
+    const double phi = p_.ll_persistence[x];
+    const double phi_h = std::pow(phi, steps);
+    const double spread = phi < 1 ? std::sqrt((1 - phi_h * phi_h) / (1 - phi * phi)) : std::sqrt(static_cast<double>(steps));
+    s.deviation[x] = phi_h * s.deviation[x] + spread * p_.ll_deviation_sigma[x] * (x == kMale ? eta_m : eta_f);
+  }
+}
+
+void DemographyModel::step(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central, int year,
+                           DemographyState& s) const {
+  const int w = p_.omega;
+  const auto t = static_cast<std::size_t>(year - start_year_);
+  const auto step_id = static_cast<std::uint32_t>(year - start_year_ + 1);
+
+  mortality_indices(seed, paths, central, year, s);
   mortality_rates(year, s);
   for (int x = 0; x < 2; ++x) {
-    const auto lt = projection_life_table(s.mx[x], s.survival[x], s.scratch, 60);
+    const auto lt = projection_life_table(s.mx[x], s.survival[x], s.scratch, 60, 65);
     s.e0[x] = lt.e0;
     s.e60[x] = lt.e_at;
+    s.e65[x] = lt.e_at2;
   }
 
   // Fertility: ln TFR_y = ln T*_y + phi (ln TFR_{y-1} - ln T*_{y-1}) + sigma_F xi_y.
@@ -136,8 +182,23 @@ void DemographyModel::step(std::uint64_t seed, const std::array<std::uint64_t, k
   s.log_tfr_gap = p_.tfr_persistence * s.log_tfr_gap + p_.tfr_volatility * xi;
   for (int l = 0; l < kLanes; ++l) s.tfr[l] = std::exp(target_log_tfr_[t + 1] + s.log_tfr_gap[l]);
 
+  // Net migration: the median path, plus sd_y u_y with u a standardised
+  // AR(1) started from its stationary law (model.md D2.11).
+  Lane migrants = splat(migration_total_[t]);
+  if (p_.migration_stochastic) {
+    Lane eps = splat(0.0);
+    if (!central)
+      for (int l = 0; l < kLanes; ++l) {
+        RandomStream r(seed, paths[l], Stream::migration, step_id);
+        eps[l] = standard_normal(r);
+      }
+    const double phi = p_.migration_persistence;
+    s.migration_deviation = year == start_year_ ? eps : phi * s.migration_deviation + std::sqrt(1 - phi * phi) * eps;
+    migrants += migration_sd_[t] * s.migration_deviation;
+  }
+  s.migrants = migrants;
+
   // Survivors to 1 January of year + 1, plus net migration.
-  const double migrants = migration_total_[t];
   Lane deaths = splat(0.0);
   for (int x = 0; x < 2; ++x) {
     const Lane* P = s.pop[x].data();

@@ -21,11 +21,15 @@ struct DemographyState {
   std::array<std::vector<Lane>, 2> mx;        // central death rates in force this year
   std::array<std::vector<Lane>, 2> survival;  // cohort-component survival ratios
   std::array<Lane, 2> kappa{};                // Lee-Carter index relative to the jump-off year
+  Lane common{};                              // Li-Lee K relative to the jump-off year
+  std::array<Lane, 2> deviation{};            // Li-Lee k_x (absolute: it reverts to 0)
+  Lane drift{};                               // Li-Lee drift of K on this path (parameter uncertainty)
+  Lane migration_deviation{};                 // standardised AR(1) of net migration
   Lane log_tfr_gap{};                         // ln TFR - ln T* of the previous year
   std::vector<Lane> scratch;                  // 3 (omega + 1), for the life table
   // Flows and summaries of the year just projected.
-  Lane tfr{}, births{}, deaths{};
-  std::array<Lane, 2> e0{}, e60{};
+  Lane tfr{}, births{}, deaths{}, migrants{};
+  std::array<Lane, 2> e0{}, e60{}, e65{};
 };
 class DemographyModel {
  public:
@@ -48,6 +52,9 @@ class DemographyModel {
 
  private:
   void mortality_rates(int year, DemographyState& s) const;
+  // The mortality indices of `year` (Lee-Carter kappa or Li-Lee K, k).
+  void mortality_indices(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central, int year,
+                         DemographyState& s) const;
 
   DemographyParams p_;
   int start_year_;
@@ -56,6 +63,7 @@ class DemographyModel {
   std::vector<double> target_log_tfr_;       // index year - (start_year - 1)
   std::vector<double> srb_;                  // index year - start_year
   std::vector<double> migration_total_;      // index year - start_year
+  std::vector<double> migration_sd_;         // index year - start_year
 };
 
 }  // namespace pfsim

@@ -113,7 +113,7 @@ inline LivedShare lived_share(Lane m, Lane p) {
 }  // namespace
 
 LifeSummary projection_life_table(std::span<const Lane> m, std::span<Lane> s, std::span<Lane> scratch,
-                                  int summary_age) {
+                                  int summary_age, int second_age) {
   const auto n = m.size();
   const auto w = n - 1;
   Lane* p = scratch.data();
@@ -130,14 +130,16 @@ LifeSummary projection_life_table(std::span<const Lane> m, std::span<Lane> s, st
   // gives both f[a] = num[a] num[a-1] q and s[a] = p[a-1] num[a] den[a-1] q.
   // L overwrites num once an age is done with it.
   Lane* L = num;
-  Lane l = splat(1.0), l_at = splat(1.0);
+  Lane l = splat(1.0), l_at = splat(1.0), l_at2 = splat(1.0);
   if (summary_age == 0) l_at = l;
+  if (second_age == 0) l_at2 = l;
   Lane num_prev = num[0];
   L[0] = num[0] / den[0];
   s[0] = L[0];
   l *= p[0];
   for (std::size_t a = 1; a < w; ++a) {
     if (a == static_cast<std::size_t>(summary_age)) l_at = l;
+    if (a == static_cast<std::size_t>(second_age)) l_at2 = l;
     const Lane num_a = num[a];
     const Lane q = 1.0 / (den[a] * num_prev);
     s[a] = p[a - 1] * num_a * den[a - 1] * q;
@@ -146,14 +148,17 @@ LifeSummary projection_life_table(std::span<const Lane> m, std::span<Lane> s, st
     l *= p[a];
   }
   if (w == static_cast<std::size_t>(summary_age)) l_at = l;
+  if (w == static_cast<std::size_t>(second_age)) l_at2 = l;
   L[w] = l / m[w];
   s[w] = L[w] / (L[w - 1] + L[w]);
-  Lane T = splat(0.0), t_at = splat(0.0);
+  Lane T = splat(0.0), t_at = splat(0.0), t_at2 = splat(0.0);
   for (std::size_t a = n; a-- > 0;) {
     T += L[a];
     if (a == static_cast<std::size_t>(summary_age)) t_at = T;
+    if (a == static_cast<std::size_t>(second_age)) t_at2 = T;
   }
-  return {T, summary_age >= 0 && static_cast<std::size_t>(summary_age) <= w ? t_at / l_at : splat(0.0)};
+  const auto within = [w](int age) { return age >= 0 && static_cast<std::size_t>(age) <= w; };
+  return {T, within(summary_age) ? t_at / l_at : splat(0.0), within(second_age) ? t_at2 / l_at2 : splat(0.0)};
 }
 
 void survival_ratios_from(std::span<const Lane> m, std::span<Lane> s, int first, std::span<Lane> scratch) {

@@ -43,10 +43,11 @@ namespace pfsim {
 // m, s have omega + 1 entries; scratch needs 3 (omega + 1).
 struct LifeSummary {
   Lane e0;
-  Lane e_at;  // life expectancy at summary_age
+  Lane e_at;   // life expectancy at summary_age
+  Lane e_at2;  // life expectancy at second_age
 };
 LifeSummary projection_life_table(std::span<const Lane> m, std::span<Lane> s, std::span<Lane> scratch,
-                                  int summary_age);
+                                  int summary_age, int second_age = -1);
 
 // Survival ratios s[a] for a = first..omega only (s[a] needs m[a-1] and
 // m[a]); the entries below `first` are left as they are. scratch needs

@@ -14,10 +14,13 @@ PopulationOutputs::PopulationOutputs(const DemographyModel& d, const std::vector
   tfr_ = o.year("tfr", "children per woman", "total fertility rate of the year");
   births_ = o.year("births", "persons", "births during the year");
   deaths_ = o.year("deaths", "persons", "deaths during the year");
+  migration_ = o.year("net_migration", "persons", "net international migration during the year");
   e0_male_ = o.year("e0_male", "years", "period life expectancy at birth, men");
   e0_female_ = o.year("e0_female", "years", "period life expectancy at birth, women");
   e60_male_ = o.year("e60_male", "years", "period life expectancy at 60, men");
   e60_female_ = o.year("e60_female", "years", "period life expectancy at 60, women");
+  e65_male_ = o.year("e65_male", "years", "period life expectancy at 65, men");
+  e65_female_ = o.year("e65_female", "years", "period life expectancy at 65, women");
 }
 
 void PopulationOutputs::register_pyramids(OutputRegistry& o) {
@@ -53,10 +56,13 @@ void PopulationOutputs::record(int t, int year, const DemographyState& s, const 
   rec.at(tfr_, t) = s.tfr[l];
   rec.at(births_, t) = s.births[l];
   rec.at(deaths_, t) = s.deaths[l];
+  rec.at(migration_, t) = s.migrants[l];
   rec.at(e0_male_, t) = s.e0[kMale][l];
   rec.at(e0_female_, t) = s.e0[kFemale][l];
   rec.at(e60_male_, t) = s.e60[kMale][l];
   rec.at(e60_female_, t) = s.e60[kFemale][l];
+  rec.at(e65_male_, t) = s.e65[kMale][l];
+  rec.at(e65_female_, t) = s.e65[kFemale][l];
   const auto ages = static_cast<std::size_t>(omega_ + 1);
   for (std::size_t k = 0; k < pyramid_years_.size(); ++k)
     if (pyramid_years_[k] == year)

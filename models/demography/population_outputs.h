@@ -38,7 +38,7 @@ class PopulationOutputs {
   std::vector<int> pyramid_years_;
   std::size_t pyramid_begin_ = 0;
   std::size_t population_, young_, working_, old_, dependency_, tfr_, births_, deaths_, e0_male_, e0_female_,
-      e60_male_, e60_female_;
+      e60_male_, e60_female_, e65_male_, e65_female_, migration_;
 };
 
 }  // namespace pfsim
