@@ -27,8 +27,11 @@ int fit_mortality(const std::string& config, const std::string& output) {
     if (d.mortality == MortalityModel::li_lee) {
       const double relative = d.ll_drift != 0 ? d.ll_drift_sd / std::abs(d.ll_drift) : 0.0;
       std::cout << fmt::format("Li-Lee fit of {} (annual figures; common index K with sum(B) = 1, deviations k with sum(b) = 1)\n", config);
-      std::cout << fmt::format("  common index K: drift {:.6f}, sigma {:.6f}, drift sd {:.6f} ({:.3f} of the drift)\n",
-                               d.ll_drift, d.ll_sigma, d.ll_drift_sd, relative);
+      std::cout << fmt::format("  common index K: drift {:.6f} (standard error {:.6f}, {:.3f} of it), sigma {:.6f}\n",
+                               d.ll_drift, d.ll_drift_sampling_sd,
+                               d.ll_drift != 0 ? d.ll_drift_sampling_sd / std::abs(d.ll_drift) : 0.0, d.ll_sigma);
+      std::cout << fmt::format("  drift uncertainty in use ([uncertainty] mortality_drift): sd {:.6f}, {:.3f} of the drift\n",
+                               d.ll_drift_sd, relative);
       std::cout << fmt::format("  {:8} {:>12} {:>12} {:>12}\n", "", "persistence", "sigma", "k jump-off");
       for (int x = 0; x < 2; ++x)
         std::cout << fmt::format("  {:8} {:>12.6f} {:>12.6f} {:>12.6f}\n", x == kMale ? "male" : "female",
@@ -38,11 +41,11 @@ int fit_mortality(const std::string& config, const std::string& output) {
                              "# Include it in a config (include = [\"{}\"]) to fix these values; the age\n"
                              "# patterns are refitted from the config's mortality history at every load.\n"
                              "[demography.mortality]\n"
-                             "drift = {:.17g}\nsigma = {:.17g}\ndrift_uncertainty = {:.17g}\n"
+                             "drift = {:.17g}\nsigma = {:.17g}\n"
                              "persistence = {{ male = {:.17g}, female = {:.17g} }}\n"
                              "deviation_sigma = {{ male = {:.17g}, female = {:.17g} }}\n"
                              "deviation_correlation = {:.17g}\n",
-                             config, output, d.ll_drift, d.ll_sigma, relative, d.ll_persistence[0], d.ll_persistence[1],
+                             config, output, d.ll_drift, d.ll_sigma, d.ll_persistence[0], d.ll_persistence[1],
                              d.ll_deviation_sigma[0], d.ll_deviation_sigma[1], d.ll_deviation_rho);
     } else if (d.mortality == MortalityModel::lee_carter) {
       std::cout << fmt::format("Lee-Carter fit of {} (annual figures; kappa index with sum(beta) = 1)\n", config);

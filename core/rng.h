@@ -25,7 +25,8 @@ enum class Stream : std::uint16_t {
   economy_bootstrap = 4,  // block starts of the historical bootstrap
   mortality = 10,         // Lee-Carter kappa innovations
   fertility = 11,         // log-TFR innovations
-  migration = 12,         // net migration (reserved)
+  migration = 12,         // net migration innovations
+  parameters = 20,        // per-path parameter draws; the step is the parameter's id (models/uncertainty.h)
 };
 
 class RandomStream {

@@ -266,6 +266,7 @@ RunConfig build(toml::table& root, const std::string& path, std::vector<std::str
   read_run(top, cfg);
   read_economy(top, cfg.model);
   read_demography(top, cfg.model);
+  read_uncertainty(top, cfg.model);
   read_scheme(top, cfg.model);
   read_funds(top, cfg.model);
   read_output(top, cfg);

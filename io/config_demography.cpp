@@ -153,9 +153,9 @@ void read_li_lee(ConfigTable& mt, ModelParams& m, const MortalityHistory& h) {
   }
   p.ll_drift = mt.number("drift", Range::between(-1000, 1000), drift);
   p.ll_sigma = mt.number("sigma", Range::between(0, 1000), sigma);
-  // Sampling error of the drift, as a share of it, unless the config sets a prior.
-  const double sampling = p.ll_drift != 0 ? p.ll_sigma / std::sqrt(static_cast<double>(n_diffs)) / std::abs(p.ll_drift) : 0.0;
-  p.ll_drift_sd = std::abs(p.ll_drift) * mt.number("drift_uncertainty", Range::between(0, 5), sampling);
+  // The drift's sampling error, for fit-mortality; its uncertainty in the
+  // projection is [uncertainty] mortality_drift (read_uncertainty).
+  p.ll_drift_sampling_sd = p.ll_sigma / std::sqrt(static_cast<double>(n_diffs));
 
   const bool given = mt.has("persistence");
   const auto persistence = read_by_sex(mt, "persistence", {0, 1, false, true}, {-1, -1});

@@ -12,6 +12,8 @@ void read_demography(ConfigTable& top, ModelParams& m);
 void read_scheme(ConfigTable& top, ModelParams& m);
 void read_funds(ConfigTable& top, ModelParams& m);
 void read_output(ConfigTable& top, RunConfig& cfg);
+// [uncertainty]: per-path parameter priors, after economy and demography.
+void read_uncertainty(ConfigTable& top, ModelParams& m);
 
 // A time path: a number, [[year, value], ...], { points = [...], interpolation = "linear"|"step" },
 // or { file = "x.csv", column = "c", year_column = "year", interpolation = ..., scale = 1 }.

@@ -43,6 +43,11 @@ struct EconomyParams {
   Eigen::MatrixXd history;           // bootstrap: rows = years, columns = variables
   int block_length = 1;
 
+  // Parameter uncertainty ([uncertainty], model.md section 1): sd of each
+  // path's shift of a variable's mean path (log rate), by variable; empty or
+  // zero: none.
+  std::vector<double> mean_shift_sd;
+
   int index_of(const std::string& name) const;
   bool is_asset(const std::string& name) const;
 };
@@ -65,7 +70,8 @@ struct DemographyParams {
   std::vector<double> ll_B;                         // common age pattern, sum 1
   std::array<std::vector<double>, 2> ll_b;          // sex-specific age patterns, sum 1
   double ll_drift = 0, ll_sigma = 0;                // K: random walk, annual
-  double ll_drift_sd = 0;                           // sd of each path's drift (parameter uncertainty), annual
+  double ll_drift_sd = 0;                           // sd of each path's drift ([uncertainty] mortality_drift), annual
+  double ll_drift_sampling_sd = 0;                  // the fitted drift's standard error, for reports
   std::array<double, 2> ll_persistence{0, 0};       // k_x: AR(1) towards 0, annual
   std::array<double, 2> ll_deviation_sigma{0, 0};   // annual innovation sd of k_x
   double ll_deviation_rho = 0;                      // corr of the sexes' k innovations
@@ -74,6 +80,7 @@ struct DemographyParams {
   TimePath target_tfr;
   double tfr_persistence = 0;
   double tfr_volatility = 0;
+  double tfr_level_sd = 0;                          // sd of each path's shift of ln T* ([uncertainty])
   double initial_tfr = 1;                           // TFR of the year before y0
   // Fertility age pattern (shares summing to 1) for each year start_year-1..end_year;
   // indexed by year - (start_year - 1).

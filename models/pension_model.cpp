@@ -16,7 +16,8 @@ PensionModel::PensionModel(const ModelParams& params)
       performance_(params, outputs_),
       scheme_outputs_(outputs_),
       economy_outputs_(params.economy, outputs_),
-      population_(demography_, params.pyramid_years, outputs_) {
+      population_(demography_, params.pyramid_years, outputs_),
+      parameters_(params, outputs_) {
   population_.register_pyramids(outputs_);
 }
 
@@ -132,6 +133,7 @@ void PensionModel::finish(const Workspace& ws, int l, PathRecord& rec) const {
   funds_.finish(ws.funds[lu], ws.prices[lu].cpi, rec);
   valuation_.finish(ws.valuation[lu], rec);
   performance_.finish(ws.performance[lu], rec);
+  parameters_.record(ws.economy[lu], ws.demography, l, rec);
 }
 
 }  // namespace pfsim

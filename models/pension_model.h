@@ -23,6 +23,7 @@
 #include "core/path_sample.h"
 #include "models/demography/demography.h"
 #include "models/demography/population_outputs.h"
+#include "models/uncertainty.h"
 #include "models/economy/economy.h"
 #include "models/economy/economy_outputs.h"
 #include "models/funds/funds.h"
@@ -111,6 +112,7 @@ class PensionModel {
   SchemeOutputs scheme_outputs_;
   EconomyOutputs economy_outputs_;
   PopulationOutputs population_;
+  ParameterOutputs parameters_;  // registered before the pyramids, which come last
 };
 
 }  // namespace pfsim

@@ -209,10 +209,24 @@ def main():
         for y in (2024, 2030, 2050, 2075, 2100):
             m, a, b, _ = R.band(f"e0_{sex}", y)
             w_ = e0[y]
+            lo, hi = float(w_[f"e0_{sex}_95l"]), float(w_[f"e0_{sex}_95u"])
             rows.append([f"{sex}, model {y}", f"{m:.2f} ({a:.2f}-{b:.2f})", f"{R.central(f'e0_{sex}', y):.2f}",
-                         f"{float(w_[f'e0_{sex}']):.2f} ({float(w_[f'e0_{sex}_95l']):.2f}-{float(w_[f'e0_{sex}_95u']):.2f})",
-                         f"{m - float(w_[f'e0_{sex}']):+.2f}"])
-    table(["e0", "model median (95%)", "central", "WPP median (95%)", "median - WPP"], rows)
+                         f"{float(w_[f'e0_{sex}']):.2f} ({lo:.2f}-{hi:.2f})",
+                         f"{m - float(w_[f'e0_{sex}']):+.2f}", f"{(b - a) / (hi - lo):.2f}"])
+    table(["e0", "model median (95%)", "central", "WPP median (95%)", "median - WPP", "band width / WPP's"], rows)
+
+    print("### Sex gap in e0 (women - men, years) and life expectancy at 60 and 65\n")
+    rows = []
+    for y in (2024, 2030, 2050, 2075, 2100):
+        gap_m = R.q("e0_female", y, 0.5)[0] - R.q("e0_male", y, 0.5)[0]
+        gap_w = float(e0[y]["e0_female"]) - float(e0[y]["e0_male"])
+        cells = [str(y), f"{gap_m:.2f}", f"{gap_w:.2f}", f"{gap_m - gap_w:+.2f}"]
+        for name in ("e60_male", "e60_female", "e65_male", "e65_female"):
+            m, a, b, _ = R.band(name, y)
+            cells.append(f"{m:.2f} ({a:.2f}-{b:.2f})")
+        rows.append(cells)
+    table(["year", "gap, model medians", "gap, WPP medians", "model - WPP", "e60 men", "e60 women", "e65 men",
+           "e65 women"], rows)
 
     # 2. Base population: the half-year advance.
     print("### Base population: 1 July 2023 advanced to 1 January 2024\n")
@@ -291,6 +305,17 @@ def main():
     table(["flow", "year", "model median (95%)", "central", "WPP median (95%)", "median vs WPP"], rows)
 
     # 6. Age structure (no WPP comparator in the pack).
+    print("### Net migration (millions a year)\n")
+    mig = by_year(read_csv(os.path.join(d, "net_migration.csv")))
+    rows = []
+    for y in (2024, 2030, 2050, 2075, 2100):
+        m, a, b, _ = R.band("net_migration", y)
+        lo, hi = float(mig[y]["net_migration_95l"]), float(mig[y]["net_migration_95u"])
+        rows.append([str(y), f"{m / 1e6:.3f} ({a / 1e6:.3f} to {b / 1e6:.3f})", f"{R.central('net_migration', y) / 1e6:.3f}",
+                     f"{float(mig[y]['net_migration']) / 1e6:.3f} ({lo / 1e6:.3f} to {hi / 1e6:.3f})",
+                     f"{(b - a) / (hi - lo):.2f}"])
+    table(["year", "model median (95%)", "central", "WPP median (95%)", "band width / WPP's"], rows)
+
     print("### Age structure at 31 December (model only: the pack has no WPP projection by age)\n")
     rows = []
     for y in (2024, 2030, 2050, 2075, 2100):

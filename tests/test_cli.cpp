@@ -30,6 +30,7 @@
 
 #include <fmt/format.h>
 
+#include "io/config.h"
 #include "io/hdf5_file.h"
 #include "tests/cli_support.h"
 
@@ -116,6 +117,24 @@ TEST_CASE("bad config values are rejected with file, line and key, and no result
     const auto text = base.substr(0, from) + "average_wage = [[2000, 1.0], [2023, 2.0]]" + base.substr(to);
     expect_bad_input(dir, {"wage_history_short", text, "", line_of(text, "average_wage = [[2000"),
                            "scheme.accounts.history.average_wage", {"must cover 1997 to 2023", "it has 2000 to 2023"}});
+  }
+  SECTION("a prior on a variable the economy does not have") {
+    const auto text = replace_once(base, "economy_mean = { real_wage = 0.005,", "economy_mean = { real_wages = 0.005,");
+    expect_bad_input(dir, {"prior_unknown_variable", text, "", line_of(text, "economy_mean = { real_wages"),
+                           "uncertainty.economy_mean.real_wages", {"'real_wages' is not an economy variable", "allowed: inflation, real_wage"}});
+  }
+  SECTION("a drift prior without the Li-Lee model") {
+    const auto from = base.find("model = \"li_lee\"");
+    REQUIRE(from != std::string::npos);
+    // Lee-Carter takes none of Li-Lee's own keys.
+    std::string text = replace_once(base, "model = \"li_lee\"", "model = \"lee_carter\"");
+    for (const char* key : {"annual_e0 = ", "persistence = 0.94"}) {
+      const auto at = text.find(key);
+      REQUIRE(at != std::string::npos);
+      text.erase(at, text.find('\n', at) - at + 1);
+    }
+    expect_bad_input(dir, {"drift_prior_lee_carter", text, "", line_of(text, "mortality_drift = 0.45"),
+                           "uncertainty.mortality_drift", {"needs demography.mortality.model = \"li_lee\""}});
   }
   SECTION("equity weight above the 30% limit in a glide-path year") {
     const auto text = replace_once(
@@ -845,4 +864,54 @@ TEST_CASE("bad memory limits and spill directories are rejected with their key a
     INFO("stderr:\n" << fits.err);
     CHECK(fits.status == 0);
   }
+}
+
+TEST_CASE("parameter uncertainty: each path's draws follow their priors, and switched off nothing else changes", "[cli][uncertainty]") {
+  const auto dir = scratch("uncertainty");
+  const std::string base = baseline_text();
+  // The same config without [uncertainty] at all.
+  const auto from = base.find("[uncertainty]");
+  REQUIRE(from != std::string::npos);
+  const auto to = base.find("\n[", from + 1);
+  REQUIRE(to != std::string::npos);
+  const fs::path without = dir / "without.toml";
+  write_text(without, base.substr(0, from) + base.substr(to + 1));
+  const fs::path with = dir / "with.toml";
+  write_text(with, base);
+  const auto off = dir / "off.h5", none = dir / "none.h5", on = dir / "on.h5";
+  for (const auto& [cfg, out, extra] : {std::tuple{with, off, std::string(" --set uncertainty.enabled=false")},
+                                        std::tuple{without, none, std::string()}, std::tuple{with, on, std::string()}}) {
+    const auto o = run_pfsim("run " + quote(cfg.string()) + " --paths " + (out == on ? "4000" : "300") +
+                                 " --seed 11 --threads 2 --quiet -o " + quote(out.string()) + extra,
+                             dir, out.stem().string());
+    INFO(o.err);
+    REQUIRE(o.status == 0);
+  }
+  const auto d = differing_datasets(off, none);
+  INFO("enabled = false vs no [uncertainty], differing datasets:\n" << join(d));
+  CHECK(d.empty());
+  {
+    auto f = open_file(off);
+    const auto names = dataset_paths(f);
+    CHECK(std::none_of(names.begin(), names.end(), [](const std::string& s) { return s.rfind("/scalars/param_", 0) == 0; }));
+  }
+  // On: mean and sd of each recorded draw against its prior, 4 standard
+  // errors (mean: sd / sqrt(N); sd: sd / sqrt(2N)).
+  const auto cfg = pfsim::load_config(with.string());
+  const double n = 4000;
+  auto f = open_file(on);
+  auto check = [&](const std::string& name, double mean, double sd) {
+    INFO(name);
+    const double m = h5::read_doubles(f, "/scalars/" + name + "/mean").at(0);
+    const double s = h5::read_doubles(f, "/scalars/" + name + "/sd").at(0);
+    CHECK(std::abs(m - mean) < 4 * sd / std::sqrt(n));
+    CHECK(std::abs(s - sd) < 4 * sd / std::sqrt(2 * n));
+  };
+  const auto& e = cfg.model.economy;
+  check("param_mean_shift_real_wage", 0, e.mean_shift_sd[static_cast<std::size_t>(e.index_of("real_wage"))]);
+  check("param_mean_shift_inflation", 0, e.mean_shift_sd[static_cast<std::size_t>(e.index_of("inflation"))]);
+  check("param_mean_shift_equity_domestic", 0, e.mean_shift_sd[static_cast<std::size_t>(e.index_of("equity_domestic"))]);
+  check("param_fertility_level", 0, cfg.model.demography.tfr_level_sd);
+  check("param_mortality_drift", cfg.model.demography.ll_drift, cfg.model.demography.ll_drift_sd);
+  CHECK(cfg.model.demography.ll_drift_sd == Approx(0.45 * std::abs(cfg.model.demography.ll_drift)).epsilon(1e-12));
 }

@@ -532,6 +532,37 @@ TEST_CASE("VAR(1): the mean follows a time-varying path", "[economy][var1]") {
   }
 }
 
+TEST_CASE("VAR(1) with a shifted mean: each path reverts from the observed start to its own mean path",
+          "[economy][var1][uncertainty]") {
+  // Without shocks, z_t = mu + delta + a^(t+1) (initial - mu - delta) exactly,
+  // with delta the path's recorded shift; the shifts are N(0, sd^2) across
+  // paths (4 standard errors) and the central path has none.
+  const double a = 0.5;
+  auto params = var1_params(VectorXd::Constant(2, 0.02), VectorXd::Zero(2), MatrixXd::Identity(2, 2),
+                            a * MatrixXd::Identity(2, 2));
+  params.mean_shift_sd = {0.0, 0.01};
+  const EconomyModel model(params, kStart, kStart + 30);
+  EconomyPath out;
+  const int n = 4000;
+  std::vector<double> shifts;
+  for (int i = 0; i < n; ++i) {
+    model.simulate(99, static_cast<std::uint64_t>(i), false, out);
+    REQUIRE(out.mean_shift(0) == 0);
+    const double delta = out.mean_shift(1);
+    shifts.push_back(delta);
+    for (int t : {0, 5, 30}) {
+      CHECK(out.z(t, 0) == 0.02);
+      CHECK(out.z(t, 1) == Approx(0.02 + delta - std::pow(a, t + 1) * delta).margin(1e-15));
+    }
+  }
+  const auto ms = mean_se(shifts);
+  check_within("mean of the shifts", ms.mean, 0.0, 0.01 / std::sqrt(n));
+  check_within("sd of the shifts", ms.se * std::sqrt(n), 0.01, 0.01 / std::sqrt(2.0 * n));
+  model.simulate(99, 0, true, out);
+  CHECK(out.mean_shift.isZero(0.0));
+  CHECK(out.z(30, 1) == 0.02);
+}
+
 // ---------------------------------------------------------------------------
 // 5. Central paths.
 // ---------------------------------------------------------------------------

@@ -160,6 +160,10 @@ TEST_CASE("deterministic mortality improvement can be given by age and sex from 
   }
   text.replace(b, e - b, "[demography.mortality]\nmodel = \"improvement\"\njump_off = \"" PFSIM_SOURCE_DIR
                          "/configs/data/china/mortality_2023.csv\"\nimprovement = { file = \"" + csv + "\" }\n\n");
+  // The baseline's drift prior belongs to its Li-Lee model.
+  const auto drift = text.find("mortality_drift = 0.45");
+  REQUIRE(drift != std::string::npos);
+  text.replace(drift, 22, "mortality_drift = 0.0");
   const auto path = (dir / "improvement.toml").string();
   std::ofstream(path) << text;
   const auto cfg = load_config(path);

@@ -46,7 +46,7 @@ TEST_CASE("streams of different paths, models and steps do not overlap") {
   CHECK(seen.size() == total);
 }
 
-TEST_CASE("the same address gives the same numbers; the seed changes them") {
+TEST_CASE("the same address gives the same numbers, and the seed changes them") {
   RandomStream a(7, 11, Stream::economy_shocks, 5), b(7, 11, Stream::economy_shocks, 5),
       c(8, 11, Stream::economy_shocks, 5);
   for (int i = 0; i < 100; ++i) {

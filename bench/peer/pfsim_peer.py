@@ -208,7 +208,7 @@ class Model:
     def __init__(self, cfg: Config):
         r = cfg.raw
         for top in r:
-            refuse(top not in {"run", "economy", "demography", "scheme", "funds", "output"}, f"[{top}]")
+            refuse(top not in {"run", "economy", "demography", "scheme", "funds", "output", "uncertainty"}, f"[{top}]")
         run = r["run"]
         self.y0, self.y1 = int(run["start_year"]), int(run["end_year"])
         self.T = self.y1 - self.y0 + 1
@@ -220,6 +220,20 @@ class Model:
         self._scheme(cfg, r["scheme"])
         self._fund(cfg, r["funds"])
         self._calibrate()
+        self._uncertainty(r.get("uncertainty"))
+
+    # ---- parameter uncertainty: priors drawn once per path -------------------
+    def _uncertainty(self, u):
+        self.shift_sd = np.zeros(len(self.vars))
+        self.tfr_level_sd = 0.0
+        self.ll_drift_sd = 0.0
+        if u is None or not u.get("enabled", True):
+            return
+        for k, v in u.get("economy_mean", {}).items():
+            self.shift_sd[self.ix[k]] = float(v)
+        self.tfr_level_sd = float(u.get("fertility_level", 0.0))
+        if self.mort_model == "li_lee":
+            self.ll_drift_sd = abs(self.ll_drift) * float(u.get("mortality_drift", 0.0))
 
     # ---- economy -----------------------------------------------------------
     def _economy(self, cfg, e):
@@ -412,8 +426,6 @@ class Model:
             drift, sigma, nd = d.mean(), d.std(ddof=1), len(d)
         self.ll_drift = float(mt.get("drift", drift))
         self.ll_sigma = float(mt.get("sigma", sigma))
-        rel = float(mt.get("drift_uncertainty", self.ll_sigma / math.sqrt(nd) / abs(self.ll_drift)))
-        self.ll_drift_sd = abs(self.ll_drift) * rel
         pers = mt.get("persistence")
         phi, dev_sd, res = [], [], []
         for x in (0, 1):
@@ -705,7 +717,10 @@ def simulate(M: Model, n: int, seed: int, central: bool):
     depletion = np.full(n, np.inf)
 
     # Economy state
-    dev = np.tile(M.z_initial - M.mu[0], (n, 1))
+    # parameter draws: each path's mean shift of every variable, ln TFR level, Li-Lee drift
+    shift = np.zeros((n, len(M.vars))) if central else rng.standard_normal((n, len(M.vars))) * M.shift_sd
+    f_shift = np.zeros(n) if central else M.tfr_level_sd * rng.standard_normal(n)
+    dev = M.z_initial - M.mu[0] - shift
     iinf, irw = M.ix["inflation"], M.ix["real_wage"]
     prev_g = np.full(n, math.exp(M.z_initial[iinf] + M.z_initial[irw]) - 1)
     prev_pi = np.full(n, math.exp(M.z_initial[iinf]) - 1)
@@ -721,7 +736,7 @@ def simulate(M: Model, n: int, seed: int, central: bool):
         if not central and M.ll_drift_sd > 0:
             mu = M.ll_drift + M.ll_drift_sd * rng.standard_normal(n)
     mig_u = np.zeros(n)
-    gap = np.full(n, math.log(M.initial_tfr) - M.target_log_tfr[0])
+    gap = math.log(M.initial_tfr) - M.target_log_tfr[0] - f_shift
     # Scheme state
     Acc = np.tile(M.accounts0, (n, 1, 1))
     Q = np.tile(M.pensioners0, (n, 1, 1))
@@ -743,7 +758,7 @@ def simulate(M: Model, n: int, seed: int, central: bool):
         # ---- economy: z_t = mu_t + A (z_{t-1} - mu_{t-1}) + L eps_t
         shock = np.zeros((n, nv)) if central else rng.standard_normal((n, nv)) @ M.L.T
         dev = shock + dev @ M.A.T
-        z = M.mu[t + 1] + dev
+        z = M.mu[t + 1] + shift + dev
         pi = np.exp(z[:, iinf]) - 1
         g = np.exp(z[:, iinf] + z[:, irw]) - 1
         cpi = cpi * (1 + pi)
@@ -770,7 +785,7 @@ def simulate(M: Model, n: int, seed: int, central: bool):
         sv = survival_ratios(mx)
         xi = np.zeros(n) if (central or M.tfr_sigma <= 0) else rng.standard_normal(n)
         gap = M.tfr_phi * gap + M.tfr_sigma * xi
-        tfr = np.exp(M.target_log_tfr[t + 1] + gap)
+        tfr = np.exp(M.target_log_tfr[t + 1] + f_shift + gap)
 
         if M.mig_sd[t] > 0 and not central:
             eps = rng.standard_normal(n)

@@ -4,6 +4,7 @@
 
 #include "core/normal.h"
 #include "core/rng.h"
+#include "models/uncertainty.h"
 
 namespace pfsim {
 
@@ -74,6 +75,7 @@ void DemographyModel::start(DemographyState& s) const {
   s.deviation = {splat(p_.ll_deviation_start[0]), splat(p_.ll_deviation_start[1])};
   s.drift = splat(p_.ll_drift);
   s.migration_deviation = splat(0.0);
+  s.tfr_shift = splat(0.0);
   s.log_tfr_gap = splat(std::log(p_.initial_tfr) - target_log_tfr_.front());
 }
 
@@ -128,16 +130,14 @@ void DemographyModel::mortality_indices(std::uint64_t seed, const std::array<std
     s.kappa[1] += steps * p_.lc_drift[1] + scale * p_.lc_sigma[1] * eta_f;
   }
   if (p_.mortality != MortalityModel::li_lee) return;
-  // Li-Lee: K a random walk whose drift is drawn once per path (step 0 of the
-  // mortality stream); each k_x an AR(1) towards 0, their shocks correlated.
+  // Li-Lee: K a random walk whose drift is drawn once per path (a parameter
+  // draw); each k_x an AR(1) towards 0, their shocks correlated.
   const double rho = p_.ll_deviation_rho;
   Lane eta = splat(0.0), eta_m = splat(0.0), eta_f = splat(0.0);
   if (!central) {
     for (int l = 0; l < kLanes; ++l) {
-      if (year == start_year_ && p_.ll_drift_sd > 0) {
-        RandomStream r0(seed, paths[l], Stream::mortality, 0);
-        s.drift[l] = p_.ll_drift + p_.ll_drift_sd * standard_normal(r0);
-      }
+      if (year == start_year_ && p_.ll_drift_sd > 0)
+        s.drift[l] = p_.ll_drift + p_.ll_drift_sd * parameter_draw(seed, paths[l], kMortalityDrift);
       RandomStream r(seed, paths[l], Stream::mortality, step_id);
       eta[l] = standard_normal(r);
       const double z1 = standard_normal(r);
@@ -171,7 +171,15 @@ void DemographyModel::step(std::uint64_t seed, const std::array<std::uint64_t, k
     s.e65[x] = lt.e_at2;
   }
 
-  // Fertility: ln TFR_y = ln T*_y + phi (ln TFR_{y-1} - ln T*_{y-1}) + sigma_F xi_y.
+  // Fertility: ln TFR_y = ln T*_y + delta + g_y, g_y = phi g_{y-1} + sigma_F xi_y,
+  // with delta the path's shift of the target level (0 without uncertainty)
+  // and g_{y0-1} = ln TFR_{y0-1} - ln T*_{y0-1} - delta: the path starts from
+  // the observed TFR and reverts to its own target.
+  if (year == start_year_ && p_.tfr_level_sd > 0 && !central)
+    for (int l = 0; l < kLanes; ++l) {
+      s.tfr_shift[l] = p_.tfr_level_sd * parameter_draw(seed, paths[l], kFertilityLevel);
+      s.log_tfr_gap[l] -= s.tfr_shift[l];
+    }
   Lane xi = splat(0.0);
   if (!central && p_.tfr_volatility > 0) {
     for (int l = 0; l < kLanes; ++l) {
@@ -180,7 +188,10 @@ void DemographyModel::step(std::uint64_t seed, const std::array<std::uint64_t, k
     }
   }
   s.log_tfr_gap = p_.tfr_persistence * s.log_tfr_gap + p_.tfr_volatility * xi;
-  for (int l = 0; l < kLanes; ++l) s.tfr[l] = std::exp(target_log_tfr_[t + 1] + s.log_tfr_gap[l]);
+  if (p_.tfr_level_sd > 0)
+    for (int l = 0; l < kLanes; ++l) s.tfr[l] = std::exp(target_log_tfr_[t + 1] + s.tfr_shift[l] + s.log_tfr_gap[l]);
+  else
+    for (int l = 0; l < kLanes; ++l) s.tfr[l] = std::exp(target_log_tfr_[t + 1] + s.log_tfr_gap[l]);
 
   // Net migration: the median path, plus sd_y u_y with u a standardised
   // AR(1) started from its stationary law (model.md D2.11).

@@ -25,6 +25,7 @@ struct DemographyState {
   std::array<Lane, 2> deviation{};            // Li-Lee k_x (absolute: it reverts to 0)
   Lane drift{};                               // Li-Lee drift of K on this path (parameter uncertainty)
   Lane migration_deviation{};                 // standardised AR(1) of net migration
+  Lane tfr_shift{};                           // this path's shift of ln T* (parameter uncertainty)
   Lane log_tfr_gap{};                         // ln TFR - ln T* of the previous year
   std::vector<Lane> scratch;                  // 3 (omega + 1), for the life table
   // Flows and summaries of the year just projected.

@@ -4,6 +4,7 @@
 
 #include "core/normal.h"
 #include "core/rng.h"
+#include "models/uncertainty.h"
 
 namespace pfsim {
 
@@ -49,12 +50,19 @@ EconomyModel::EconomyModel(const EconomyParams& params, int start_year, int end_
     for (Eigen::Index j = 1; j < cumulative_transition_.cols(); ++j)
       cumulative_transition_(i, j) += cumulative_transition_(i, j - 1);
   has_persistence_ = p_.persistence.size() > 0 && !p_.persistence.isZero(0.0);
+  for (double sd : p_.mean_shift_sd) has_mean_shift_ = has_mean_shift_ || sd > 0;
 }
 
 void EconomyModel::simulate(std::uint64_t seed, std::uint64_t path, bool central,
                             EconomyPath& out) const {
   out.z.resize(years_, n_);
   out.regime.assign(static_cast<std::size_t>(years_), 0);
+  out.mean_shift.setZero(n_);
+  if (!central && has_mean_shift_)
+    for (int k = 0; k < n_; ++k) {
+      const double sd = p_.mean_shift_sd[static_cast<std::size_t>(k)];
+      if (sd > 0) out.mean_shift(k) = sd * parameter_draw(seed, path, kEconomyMeanFirst + static_cast<std::uint32_t>(k));
+    }
   if (p_.generator == GeneratorKind::bootstrap)
     simulate_bootstrap(seed, path, central, out);
   else
@@ -94,8 +102,11 @@ void EconomyModel::simulate_var1(std::uint64_t seed, std::uint64_t path, bool ce
     }
   }
 
-  Eigen::VectorXd dev = p_.initial;  // z_{y-1} - mu_{y-1}(S_{y-1})
+  // z_{y-1} - mu_{y-1}(S_{y-1}); a path with a shifted mean starts from the
+  // same observed z and reverts to its own mean path.
+  Eigen::VectorXd dev = p_.initial;
   for (int k = 0; k < n_; ++k) dev(k) -= mean(prev_regime, -1, k);
+  if (has_mean_shift_) dev -= out.mean_shift;
   Eigen::VectorXd eps(n_);
   Eigen::VectorXd next(n_);
   for (int t = 0; t < years_; ++t) {
@@ -117,7 +128,10 @@ void EconomyModel::simulate_var1(std::uint64_t seed, std::uint64_t path, bool ce
     }
     next.noalias() = chol_[static_cast<std::size_t>(regime)] * eps;
     if (has_persistence_) next.noalias() += p_.persistence * dev;
-    for (int k = 0; k < n_; ++k) out.z(t, k) = mean(regime, t, k) + next(k);
+    if (has_mean_shift_)
+      for (int k = 0; k < n_; ++k) out.z(t, k) = mean(regime, t, k) + out.mean_shift(k) + next(k);
+    else
+      for (int k = 0; k < n_; ++k) out.z(t, k) = mean(regime, t, k) + next(k);
     dev = next;
     out.regime[static_cast<std::size_t>(t)] = regime;
     prev_regime = regime;

@@ -19,6 +19,7 @@ struct EconomyPath {
   // funds and the metrics.
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> growth;
   std::vector<int> regime;  // per year
+  Eigen::VectorXd mean_shift;  // this path's shift of each variable's mean path (parameter uncertainty; 0 without)
 };
 
 class EconomyModel {
@@ -50,6 +51,7 @@ class EconomyModel {
   Eigen::VectorXd stationary_;
   Eigen::MatrixXd cumulative_transition_;  // row-wise cumulative sums
   bool has_persistence_ = false;
+  bool has_mean_shift_ = false;
 };
 
 // Stationary distribution pi of a transition matrix (pi P = pi, sum pi = 1).
