@@ -45,6 +45,11 @@ int main(int argc, char** argv) {
   mrg->add_option("--memory-limit", mo.memory_limit, "memory for the merged sample before it spills to disk (as for run)");
   mrg->add_option("--spill-dir", mo.spill_dir, "directory for the spill file (as for run)");
 
+  RunRequest sv;
+  sv.sensitivity = true;
+  auto* sens = cli.add_subcommand("sensitivity", "one-at-a-time sensitivity of the config's [sensitivity] assumptions and shock groups, on common random numbers");
+  add_run_options(*sens, sv, RunKind::run);
+
   RunRequest so;
   auto* sk = cli.add_subcommand("seek", "goal seek: the lever value at which the config's [goal_seek] target holds");
   add_run_options(*sk, so, RunKind::seek);
@@ -97,6 +102,10 @@ int main(int argc, char** argv) {
     catch_stop_signals();
     return guarded([&] { return run_command(ro, &g_stop, std::cout, std::cerr); }, std::cerr, "pfsim",
                    ro.checkpoint.empty() ? std::string() : "; completed chunks are in " + ro.checkpoint);
+  }
+  if (*sens) {
+    catch_stop_signals();
+    return guarded([&] { return run_command(sv, &g_stop, std::cout, std::cerr); }, std::cerr);
   }
   if (*mrg) {
     catch_stop_signals();

@@ -27,6 +27,7 @@ enum class Stream : std::uint16_t {
   fertility = 11,         // log-TFR innovations
   migration = 12,         // net migration innovations
   parameters = 20,        // per-path parameter draws; the step is the parameter's id (models/uncertainty.h)
+  bootstrap = 30,         // resampling of finished paths for standard errors (the path field is the resample)
 };
 
 class RandomStream {

@@ -208,6 +208,7 @@ RunConfig load_variant(const std::string& path, const std::vector<std::string>& 
   // A variant is a single run: its scenarios and goal seek are the parent's business.
   root.erase("scenarios");
   root.erase("goal_seek");
+  root.erase("sensitivity");
   return build(root, path, std::move(inputs));
 }
 

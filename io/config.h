@@ -82,6 +82,21 @@ struct GoalSeekSpec {
   std::string value_text(std::size_t k, double value) const;
 };
 
+// One-at-a-time sensitivity (docs/config.md, [sensitivity]): each
+// assumption moved low and high, each shock group switched off, as
+// scenarios on common random numbers against the unchanged config.
+struct SensitivityItem {
+  std::string name;          // the assumption's table name, or the group
+  bool group = false;        // a shock group switched off (then only `low` is run)
+  std::string low, high;     // scenario names
+  std::string low_text, high_text;  // what was set, for the file and the summary
+};
+struct SensitivitySpec {
+  bool enabled = false;
+  int year = 0;              // P(depletion by year) in the tornado
+  std::vector<SensitivityItem> items;
+};
+
 struct RunConfig {
   std::string source;        // the config file as given
   std::string resolved;      // the merged config (includes and --set applied), TOML
@@ -93,6 +108,7 @@ struct RunConfig {
   std::vector<int> compare_years;       // [scenarios] compare_years; empty: chosen from the reference's results
   std::vector<std::string> inputs;      // the config, its includes and its data files: never an output
   GoalSeekSpec goal_seek;
+  SensitivitySpec sensitivity;          // with it, `scenarios` holds the generated runs
   // Values within range that are probably not meant (file:line: warning:
   // ...); printed before a run or by validate, never fatal.
   std::vector<std::string> warnings;

@@ -1,6 +1,10 @@
 #include "io/config_study.h"
 
+#include <array>
+#include <filesystem>
 #include <cmath>
+#include <functional>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -27,6 +31,118 @@ std::string as_document(const toml::node& n) {
 
 std::string number_text(double v) { return fmt::format("{}", v); }
 
+// The value of `node` with every number of its path moved by `f`: a number,
+// [[year, value], ...] or { points = ... }; with `scale_file`, a path read
+// from a file gets its `scale` multiplied instead. Empty when the value has
+// no numbers to move.
+std::optional<std::string> moved_value(const toml::node& node, const std::function<double(double)>& f, double file_factor,
+                                       std::string& why) {
+  toml::table doc;
+  node.visit([&](auto&& concrete) { doc.insert("v", concrete); });
+  toml::node& v = *doc.get("v");
+  auto move_points = [&](toml::array& pts) {
+    for (auto& p : pts) {
+      auto* pair = p.as_array();
+      if (!pair || pair->size() != 2 || !as_number(*pair->get(1))) return false;
+      const double x = *as_number(*pair->get(1));
+      pair->replace(pair->begin() + 1, f(x));
+    }
+    return true;
+  };
+  if (const auto x = as_number(v)) {
+    doc.insert_or_assign("v", f(*x));
+  } else if (auto* a = v.as_array()) {
+    if (!move_points(*a)) return why = "an array that is not [[year, value], ...]", std::nullopt;
+  } else if (auto* t = v.as_table()) {
+    if (auto* pts = t->get_as<toml::array>("points")) {
+      if (!move_points(*pts)) return why = "points that are not [[year, value], ...]", std::nullopt;
+    } else if (t->contains("file")) {
+      if (!(file_factor > 0)) return why = "a path read from a file (use scale, which multiplies the file's values)", std::nullopt;
+      double scale = 1;
+      if (const auto* old = t->get("scale"); old && as_number(*old)) scale = *as_number(*old);
+      t->insert_or_assign("scale", scale * file_factor);
+      // The override is read as written where [sensitivity] is: a relative
+      // data file must still name the file the original value meant.
+      if (const auto* file = t->get_as<std::string>("file"); file && !std::filesystem::path(file->get()).is_absolute()) {
+        const auto* orig = node.as_table() ? node.as_table()->get("file") : nullptr;
+        const auto dir = std::filesystem::path(location_of(orig ? *orig : node).file).parent_path();
+        t->insert_or_assign("file", std::filesystem::absolute(dir / file->get()).lexically_normal().string());
+      }
+    } else {
+      return why = "a table without points or file", std::nullopt;
+    }
+  } else {
+    return why = "a " + type_name(v), std::nullopt;
+  }
+  std::ostringstream out;
+  out << doc;
+  return out.str();
+}
+
+// [sensitivity]: the scenarios it stands for, the reference first.
+void read_sensitivity(ConfigTable& top, RunConfig& cfg) {
+  auto se = top.table("sensitivity");
+  if (!se) return;
+  if (top.has("scenarios")) se->fail_here("a config has either [sensitivity] or [scenarios], not both");
+  auto& spec = cfg.sensitivity;
+  spec.enabled = true;
+  spec.year = static_cast<int>(se->integer("year", cfg.model.start_year, cfg.model.end_year));
+  const std::string origin = where_text(se->raw());
+  std::vector<Scenario> runs{{"reference", {}, nullptr}};
+  if (auto as = se->table("assumptions")) {
+    for (const auto& name : as->keys()) {
+      auto a = as->table(name, true);
+      const auto key = a->string("key");
+      const int ways = (a->has("values") ? 1 : 0) + (a->has("shift") ? 1 : 0) + (a->has("scale") ? 1 : 0);
+      if (ways != 1) a->fail_here("give exactly one of values = [low, high], shift = d (low: - d, high: + d) or scale = f (low: x (1 - f), high: x (1 + f))");
+      std::array<std::string, 2> docs, texts;
+      const std::string where = fmt::format("{} (sensitivity {})", where_text(a->raw()), name);
+      if (a->has("values")) {
+        const auto v = a->numbers("values", Range::any());
+        if (v.size() != 2) a->fail("values", "expected [low, high]");
+        for (int k = 0; k < 2; ++k) {
+          docs[k] = fmt::format("v = {:.17g}", v[static_cast<std::size_t>(k)]);
+          texts[k] = fmt::format("{} = {:g}", key, v[static_cast<std::size_t>(k)]);
+        }
+      } else {
+        const bool shift = a->has("shift");
+        const double d = shift ? a->number("shift", Range::above(0)) : a->number("scale", {0, 1, true, true});
+        const auto node = top.raw().at_path(key);
+        if (!node) a->fail("key", fmt::format("'{}' is not set in the config; give values = [low, high]", key));
+        for (int k = 0; k < 2; ++k) {
+          const double sign = k == 0 ? -1.0 : 1.0;
+          std::string why;
+          const auto doc = shift ? moved_value(*node.node(), [&](double x) { return x + sign * d; }, 0, why)
+                                 : moved_value(*node.node(), [&](double x) { return x * (1 + sign * d); }, 1 + sign * d, why);
+          if (!doc) a->fail(shift ? "shift" : "scale", fmt::format("'{}' is {}: nothing to {}", key, why, shift ? "shift" : "scale"));
+          docs[k] = *doc;
+          texts[k] = shift ? fmt::format("{} {:+g}", key, sign * d) : fmt::format("{} x {:g}", key, 1 + sign * d);
+        }
+      }
+      SensitivityItem item{name, false, name + ":low", name + ":high", texts[0], texts[1]};
+      runs.push_back({item.low, {{key, docs[0], where, ""}}, nullptr});
+      runs.push_back({item.high, {{key, docs[1], where, ""}}, nullptr});
+      spec.items.push_back(std::move(item));
+    }
+  }
+  const auto groups = se->strings("groups", std::vector<std::string>{"economic", "demographic", "parameter"});
+  std::set<std::string> seen_groups;
+  for (const auto& g : groups) {
+    if (!seen_groups.insert(g).second) se->fail("groups", fmt::format("'{}' is listed twice", g));
+    std::string key;
+    if (g == "economic") key = "shocks.economic";
+    else if (g == "demographic") key = "shocks.demographic";
+    else if (g == "parameter") key = "uncertainty.enabled";
+    else se->fail("groups", fmt::format("'{}' is not a group; allowed: economic, demographic, parameter", g));
+    SensitivityItem item{g, true, "no_" + g + (g == "parameter" ? "_uncertainty" : "_shocks"), "", key + " = false", "-"};
+    runs.push_back({item.low, {{key, "v = false", origin + " (sensitivity groups)", ""}}, nullptr});
+    spec.items.push_back(std::move(item));
+  }
+  if (spec.items.empty()) se->fail_here("list at least one assumption ([sensitivity.assumptions.NAME]) or group");
+  cfg.reference = "reference";
+  cfg.scenarios = std::move(runs);
+}
+
 }  // namespace
 
 std::string GoalSeekSpec::value_text(std::size_t k, double value) const {
@@ -46,6 +162,7 @@ std::vector<ValueOverride> GoalSeekSpec::at(double value) const {
 }
 
 void read_studies(ConfigTable& top, RunConfig& cfg) {
+  read_sensitivity(top, cfg);
   if (auto sc = top.table("scenarios")) {
     std::vector<Scenario> defined;
     if (auto defs = sc->table("define", true)) {

@@ -9,6 +9,11 @@
 namespace pfsim {
 
 void read_uncertainty(ConfigTable& top, ModelParams& m) {
+  // [shocks]: the year-to-year innovations of a group, on (default) or off.
+  if (auto sh = top.table("shocks")) {
+    m.economy.shocks_on = sh->boolean("economic", true);
+    m.demography.shocks_on = sh->boolean("demographic", true);
+  }
   auto u = top.table("uncertainty");
   if (!u) return;
   const bool enabled = u->boolean("enabled", true);

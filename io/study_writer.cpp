@@ -26,6 +26,56 @@ void write_paired(hid_t g, const std::string& name, const PairedSeries& p) {
   h5::write(sub, "upper", p.upper);
 }
 
+// /sensitivity: the tornado, one row per assumption or shock group, columns
+// low and high (a group has only `low`, switched off; its `high` is NaN).
+void write_sensitivity(hid_t root, const RunConfig& cfg, const std::vector<ScenarioResult>& outs) {
+  const auto& spec = cfg.sensitivity;
+  const auto& ref = outs.front();
+  auto find = [&](const std::string& name) -> const ScenarioResult* {
+    for (const auto& o : outs)
+      if (o.name == name) return &o;
+    return nullptr;
+  };
+  const auto t = static_cast<std::size_t>(spec.year - cfg.model.start_year);
+  const auto ab = std::find(kComparedScalars.begin(), kComparedScalars.end(), "actuarial_balance") - kComparedScalars.begin();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> dp, dp_se, dm, dm_se, da, da_se;
+  std::vector<std::string> names, kinds, lows, highs;
+  for (const auto& item : spec.items) {
+    names.push_back(item.name);
+    kinds.push_back(item.group ? "group" : "assumption");
+    lows.push_back(item.low_text);
+    highs.push_back(item.high_text);
+    for (const std::string& run : {item.low, item.high}) {
+      const ScenarioResult* o = run.empty() ? nullptr : find(run);
+      dp.push_back(o ? o->depletion.mean[t] : nan);
+      dp_se.push_back(o ? o->depletion.se[t] : nan);
+      dm.push_back(o ? o->median_depletion_difference : nan);
+      dm_se.push_back(o ? o->median_depletion_difference_se : nan);
+      da.push_back(o ? o->scalar_differences[static_cast<std::size_t>(ab)].second.mean[0] : nan);
+      da_se.push_back(o ? o->scalar_differences[static_cast<std::size_t>(ab)].second.se[0] : nan);
+    }
+  }
+  auto g = h5::create_group(root, "sensitivity");
+  h5::attr(g, "year", static_cast<std::int64_t>(spec.year));
+  h5::lines_attr(g, "names", names);
+  h5::lines_attr(g, "kinds", kinds);
+  h5::lines_attr(g, "low", lows);
+  h5::lines_attr(g, "high", highs);
+  h5::attr(g, "bootstrap_resamples", static_cast<std::int64_t>(kBootstrapResamples));
+  const auto dep = ref.model->scalar_metric("depletion_year");
+  h5::attr(g, "reference_depletion_probability", ref.summary.risk.depletion.probability[t]);
+  h5::attr(g, "reference_depletion_year_median", ref.summary.scalar[dep].quantile_at(0.5));
+  h5::attr(g, "reference_actuarial_balance_mean", ref.summary.scalar[ref.model->scalar_metric("actuarial_balance")].mean);
+  const std::vector<hsize_t> shape{names.size(), 2};
+  h5::write(g, "depletion_probability_difference", dp, shape);
+  h5::write(g, "depletion_probability_difference_se", dp_se, shape);
+  h5::write(g, "depletion_year_median_difference", dm, shape);
+  h5::write(g, "depletion_year_median_difference_se", dm_se, shape);
+  h5::write(g, "actuarial_balance_difference", da, shape);
+  h5::write(g, "actuarial_balance_difference_se", da_se, shape);
+}
+
 }  // namespace
 
 void write_scenarios(const std::string& output, const RunConfig& cfg, const std::vector<ScenarioResult>& outs,
@@ -107,6 +157,7 @@ void write_scenarios(const std::string& output, const RunConfig& cfg, const std:
     h5::write(cmp, "median_terminal_real_balance", med);
     h5::write(cmp, "expected_shortfall_terminal_real_shadow_balance", es);
     h5::attr(cmp, "expected_shortfall_level", cfg.model.risk_levels.back());
+    if (cfg.sensitivity.enabled) write_sensitivity(root, cfg, outs);
   });
 }
 

@@ -33,7 +33,13 @@ struct ScenarioResult {
   PairedSeries depletion;                           // P(depleted by y), by year
   // Per-path scalars compared (kComparedScalars, one value each).
   std::vector<std::pair<std::string, PairedSeries>> scalar_differences;
+  // With [sensitivity]: the difference of the median depletion years
+  // (censored at end_year + 1) and its paired bootstrap standard error.
+  double median_depletion_difference = 0, median_depletion_difference_se = 0;
 };
+
+// Paired bootstrap resamples behind median_depletion_difference_se.
+inline constexpr int kBootstrapResamples = 200;
 
 // The scalars whose paired differences a scenario file stores and the
 // summary shows; depletion_year is censored at end_year + 1 (a path that

@@ -99,6 +99,15 @@ struct Comparison {
   std::vector<std::vector<double>> scalar_diff, scalar_diff_se;  // [scalar][scenario]
 };
 
+// The tornado of a sensitivity file (/sensitivity): per item, columns low
+// and high ([item][2]; a shock group has only low).
+struct Sensitivity {
+  int year = 0;
+  std::vector<std::string> names, kinds, low, high;
+  double ref_p = 0, ref_median = 0, ref_actuarial = 0;
+  std::vector<double> dp, dp_se, dm, dm_se, da, da_se;
+};
+
 // Everything the summary shows, read and checked before anything is printed.
 struct Results {
   std::string name, config_file, version, created;
@@ -115,6 +124,7 @@ struct Results {
   std::vector<double> levels;
   Tail shadow_tail, actuarial_tail;
   std::optional<Comparison> comparison;
+  std::optional<Sensitivity> sensitivity;
 
   std::size_t col(int year) const { return static_cast<std::size_t>(year - years.front()); }
 };
@@ -220,8 +230,29 @@ Results read_results(const std::string& path) {
     }
     r.comparison = std::move(c);
   }
+  if (h5::exists(root, "sensitivity")) {
+    auto g = h5::open_group(root, "sensitivity");
+    Sensitivity t;
+    t.year = static_cast<int>(h5::read_int_attr(g, "year"));
+    t.names = h5::read_lines_attr(g, "names");
+    t.kinds = h5::read_lines_attr(g, "kinds");
+    t.low = h5::read_lines_attr(g, "low");
+    t.high = h5::read_lines_attr(g, "high");
+    const auto n = t.names.size();
+    if (n == 0 || t.kinds.size() != n || t.low.size() != n || t.high.size() != n)
+      throw IoError("/sensitivity: names, kinds, low and high must list the same items");
+    t.ref_p = h5::read_double_attr(g, "reference_depletion_probability");
+    t.ref_median = h5::read_double_attr(g, "reference_depletion_year_median");
+    t.ref_actuarial = h5::read_double_attr(g, "reference_actuarial_balance_mean");
+    for (auto [name, into] : {std::pair{"depletion_probability_difference", &t.dp}, {"depletion_probability_difference_se", &t.dp_se},
+                              {"depletion_year_median_difference", &t.dm}, {"depletion_year_median_difference_se", &t.dm_se},
+                              {"actuarial_balance_difference", &t.da}, {"actuarial_balance_difference_se", &t.da_se}})
+      *into = sized(h5::read_doubles(g, name), 2 * n, name);
+    r.sensitivity = std::move(t);
+  }
   return r;
 }
+
 
 // ---- the years shown --------------------------------------------------------
 
@@ -313,6 +344,61 @@ Json curve_json(const Curve& c, std::size_t i) {
 
 // ---- JSON ------------------------------------------------------------------------
 
+// The tornado's rows, widest swing of P(depletion) first.
+std::vector<std::size_t> tornado_order(const Sensitivity& t) {
+  std::vector<std::size_t> order(t.names.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto swing = [&](std::size_t i) {
+    const double a = t.dp[2 * i], b = t.dp[2 * i + 1];
+    return std::isfinite(b) ? std::abs(b - a) : std::abs(a);
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return swing(a) > swing(b); });
+  return order;
+}
+
+Json sensitivity_json(const Sensitivity& t) {
+  Json items = Json::array();
+  for (std::size_t i : tornado_order(t)) {
+    Json one{{"name", t.names[i]}, {"kind", t.kinds[i]}};
+    for (int k = 0; k < 2; ++k) {
+      const auto x = 2 * i + static_cast<std::size_t>(k);
+      if (k == 1 && t.kinds[i] == "group") continue;
+      one[k == 0 ? "low" : "high"] = Json{{"setting", k == 0 ? t.low[i] : t.high[i]},
+                                          {"depletion_probability", Json{{"difference", num(t.dp[x])}, {"se", num(t.dp_se[x])}}},
+                                          {"depletion_year_median", Json{{"difference", num(t.dm[x])}, {"se", num(t.dm_se[x])}}},
+                                          {"actuarial_balance", Json{{"difference", num(t.da[x])}, {"se", num(t.da_se[x])}}}};
+    }
+    items.push_back(one);
+  }
+  return Json{{"year", t.year},
+              {"reference", Json{{"depletion_probability", num(t.ref_p)}, {"depletion_year_median", num(t.ref_median)},
+                                 {"actuarial_balance_mean", num(t.ref_actuarial)}}},
+              {"items", items}};
+}
+
+void print_sensitivity(const Sensitivity& t, std::ostream& out) {
+  out << fmt::format("\nSensitivity (one at a time, on common random numbers): change against the reference, +- paired s.e.\n"
+                     "  reference: P(depleted by {}) {}, median depletion year {}, actuarial balance {:.2f}% of PV payroll\n",
+                     t.year, pct(t.ref_p), year_text(t.ref_median), 100 * t.ref_actuarial);
+  std::size_t width = 12;
+  for (const auto& n : t.names) width = std::max(width, n.size());
+  std::size_t sw = 8;
+  for (std::size_t i = 0; i < t.names.size(); ++i) sw = std::max({sw, t.low[i].size(), t.high[i].size()});
+  out << fmt::format("  {:<{}}  {:<{}}  {:>20}  {:>16}  {:>18}\n", "assumption", width, "setting", sw,
+                     fmt::format("P({}) pp", t.year), "median year", "actuarial bal. pp");
+  for (std::size_t i : tornado_order(t)) {
+    for (int k = 0; k < 2; ++k) {
+      if (k == 1 && t.kinds[i] == "group") continue;
+      const auto x = 2 * i + static_cast<std::size_t>(k);
+      out << fmt::format("  {:<{}}  {:<{}}  {:>20}  {:>16}  {:>18}\n", k == 0 ? t.names[i] : "", width, k == 0 ? t.low[i] : t.high[i], sw,
+                         fmt::format("{:+.1f} +- {:.1f}", 100 * t.dp[x], 100 * t.dp_se[x]),
+                         fmt::format("{:+.0f} +- {:.1f}", t.dm[x], t.dm_se[x]),
+                         fmt::format("{:+.2f} +- {:.2f}", 100 * t.da[x], 100 * t.da_se[x]));
+    }
+  }
+  out << "  (rows in order of the swing in P; the median year's s.e. is a paired bootstrap; a group row switches that group of shocks off)\n";
+}
+
 Json to_json(const std::string& path, const Results& r, const Selection& s) {
   Json j;
   j["format"] = "pfsim-summary";
@@ -390,6 +476,7 @@ Json to_json(const std::string& path, const Results& r, const Selection& s) {
     }
     j["scenarios"] = Json{{"reference", c.reference}, {"expected_shortfall_level", c.es_level}, {"scenarios", sc}};
   }
+  if (r.sensitivity) j["sensitivity"] = sensitivity_json(*r.sensitivity);
   return j;
 }
 
@@ -637,8 +724,12 @@ void print_summary(const std::string& path, const SummaryRequest& request, std::
     }
     const Results r = read_results(path);
     const auto s = select_years(r, request, path);
-    if (request.json) out << to_json(path, r, s).dump(2) << "\n";
-    else print_text(r, s, out);
+    if (request.json) {
+      out << to_json(path, r, s).dump(2) << "\n";
+    } else {
+      print_text(r, s, out);
+      if (r.sensitivity) print_sensitivity(*r.sensitivity, out);
+    }
   } catch (const IoError& e) {
     throw InputError({path, 0, 0}, "", fmt::format("not a readable pfsim results file: {}", e.what()));
   }

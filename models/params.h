@@ -47,6 +47,7 @@ struct EconomyParams {
   // path's shift of a variable's mean path (log rate), by variable; empty or
   // zero: none.
   std::vector<double> mean_shift_sd;
+  bool shocks_on = true;             // false: every path follows the central economy ([shocks] economic = false)
 
   int index_of(const std::string& name) const;
   bool is_asset(const std::string& name) const;
@@ -81,6 +82,7 @@ struct DemographyParams {
   double tfr_persistence = 0;
   double tfr_volatility = 0;
   double tfr_level_sd = 0;                          // sd of each path's shift of ln T* ([uncertainty])
+  bool shocks_on = true;                            // false: no mortality, fertility or migration innovations ([shocks])
   double initial_tfr = 1;                           // TFR of the year before y0
   // Fertility age pattern (shares summing to 1) for each year start_year-1..end_year;
   // indexed by year - (start_year - 1).

@@ -144,6 +144,8 @@ int finish(const RunConfig& cfg, const PensionModel& model, const PathSample& sa
 
 int run_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
   const RunConfig cfg = load_request(r);
+  if (r.sensitivity && !cfg.sensitivity.enabled)
+    throw InputError({r.config, 0, 0}, "sensitivity", "the config has no [sensitivity] table (docs/config.md)");
   for (const auto& w : all_warnings(cfg)) err << w << "\n";
   SamplePlan plan;
   plan.count = cfg.run.paths;
@@ -152,7 +154,7 @@ int run_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostream
     plan.first = range.first;
     plan.count = range.count;
   }
-  const std::string output = output_path(r, cfg);
+  const std::string output = output_path(r, cfg, cfg.sensitivity.enabled ? "_sensitivity" : "");
   check_output(r, cfg, output);
 
   const auto t_model = std::chrono::steady_clock::now();

@@ -40,6 +40,7 @@ struct RunRequest {
   std::string memory_limit;            // --memory-limit (overrides run.memory_limit)
   std::string spill_dir;               // --spill-dir (overrides run.spill_dir)
   std::string write_solution;          // seek: results file of a run at the solution
+  bool sensitivity = false;            // `pfsim sensitivity`: the config must have [sensitivity]
 };
 
 // The request's config: --set overrides, then --paths and --seed as the

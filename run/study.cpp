@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <span>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -16,6 +18,7 @@
 
 #include "core/error.h"
 #include "core/goal_seek.h"
+#include "core/rng.h"
 #include "core/statistics.h"
 #include "io/study_writer.h"
 #include "models/units.h"
@@ -53,11 +56,53 @@ void append(PairedSeries& into, const PairedValue& one) {
 
 bool depleted_by(double year_of_depletion, int year) { return std::isfinite(year_of_depletion) && year_of_depletion <= year; }
 
+// The median (linear between order statistics, numpy's default) of x; x is reordered.
+double median_of(std::vector<double>& x) {
+  const std::size_t n = x.size();
+  const double h = 0.5 * static_cast<double>(n - 1);
+  const auto lo = static_cast<std::size_t>(h);
+  std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(lo), x.end());
+  const double a = x[lo];
+  if (lo + 1 >= n || h == static_cast<double>(lo)) return a;
+  const double b = *std::min_element(x.begin() + static_cast<std::ptrdiff_t>(lo) + 1, x.end());
+  return a + (h - static_cast<double>(lo)) * (b - a);
+}
+
+// Median of a minus median of b over the same paths, and its paired bootstrap
+// standard error: kBootstrapResamples resamples of path indices, each used for
+// both columns; resample r draws from stream `bootstrap` at path r, so the
+// result depends only on the seed and the columns.
+std::pair<double, double> median_difference(std::span<const double> a, std::span<const double> b, std::uint64_t seed,
+                                            int threads) {
+  const std::size_t n = a.size();
+  std::vector<double> xa(a.begin(), a.end()), xb(b.begin(), b.end());
+  const double point = median_of(xa) - median_of(xb);
+  std::vector<double> reps(kBootstrapResamples);
+  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+  tbb::enumerable_thread_specific<std::pair<std::vector<double>, std::vector<double>>> scratch;
+  arena.execute([&] {
+    parallel_for_index(reps.size(), [&](std::size_t r) {
+      auto& [ra, rb] = scratch.local();
+      ra.resize(n);
+      rb.resize(n);
+      RandomStream s(seed, r, Stream::bootstrap, 0);
+      for (std::size_t p = 0; p < n; ++p) {
+        const auto i = std::min(n - 1, static_cast<std::size_t>(s.uniform() * static_cast<double>(n)));
+        ra[p] = a[i];
+        rb[p] = b[i];
+      }
+      reps[r] = median_of(ra) - median_of(rb);
+    });
+  });
+  const auto m = stats::moments(std::span<const double>(reps));
+  return {point, m.sd};
+}
+
 // The paired differences of every year metric and of the probability of
 // depletion by each year, scenario `a` against reference `b`, column by
 // column in parallel. Columns are read in groups when a sample is on disk.
 void compare_samples(const PensionModel& model, const PathSample& a, const PathSample& b, int start_year, double z,
-                     int threads, ScenarioResult& o) {
+                     int threads, ScenarioResult& o, std::optional<std::uint64_t> median_seed = std::nullopt) {
   const auto n = static_cast<std::size_t>(a.paths());
   const auto years = static_cast<std::size_t>(model.years());
   const std::size_t width = model.year_metrics().size() * years;
@@ -107,6 +152,14 @@ void compare_samples(const PensionModel& model, const PathSample& a, const PathS
   // after the horizon, so that every path has a difference.
   const double censored = start_year + static_cast<double>(years);
   std::vector<double> xa(n), xb(n), read_sa, read_sb;
+  if (median_seed) {
+    for (std::size_t p = 0; p < n; ++p) {
+      xa[p] = std::isfinite(da[p]) ? da[p] : censored;
+      xb[p] = std::isfinite(db[p]) ? db[p] : censored;
+    }
+    std::tie(o.median_depletion_difference, o.median_depletion_difference_se) =
+        median_difference(xa, xb, *median_seed, threads);
+  }
   for (const auto& name : kComparedScalars) {
     const std::size_t idx = model.scalar_metric(name);
     const auto sa = a.scalar_columns(idx, 1, read_sa), sb = b.scalar_columns(idx, 1, read_sb);
@@ -167,7 +220,8 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
     if (i == 0)
       reference_sample = std::move(sample);
     else
-      compare_samples(*o.model, sample, reference_sample, cfg.model.start_year, z, options.threads, o);
+      compare_samples(*o.model, sample, reference_sample, cfg.model.start_year, z, options.threads, o,
+                      cfg.sensitivity.enabled ? std::optional<std::uint64_t>(cfg.run.seed) : std::nullopt);
     outs.push_back(std::move(o));
   }
 

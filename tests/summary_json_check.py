@@ -157,18 +157,41 @@ with h5py.File(scen, "r") as f:
     check("paired differences against the reference" in stext and "depletion year" in stext, "scenario text summary")
 
 # --- a goal-seek file -------------------------------------------------------------
-seek = os.path.join(SCRATCH, "summary_seek.h5")
-if os.path.exists(seek):
-    os.remove(seek)
-pfsim("seek", os.path.join(SOURCE, "configs", "examples", "goal_seek_contribution.toml"), "--paths", "200", "--seed", "3",
-      "--threads", "2", "--quiet", "-o", seek)
-gdoc = json.loads(pfsim("summary", seek, "--json").stdout)
-errors = sorted(validator.iter_errors(gdoc), key=str)
-check(not errors, f"goal-seek summary validates: {[e.message for e in errors[:3]]}")
+def study_summary(command, name, config):
+    """Runs `pfsim COMMAND CONFIG` (200 paths) into SCRATCH/name; its summary --json, checked against the schema."""
+    out = os.path.join(SCRATCH, name)
+    if os.path.exists(out):
+        os.remove(out)
+    pfsim(command, os.path.join(SOURCE, "configs", config), "--paths", "200", "--seed", "3", "--threads", "2", "--quiet",
+          "-o", out)
+    doc = json.loads(pfsim("summary", out, "--json").stdout)
+    errors = sorted(validator.iter_errors(doc), key=str)
+    check(not errors, f"{command} summary validates: {[e.message for e in errors[:3]]}")
+    return out, doc
+
+
+seek, gdoc = study_summary("seek", "summary_seek.h5", os.path.join("examples", "goal_seek_contribution.toml"))
 with h5py.File(seek, "r") as f:
     check(gdoc["solution"]["value"] == f.attrs["value"], "goal seek: the solution is the file's")
     check([e["lever"] for e in gdoc["evaluations"]] == list(f["lever_values"][:]), "goal seek: every evaluation, in order")
 check(not validator.is_valid(dict(gdoc, solution={"value": 1})), "the schema rejects a goal-seek solution without its interval")
+
+# --- a sensitivity file -------------------------------------------------------------
+sens, sdoc = study_summary("sensitivity", "summary_sensitivity.h5", os.path.join("examples", "sensitivity.toml"))
+with h5py.File(sens, "r") as f:
+    g = f["sensitivity"]
+    names = g.attrs["names"].decode().split()
+    dp = g["depletion_probability_difference"][()]
+    items = sdoc["sensitivity"]["items"]
+    check(sorted(i["name"] for i in items) == sorted(names), "sensitivity: every item")
+    for i in items:
+        k = names.index(i["name"])
+        check(i["low"]["depletion_probability"]["difference"] == dp[k, 0], f"sensitivity {i['name']}: the file's low value")
+        check(("high" in i) == (i["kind"] == "assumption"), f"sensitivity {i['name']}: a group has no high run")
+    swings = [abs(i["high"]["depletion_probability"]["difference"] - i["low"]["depletion_probability"]["difference"])
+              if "high" in i else abs(i["low"]["depletion_probability"]["difference"]) for i in items]
+    check(swings == sorted(swings, reverse=True), "sensitivity: items in order of the swing")
+check(not validator.is_valid(dict(sdoc, sensitivity={"year": 2050})), "the schema rejects a tornado without items")
 
 if failures:
     sys.exit(f"{len(failures)} check(s) failed")

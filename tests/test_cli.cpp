@@ -136,6 +136,17 @@ TEST_CASE("bad config values are rejected with file, line and key, and no result
     expect_bad_input(dir, {"drift_prior_lee_carter", text, "", line_of(text, "mortality_drift = 0.45"),
                            "uncertainty.mortality_drift", {"needs demography.mortality.model = \"li_lee\""}});
   }
+  SECTION("a sensitivity shift of a path read from a file") {
+    const auto text = base + "\n[sensitivity]\nyear = 2050\n[sensitivity.assumptions.fertility]\n"
+                             "key = \"demography.fertility.target_tfr\"\nshift = 0.1\n";
+    expect_bad_input(dir, {"sensitivity_shift_file", text, "", line_of(text, "shift = 0.1"), "sensitivity.assumptions.fertility.shift",
+                           {"a path read from a file", "use scale"}});
+  }
+  SECTION("a sensitivity group that does not exist") {
+    const auto text = base + "\n[sensitivity]\nyear = 2050\ngroups = [\"economic\", \"political\"]\n";
+    expect_bad_input(dir, {"sensitivity_group", text, "", line_of(text, "groups = [\"economic\", \"political\"]"),
+                           "sensitivity.groups", {"'political' is not a group", "allowed: economic, demographic, parameter"}});
+  }
   SECTION("equity weight above the 30% limit in a glide-path year") {
     const auto text = replace_once(
         base, "weights = { equity_domestic = 0.07, bond_government = 0.40, deposit = 0.45, project_equity = 0.08 }",
@@ -914,4 +925,72 @@ TEST_CASE("parameter uncertainty: each path's draws follow their priors, and swi
   check("param_fertility_level", 0, cfg.model.demography.tfr_level_sd);
   check("param_mortality_drift", cfg.model.demography.ll_drift, cfg.model.demography.ll_drift_sd);
   CHECK(cfg.model.demography.ll_drift_sd == Approx(0.45 * std::abs(cfg.model.demography.ll_drift)).epsilon(1e-12));
+}
+
+TEST_CASE("sensitivity: the tornado's paired differences equal those of independent runs on the same paths", "[cli][sensitivity]") {
+  const auto dir = scratch("sensitivity");
+  const fs::path cfg = dir / "sens.toml";
+  write_text(cfg, baseline_text() +
+                      "\n[sensitivity]\nyear = 2056\ngroups = [\"parameter\"]\n"
+                      "[sensitivity.assumptions.indexation]\nkey = \"scheme.indexation.rule.wage\"\nvalues = [0.5, 0.7]\n");
+  const auto tornado = dir / "tornado.h5";
+  const std::string common = " --paths 400 --seed 5 --threads 2 --quiet";
+  {
+    const auto o = run_pfsim("sensitivity " + quote(cfg.string()) + common + " -o " + quote(tornado.string()), dir, "tornado");
+    INFO(o.err);
+    REQUIRE(o.status == 0);
+  }
+  // The same config without [sensitivity], as plain runs.
+  const fs::path plain = dir / "plain.toml";
+  write_text(plain, baseline_text());
+  const std::vector<std::pair<std::string, std::string>> runs{
+      {"ref", ""}, {"low", " --set scheme.indexation.rule.wage=0.5"}, {"high", " --set scheme.indexation.rule.wage=0.7"},
+      {"off", " --set uncertainty.enabled=false"}};
+  for (const auto& [tag, extra] : runs) {
+    const auto o = run_pfsim("run " + quote(plain.string()) + common + extra + " -o " + quote((dir / (tag + ".h5")).string()), dir, tag);
+    INFO(o.err);
+    REQUIRE(o.status == 0);
+  }
+  auto t = open_file(tornado);
+  const auto dp = h5::read_doubles(t, "/sensitivity/depletion_probability_difference");
+  const auto da = h5::read_doubles(t, "/sensitivity/actuarial_balance_difference");
+  const auto da_se = h5::read_doubles(t, "/sensitivity/actuarial_balance_difference_se");
+  const auto dm = h5::read_doubles(t, "/sensitivity/depletion_year_median_difference");
+  REQUIRE(dp.size() == 4);  // indexation low/high, parameter off/-
+  const auto year_index = static_cast<std::size_t>(2056 - 2024);
+  auto file_values = [&](const std::string& tag) {
+    auto f = open_file(dir / (tag + ".h5"));
+    struct V { double p, ab, ab_se, median; } v{};
+    v.p = h5::read_doubles(f, "/risk/depletion_probability").at(year_index);
+    v.ab = h5::read_doubles(f, "/scalars/actuarial_balance/mean").at(0);
+    v.ab_se = h5::read_doubles(f, "/scalars/actuarial_balance/se").at(0);
+    const auto probs = h5::read_doubles_attr(h5::open_group(f, "/scalars/depletion_year"), "probabilities");
+    const auto q = h5::read_doubles(f, "/scalars/depletion_year/quantiles");
+    v.median = q.at(static_cast<std::size_t>(std::find(probs.begin(), probs.end(), 0.5) - probs.begin()));
+    return v;
+  };
+  const auto ref = file_values("ref");
+  for (const auto& [tag, cell] : {std::pair{std::string("low"), 0}, {std::string("high"), 1}, {std::string("off"), 2}}) {
+    INFO(tag);
+    const auto v = file_values(tag);
+    const auto c = static_cast<std::size_t>(cell);
+    CHECK(dp[c] == Approx(v.p - ref.p).margin(1e-12));
+    CHECK(da[c] == Approx(v.ab - ref.ab).margin(1e-12));
+    // Paired differences on common random numbers are more precise than
+    // the comparison of two independent runs would be.
+    CHECK(da_se[c] < std::sqrt(v.ab_se * v.ab_se + ref.ab_se * ref.ab_se));
+    CHECK(std::abs(dm[c] - (v.median - ref.median)) <= 0.5);
+  }
+  CHECK(std::isnan(dp[3]));
+  CHECK(dp[1] > dp[0]);  // faster indexation depletes sooner
+  // The summary shows the tornado.
+  const auto s = run_pfsim("summary " + quote(tornado.string()), dir, "summary");
+  CHECK(s.status == 0);
+  CHECK(contains(s.out, "Sensitivity (one at a time"));
+  CHECK(contains(s.out, "scheme.indexation.rule.wage = 0.7"));
+  // Without [sensitivity], the command refuses the config.
+  const auto bad = run_pfsim("sensitivity " + quote(plain.string()) + common + " -o " + quote((dir / "none.h5").string()), dir, "none");
+  CHECK(bad.status == 2);
+  CHECK(contains(bad.err, "no [sensitivity] table"));
+  require_no_results(dir / "none.h5");
 }

@@ -116,7 +116,7 @@ void DemographyModel::mortality_indices(std::uint64_t seed, const std::array<std
   // Lee-Carter kappa: random walk with drift, correlated between the sexes.
   if (p_.mortality == MortalityModel::lee_carter) {
     Lane eta_m = splat(0.0), eta_f = splat(0.0);
-    if (!central && (p_.lc_sigma[0] > 0 || p_.lc_sigma[1] > 0)) {
+    if (!central && p_.shocks_on && (p_.lc_sigma[0] > 0 || p_.lc_sigma[1] > 0)) {
       for (int l = 0; l < kLanes; ++l) {
         RandomStream r(seed, paths[l], Stream::mortality, step_id);
         const double z1 = standard_normal(r);
@@ -138,6 +138,7 @@ void DemographyModel::mortality_indices(std::uint64_t seed, const std::array<std
     for (int l = 0; l < kLanes; ++l) {
       if (year == start_year_ && p_.ll_drift_sd > 0)
         s.drift[l] = p_.ll_drift + p_.ll_drift_sd * parameter_draw(seed, paths[l], kMortalityDrift);
+      if (!p_.shocks_on) continue;  // the parameter draw above stays
       RandomStream r(seed, paths[l], Stream::mortality, step_id);
       eta[l] = standard_normal(r);
       const double z1 = standard_normal(r);
@@ -181,7 +182,7 @@ void DemographyModel::step(std::uint64_t seed, const std::array<std::uint64_t, k
       s.log_tfr_gap[l] -= s.tfr_shift[l];
     }
   Lane xi = splat(0.0);
-  if (!central && p_.tfr_volatility > 0) {
+  if (!central && p_.shocks_on && p_.tfr_volatility > 0) {
     for (int l = 0; l < kLanes; ++l) {
       RandomStream r(seed, paths[l], Stream::fertility, step_id);
       xi[l] = standard_normal(r);
@@ -198,7 +199,7 @@ void DemographyModel::step(std::uint64_t seed, const std::array<std::uint64_t, k
   Lane migrants = splat(migration_total_[t]);
   if (p_.migration_stochastic) {
     Lane eps = splat(0.0);
-    if (!central)
+    if (!central && p_.shocks_on)
       for (int l = 0; l < kLanes; ++l) {
         RandomStream r(seed, paths[l], Stream::migration, step_id);
         eps[l] = standard_normal(r);

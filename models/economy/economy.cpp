@@ -63,10 +63,13 @@ void EconomyModel::simulate(std::uint64_t seed, std::uint64_t path, bool central
       const double sd = p_.mean_shift_sd[static_cast<std::size_t>(k)];
       if (sd > 0) out.mean_shift(k) = sd * parameter_draw(seed, path, kEconomyMeanFirst + static_cast<std::uint32_t>(k));
     }
+  // Without shocks ([shocks] economic = false) a path keeps its parameter
+  // draws but follows the central path's innovations (none) and regime.
+  const bool quiet = central || !p_.shocks_on;
   if (p_.generator == GeneratorKind::bootstrap)
-    simulate_bootstrap(seed, path, central, out);
+    simulate_bootstrap(seed, path, quiet, out);
   else
-    simulate_var1(seed, path, central, out);
+    simulate_var1(seed, path, quiet, out);
   out.growth.resize(years_, n_);
   for (Eigen::Index i = 0; i < out.z.size(); ++i) out.growth.data()[i] = std::exp(out.z.data()[i]);
 }

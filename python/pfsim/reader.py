@@ -179,6 +179,7 @@ class Results:
                 r._scenario_groups[decode(g.attrs["name"])] = gname
             r._scenario_attrs = decode_attrs(f["scenarios"])
             r._comparison = _read_comparison(f["comparison"]) if "comparison" in f else None
+            r._sensitivity = _read_sensitivity(f["sensitivity"]) if "sensitivity" in f else None
         return r
 
     def __repr__(self):
@@ -529,12 +530,32 @@ class Results:
                                  "confidence": self.attrs.get("confidence")})
 
     @property
+    def sensitivity(self):
+        """/sensitivity (files of `pfsim sensitivity`): the tornado as a Dataset over (item, side)."""
+        self._require_scenarios()
+        if getattr(self, "_sensitivity", None) is None:
+            raise KeyError(f"{self.path}: no /sensitivity group (not a `pfsim sensitivity` file)")
+        return self._sensitivity.copy()
+
+    @property
     def comparison(self):
         """/comparison: Dataset over (scenario, depletion_year)."""
         self._require_scenarios()
         if self._comparison is None:
             raise KeyError(f"{self.path}: no /comparison group")
         return self._comparison.copy()
+
+
+def _read_sensitivity(g):
+    """/sensitivity as a Dataset over (item, side): side "low" and "high" (a
+    shock group's high is NaN); coords kind, setting_low, setting_high."""
+    attrs = decode_attrs(g)
+    names = _lines(attrs["names"])
+    data = {name: (("item", "side"), d[()]) for name, d in g.items()}
+    coords = {"item": names, "side": ["low", "high"], "kind": ("item", _lines(attrs["kinds"])),
+              "setting_low": ("item", _lines(attrs["low"])), "setting_high": ("item", _lines(attrs["high"]))}
+    return xr.Dataset(data, coords=coords,
+                      attrs={k: v for k, v in attrs.items() if k not in ("names", "kinds", "low", "high")})
 
 
 def _read_comparison(g):

@@ -633,6 +633,38 @@ _THRESHOLD = re.compile(r"(<=|>=)\s*(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)")
 _UNIT = re.compile(r"\(([^()]*)\)\s*$")
 
 
+def sensitivity_section(doc, r):
+    """The tornado: each assumption's low and high run, and each shock group
+    switched off, as paired changes against the reference, widest first."""
+    t = r.sensitivity
+    year = int(t.attrs["year"])
+    dp = 100 * t["depletion_probability_difference"].values
+    se = 100 * t["depletion_probability_difference_se"].values
+    swing = np.where(np.isnan(dp[:, 1]), np.abs(dp[:, 0]), np.abs(dp[:, 1] - dp[:, 0]))
+    order = list(np.argsort(-swing, kind="stable"))
+    items = [str(t["item"].values[i]) for i in order]
+    doc.paragraph(f"Each bar is the change in P(depleted by {year}) from the reference "
+                  f"({100 * float(t.attrs['reference_depletion_probability']):.1f}%) when one assumption is set low or high, "
+                  f"or one group of shocks is switched off, on the same paths; the whiskers are +- 2 paired standard errors.")
+    fig, ax = _new_figure(wide=True)
+    y = np.arange(len(order))[::-1]
+    for k, (label, color) in enumerate((("low (or switched off)", "C0"), ("high", "C3"))):
+        vals, errs = dp[order, k], se[order, k]
+        ok = ~np.isnan(vals)
+        ax.barh(y[ok], vals[ok], xerr=2 * errs[ok], color=color, alpha=0.7, label=label, capsize=2)
+    ax.set_yticks(y)
+    ax.set_yticklabels(items)
+    ax.axvline(0, color="black", linewidth=0.8)
+    table = pd.DataFrame({"setting low": t["setting_low"].values[order], "P low pp": dp[order, 0], "s.e. low": se[order, 0],
+                          "setting high": t["setting_high"].values[order], "P high pp": dp[order, 1], "s.e. high": se[order, 1],
+                          "median year low": t["depletion_year_median_difference"].values[order, 0],
+                          "median year high": t["depletion_year_median_difference"].values[order, 1],
+                          "actuarial balance low pp": 100 * t["actuarial_balance_difference"].values[order, 0],
+                          "actuarial balance high pp": 100 * t["actuarial_balance_difference"].values[order, 1]},
+                         index=pd.Index(items, name="assumption"))
+    doc.figure(fig, ax, f"Tornado: change in P(depleted by {year})", "percentage points", "", table)
+
+
 def goal_seek_sections(doc, g):
     doc.section("provenance", "Provenance")
     a = g.attrs
@@ -692,6 +724,9 @@ def _document(r, pdf, pyramid_years):
     doc = Document(f"pfsim results: {r.attrs.get('name', '')}", pdf)
     results_sections(doc, r, years)
     if r.kind == "scenarios":
+        if getattr(r, "_sensitivity", None) is not None:
+            doc.section("sensitivity", "Sensitivity: which assumption drives the risk")
+            sensitivity_section(doc, r)
         doc.section("comparison", "Scenario comparison")
         comparison_section(doc, r)
     return doc

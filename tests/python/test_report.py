@@ -68,6 +68,30 @@ class Report(unittest.TestCase):
         for name in r.scenario_names:
             self.assertIn(name, body)
 
+    def test_sensitivity_tornado(self):
+        # The tornado's table holds the file's numbers, widest swing first.
+        path = pfsim_fixtures.path("sensitivity.h5")
+        r = pfsim.open(path)
+        t = r.sensitivity
+        self.assertEqual(dict(t.sizes), {"item": 9, "side": 2})
+        self.assertEqual(list(t["kind"].values).count("group"), 3)
+        self.assertTrue(np.isnan(t["depletion_probability_difference"].sel(item="economic", side="high")))
+        text = build("sensitivity.h5")[1]
+        body = sections(text)["sensitivity"]
+        self.assertEqual(body.count("<img "), 1)
+        self.assertEqual(body.count("<details><summary>Table"), 1)
+        dp = 100 * t["depletion_probability_difference"].values
+        swing = np.where(np.isnan(dp[:, 1]), np.abs(dp[:, 0]), np.abs(dp[:, 1] - dp[:, 0]))
+        first = str(t["item"].values[int(np.argmax(swing))])
+        # Each body row: the item, then its cells; "P low pp" is the second cell.
+        rows = re.findall(r"<tr>\s*<th>([^<]+)</th>\s*((?:<td>[^<]*</td>\s*)+)</tr>", body)
+        self.assertEqual([name for name, _ in rows][0], first)
+        self.assertEqual(sorted(name for name, _ in rows), sorted(t["item"].values))
+        for name, cells in rows:
+            tds = re.findall(r"<td>([^<]*)</td>", cells)
+            low = 100 * float(t["depletion_probability_difference"].sel(item=name, side="low"))
+            self.assertAlmostEqual(float(tds[1]), low, delta=abs(low) * 1e-3 + 1e-12, msg=name)
+
     def test_pareto_front(self):
         # Lower risk and higher reward are better: (1, 5), (2, 7) and (4, 9)
         # are beaten by nothing, (3, 6) is beaten by (2, 7) and (2, 4) by
