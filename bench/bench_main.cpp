@@ -95,8 +95,16 @@ BENCHMARK(BM_Engine)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime
 
 // The demography step alone (Lee-Carter rates, life tables, fertility,
 // cohort projection) for kLanes paths; items = path-years.
-void BM_DemographyStep(benchmark::State& state) {
-  const auto& m = model();
+// The same with the Lee-Carter mortality of configs/china_two_regime.toml
+// (separate sexes, deterministic migration, no parameter draws): the cost
+// the baseline's Li-Lee model, stochastic migration and draws add.
+const pfsim::PensionModel& lee_carter_model() {
+  static const pfsim::RunConfig cfg = pfsim::load_config(std::string(PFSIM_SOURCE_DIR) + "/configs/china_two_regime.toml");
+  static const pfsim::PensionModel m(cfg.model);
+  return m;
+}
+
+void demography_steps(benchmark::State& state, const pfsim::PensionModel& m) {
   const auto& demo = m.demography();
   pfsim::DemographyState ds;
   std::array<std::uint64_t, pfsim::kLanes> ids;
@@ -116,7 +124,10 @@ void BM_DemographyStep(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * pfsim::kLanes);
 }
+void BM_DemographyStep(benchmark::State& state) { demography_steps(state, model()); }
+void BM_DemographyStepLeeCarter(benchmark::State& state) { demography_steps(state, lee_carter_model()); }
 BENCHMARK(BM_DemographyStep);
+BENCHMARK(BM_DemographyStepLeeCarter);
 
 // The scheme step alone on a fixed demography, kLanes paths; items = path-years.
 void BM_SchemeStep(benchmark::State& state) {

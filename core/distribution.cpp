@@ -279,6 +279,22 @@ void summarize_float_column(std::span<const float> col, std::span<const double> 
 
 void summarize_column(std::span<double> values, std::span<const double> probabilities, double confidence,
                       Distribution& out, std::size_t column) {
+  // NaN marks a path on which the value is undefined (MetricSpec::
+  // may_be_undefined): every statistic is over the other paths, whose
+  // number is the finite count (+inf counts among them for quantiles only).
+  const auto defined_end = std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); });
+  if (defined_end != values.end()) {
+    values = values.first(static_cast<std::size_t>(defined_end - values.begin()));
+    if (values.empty()) {
+      out.finite[column] = 0;
+      out.mean[column] = out.sd[column] = out.se[column] = kNaN;
+      for (std::size_t p = 0; p < probabilities.size(); ++p) {
+        const std::size_t i = p * out.columns + column;
+        out.quantile[i] = out.lower[i] = out.upper[i] = kNaN;
+      }
+      return;
+    }
+  }
   // Moments over the finite values, in path order.
   std::vector<double> finite;
   finite.reserve(values.size());

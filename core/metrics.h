@@ -12,6 +12,9 @@ struct MetricSpec {
   std::string unit;
   std::string description;
   bool may_be_infinite = false;  // +inf is a value ("never"); any other non-finite value stops a run
+  // NaN is a value: undefined on this path (a return over a horizon the
+  // fund did not live through); statistics are over the defined paths.
+  bool may_be_undefined = false;
 };
 
 // One path's output: year metrics [metric][year] and per-path scalars.

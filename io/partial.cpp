@@ -86,12 +86,13 @@ PartialInfo read_info(const std::string& path) {
 }
 
 // Every value of a partial file's sample is finite (scalars may be +inf,
-// the "never" of depletion_year): pfsim stops a run at the first value that
-// is not.
+// the "never" of depletion_year, or NaN, an undefined return; which scalar
+// may be which is checked against the model, check_read_sample): pfsim
+// stops a run at the first value that is not.
 template <class Values>
-void require_finite(const std::string& path, const Values& values, const char* dataset, bool plus_infinity = false) {
+void require_finite(const std::string& path, const Values& values, const char* dataset, bool scalars = false) {
   for (std::size_t i = 0; i < values.size(); ++i)
-    if (!std::isfinite(values[i]) && !(plus_infinity && values[i] > 0 && std::isinf(values[i])))
+    if (!std::isfinite(values[i]) && !(scalars && ((values[i] > 0 && std::isinf(values[i])) || std::isnan(values[i]))))
       throw InputError({path, 0, 0}, "", fmt::format("'{}' holds a value that is not finite ({}): damaged file", dataset,
                                                      static_cast<double>(values[i])));
 }

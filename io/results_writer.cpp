@@ -143,6 +143,7 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
   write_probability(risk, "depletion_probability", s.risk.depletion);
   std::vector<std::int32_t> horizons(s.risk.horizons.begin(), s.risk.horizons.end());
   h5::write(risk, "horizons", horizons);
+  h5::write(risk, "return_paths", s.risk.return_paths);
   write_probability(risk, "preservation_probability", s.risk.preservation);
   write_probability(risk, "beats_wage_probability", s.risk.beats_wage);
   write_probability(risk, "beats_crediting_probability", s.risk.beats_crediting);

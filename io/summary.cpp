@@ -121,6 +121,9 @@ struct Results {
   Curve depletion;
   std::vector<int> horizons;
   Curve preservation, beats_wage, beats_crediting;
+  // Paths whose fund held assets through each horizon (the figures' basis);
+  // empty in files written before returns were measured that way.
+  std::vector<double> return_paths;
   std::vector<double> levels;
   Tail shadow_tail, actuarial_tail;
   std::optional<Comparison> comparison;
@@ -181,6 +184,7 @@ Results read_results(const std::string& path) {
     r.horizons.push_back(h);
   }
   r.preservation = read_curve(risk, "preservation_probability", r.horizons.size());
+  if (h5::exists(risk, "return_paths")) r.return_paths = sized(h5::read_doubles(risk, "return_paths"), r.horizons.size(), "risk/return_paths");
   r.beats_wage = read_curve(risk, "beats_wage_probability", r.horizons.size());
   r.beats_crediting = read_curve(risk, "beats_crediting_probability", r.horizons.size());
   r.levels = h5::read_doubles(risk, "levels");
@@ -393,10 +397,11 @@ void print_sensitivity(const Sensitivity& t, std::ostream& out) {
       out << fmt::format("  {:<{}}  {:<{}}  {:>20}  {:>16}  {:>18}\n", k == 0 ? t.names[i] : "", width, k == 0 ? t.low[i] : t.high[i], sw,
                          fmt::format("{:+.1f} +- {:.1f}", 100 * t.dp[x], 100 * t.dp_se[x]),
                          fmt::format("{:+.0f} +- {:.1f}", t.dm[x], t.dm_se[x]),
-                         fmt::format("{:+.2f} +- {:.2f}", 100 * t.da[x], 100 * t.da_se[x]));
+                         fmt::format("{:+.2f} +- {:.3f}", 100 * t.da[x], 100 * t.da_se[x]));
     }
   }
-  out << "  (rows in order of the swing in P; the median year's s.e. is a paired bootstrap; a group row switches that group of shocks off)\n";
+  out << "  (rows in order of the swing in P; the median year's s.e. is a paired bootstrap, 0 when every resample gave the same\n"
+         "  whole-year change; a group row switches that group of shocks off)\n";
 }
 
 Json to_json(const std::string& path, const Results& r, const Selection& s) {
@@ -442,7 +447,8 @@ Json to_json(const std::string& path, const Results& r, const Selection& s) {
   Json pres = Json::array();
   for (std::size_t h = 0; h < r.horizons.size(); ++h)
     pres.push_back(Json{{"horizon", r.horizons[h]}, {"real_return_nonnegative", curve_json(r.preservation, h)},
-                        {"beats_wage_growth", curve_json(r.beats_wage, h)}, {"beats_crediting_rate", curve_json(r.beats_crediting, h)}});
+                        {"beats_wage_growth", curve_json(r.beats_wage, h)}, {"beats_crediting_rate", curve_json(r.beats_crediting, h)},
+                        {"paths", r.return_paths.empty() ? Json(nullptr) : Json(static_cast<std::int64_t>(r.return_paths[h]))}});
   j["preservation"] = pres;
   Json tail = Json::array();
   for (std::size_t i = 0; i < r.levels.size(); ++i)
@@ -540,6 +546,22 @@ void print_text(const Results& r, const Selection& s, std::ostream& out) {
     out << fmt::format(", active return {:+.2f}% [{:+.2f}% to {:+.2f}%]", 100 * r.active->at(0.5), 100 * r.active->at(0.05), 100 * r.active->at(0.95));
   out << fmt::format(", maximum drawdown {:.1f}% [{:.1f}% to {:.1f}%]\n", 100 * r.drawdown.at(0.5), 100 * r.drawdown.at(0.05), 100 * r.drawdown.at(0.95));
   out << "  preservation and appreciation: P(annualised return over the first h years ...)\n";
+  if (!r.return_paths.empty()) {
+    // Measured while the fund holds assets: each horizon over the paths
+    // whose fund lasted through it.
+    out << fmt::format("  {:>4}  {:>24}  {:>24}  {:>24}  {:>8}\n", "h", "real return >= 0", ">= wage growth", ">= crediting rate", "paths");
+    for (std::size_t h = 0; h < r.horizons.size(); ++h) {
+      out << fmt::format("  {:>4}", r.horizons[h]);
+      if (r.return_paths[h] == 0) {
+        out << fmt::format("  no path's fund holds assets for {} years\n", r.horizons[h]);
+        continue;
+      }
+      for (const Curve* c : {&r.preservation, &r.beats_wage, &r.beats_crediting})
+        out << fmt::format("  {} [{},{}]", pct(c->p[h]), pct(c->lo[h]), pct(c->hi[h]));
+      out << fmt::format("  {:>8.0f}\n", r.return_paths[h]);
+    }
+    out << "  (paths: those whose fund held assets through the first h years; returns end with the year of depletion)\n";
+  } else {
   out << fmt::format("  {:>4}  {:>24}  {:>24}  {:>24}\n", "h", "real return >= 0", ">= wage growth", ">= crediting rate");
   // A horizon that reaches past some paths' depletion measures, on those
   // paths, the strategy's returns after the fund ran out: say how many.
@@ -555,6 +577,7 @@ void print_text(const Results& r, const Selection& s, std::ostream& out) {
   if (past_depletion > 0)
     out << "  * share of paths whose fund is depleted within the first h years: on those paths the figure includes the\n"
            "    strategy's returns after the fund ran out, not returns earned on assets\n";
+  }
 
   // Actuarial balance and shortfall.
   const auto& a = r.actuarial;

@@ -27,6 +27,10 @@ std::size_t OutputRegistry::scalar(std::string name, std::string unit, std::stri
   return add(scalar_, year_, {std::move(name), std::move(unit), std::move(description), may_be_infinite});
 }
 
+std::size_t OutputRegistry::undefined_scalar(std::string name, std::string unit, std::string description) {
+  return add(scalar_, year_, {std::move(name), std::move(unit), std::move(description), false, true});
+}
+
 std::size_t OutputRegistry::year_index(std::string_view name) const {
   const auto i = find(year_, name);
   if (i == year_.size()) throw std::out_of_range("no year metric '" + std::string(name) + "'");

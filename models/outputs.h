@@ -22,6 +22,8 @@ class OutputRegistry {
   // may_be_infinite: +inf is one of the scalar's values (depletion_year:
   // never); every other metric must stay finite on every path.
   std::size_t scalar(std::string name, std::string unit, std::string description, bool may_be_infinite = false);
+  // A scalar that is NaN on paths where it is undefined (MetricSpec::may_be_undefined).
+  std::size_t undefined_scalar(std::string name, std::string unit, std::string description);
 
   const std::vector<MetricSpec>& year_metrics() const { return year_; }
   const std::vector<MetricSpec>& scalars() const { return scalar_; }

@@ -113,8 +113,9 @@ void PensionModel::lane_year(int t, std::uint64_t path, int l, const EconomyYear
 
   const FundsYearResult fy = funds_.step(t, year, econ.ez, returns, f, funds);
   valuation_.step(t, f, fy.reserve_inflow, fy.basic.backstop, returns.basic, ws.valuation[lu]);
+  // The fund holds assets in year t unless it was depleted in an earlier year.
   performance_.step(t, returns.basic, returns.benchmark, econ.inflation, prices.cpi, econ.wage_growth, f.crediting_rate,
-                    ws.performance[lu]);
+                    funds.depletion >= year, ws.performance[lu]);
 
   economy_outputs_.record(t, econ, prices.cpi, rec);
   scheme_outputs_.record(t, f, rec);

@@ -1,6 +1,7 @@
 #include "models/risk_report.h"
 
 #include <cmath>
+#include <limits>
 
 namespace pfsim {
 
@@ -8,14 +9,20 @@ namespace {
 void add_probability(ProbabilityCurve& c, std::uint64_t hits, std::uint64_t n, double confidence) {
   const auto ci = stats::wilson_interval(hits, n, confidence);
   c.count.push_back(hits);
-  c.probability.push_back(n ? static_cast<double>(hits) / static_cast<double>(n) : 0.0);
+  c.probability.push_back(n ? static_cast<double>(hits) / static_cast<double>(n) : std::numeric_limits<double>::quiet_NaN());
   c.lower.push_back(ci.lower);
   c.upper.push_back(ci.upper);
 }
 
 std::uint64_t count_at_least(std::span<const double> v, double threshold) {
   std::uint64_t k = 0;
-  for (double x : v) k += x >= threshold ? 1 : 0;
+  for (double x : v) k += x >= threshold ? 1 : 0;  // NaN (undefined) is never
+  return k;
+}
+
+std::uint64_t count_defined(std::span<const double> v) {
+  std::uint64_t k = 0;
+  for (double x : v) k += std::isnan(x) ? 0 : 1;
   return k;
 }
 }  // namespace
@@ -47,9 +54,12 @@ RiskReport build_risk_report(const PensionModel& model, const PathSample& sample
 
   r.horizons = model.horizons();
   for (std::size_t h = 0; h < r.horizons.size(); ++h) {
-    add_probability(r.preservation, count_at_least(column(model.return_scalar(h, 1)), 0.0), n, confidence);
-    add_probability(r.beats_wage, count_at_least(column(model.return_scalar(h, 2)), 0.0), n, confidence);
-    add_probability(r.beats_crediting, count_at_least(column(model.return_scalar(h, 3)), 0.0), n, confidence);
+    // The four return scalars of a horizon are defined on the same paths.
+    const std::uint64_t held = count_defined(column(model.return_scalar(h, 1)));
+    r.return_paths.push_back(held);
+    add_probability(r.preservation, count_at_least(column(model.return_scalar(h, 1)), 0.0), held, confidence);
+    add_probability(r.beats_wage, count_at_least(column(model.return_scalar(h, 2)), 0.0), held, confidence);
+    add_probability(r.beats_crediting, count_at_least(column(model.return_scalar(h, 3)), 0.0), held, confidence);
   }
 
   r.levels = model.params().risk_levels;

@@ -21,6 +21,9 @@ struct RiskReport {
   std::uint64_t paths = 0;
   ProbabilityCurve depletion;              // P(depletion year <= y), by year
   std::vector<int> horizons;
+  // By horizon, over the paths whose fund held assets through it (their
+  // number is return_paths; none: NaN, with the interval [0, 1]).
+  std::vector<std::uint64_t> return_paths;
   ProbabilityCurve preservation;           // P(annualised real return >= 0), by horizon
   ProbabilityCurve beats_wage;             // P(return >= nominal wage growth)
   ProbabilityCurve beats_crediting;        // P(return >= account crediting rate)

@@ -49,7 +49,8 @@ void require_finite(const PensionModel& model, std::uint64_t path, const PathRec
       }
   }
   for (std::size_t s = 0; s < rec.scalars.size(); ++s)
-    if (!std::isfinite(rec.scalars[s]) && !(rec.scalars[s] == HUGE_VAL && model.scalar_metrics()[s].may_be_infinite))
+    if (!std::isfinite(rec.scalars[s]) && !(rec.scalars[s] == HUGE_VAL && model.scalar_metrics()[s].may_be_infinite) &&
+        !(std::isnan(rec.scalars[s]) && model.scalar_metrics()[s].may_be_undefined))
       throw SimulationError(path, model.params().end_year,
                             fmt::format("'{}' is {}; check the inputs that feed it", model.scalar_metrics()[s].name, rec.scalars[s]));
 }
@@ -168,12 +169,22 @@ PathSample simulate_sample(const PensionModel& model, std::uint64_t seed, std::u
 }  // namespace
 
 void check_read_sample(const PensionModel& model, const PathSample& sample, const std::string& file) {
-  // The partial reader has checked finiteness; a year-valued scalar
-  // (depletion_year) must moreover be a year of the run or +inf.
+  // The partial reader has checked that values are finite, +inf or NaN;
+  // +inf and NaN only where the scalar allows them, and a year-valued
+  // scalar (depletion_year) must moreover be a year of the run or +inf.
   const auto& specs = model.scalar_metrics();
   const double first = model.params().start_year, last = model.params().end_year;
   for (std::size_t s = 0; s < specs.size(); ++s) {
-    if (specs[s].unit != "year") continue;
+    if (specs[s].unit != "year") {
+      const auto col = sample.scalar_column(s);
+      for (std::size_t i = 0; i < col.size(); ++i) {
+        const double v = col[i];
+        if (std::isfinite(v) || (std::isnan(v) && specs[s].may_be_undefined) || (v == HUGE_VAL && specs[s].may_be_infinite)) continue;
+        throw InputError({file, 0, 0}, "", fmt::format("'{}' of path {} is {}, which it cannot be: damaged file", specs[s].name,
+                                                       sample.first_path() + i, v));
+      }
+      continue;
+    }
     const auto col = sample.scalar_column(s);
     for (std::size_t i = 0; i < col.size(); ++i) {
       const double y = col[i];

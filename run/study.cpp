@@ -163,12 +163,17 @@ void compare_samples(const PensionModel& model, const PathSample& a, const PathS
   for (const auto& name : kComparedScalars) {
     const std::size_t idx = model.scalar_metric(name);
     const auto sa = a.scalar_columns(idx, 1, read_sa), sb = b.scalar_columns(idx, 1, read_sb);
+    // +inf (a depletion year of never) is censored; a path where either
+    // value is undefined (NaN) is left out of the pair.
+    std::size_t m = 0;
     for (std::size_t p = 0; p < n; ++p) {
-      xa[p] = std::isfinite(sa[p]) ? sa[p] : censored;
-      xb[p] = std::isfinite(sb[p]) ? sb[p] : censored;
+      if (std::isnan(sa[p]) || std::isnan(sb[p])) continue;
+      xa[m] = std::isfinite(sa[p]) ? sa[p] : censored;
+      xb[m] = std::isfinite(sb[p]) ? sb[p] : censored;
+      ++m;
     }
     PairedSeries one;
-    append(one, paired(std::span<const double>(xa), std::span<const double>(xb), z, scratch.local()));
+    append(one, paired(std::span<const double>(xa.data(), m), std::span<const double>(xb.data(), m), z, scratch.local()));
     o.scalar_differences.emplace_back(name, std::move(one));
   }
 }

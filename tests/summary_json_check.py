@@ -119,11 +119,21 @@ bad = pfsim("summary", base, "--years", "2030,2200", status=2)
 check("year 2200 is outside the run; allowed: 2024-2100" in bad.stderr and bad.stdout == "", "a year outside the run is status 2")
 text = pfsim("summary", base).stdout
 check("first year with P >= 50%" in text and "overrides: scheme.contribution_rate.pooling=0.15" in text, "text summary")
-# A return horizon past some paths' depletion is marked with the share of them.
-last = [line for line in text.splitlines() if line.strip().startswith(f"{doc['preservation'][-1]['horizon']} ")]
-share = doc["depletion"]["probability"][-1]["p"]
-check(len(last) == 1 and last[0].rstrip().endswith(f"*{100 * share:5.1f}%") and "after the fund ran out" in text,
-      f"the longest return horizon is marked with P(depleted within it) = {share}: {last}")
+# Returns are measured while the fund holds assets: each horizon says on how
+# many paths its figures rest, and one that no path's fund lasts says so.
+with h5py.File(base, "r") as f:
+    held = [int(x) for x in f["risk/return_paths"][()]]
+    ret = f["scalars/return_real_%dy/finite_count" % doc["preservation"][-2]["horizon"]][()][0]
+check([p["paths"] for p in doc["preservation"]] == held, "preservation: the paths behind each horizon are the file's")
+check(ret == held[-2], "the paths behind a horizon are those with a defined return")
+lines = {int(l.split()[0]): l for l in text.splitlines() if l.strip() and l.split()[0].isdigit() and len(l) > 6}
+for p in doc["preservation"]:
+    if p["paths"] == 0:
+        check(p["real_return_nonnegative"]["p"] is None and "no path's fund holds assets for %d years" % p["horizon"] in text,
+              f"horizon {p['horizon']}: no path, no probability")
+    else:
+        check(lines.get(p["horizon"], "").rstrip().endswith(str(p["paths"])), f"horizon {p['horizon']}: its paths in the text")
+check(held[0] == doc["run"]["n_paths"] and held[-1] < held[0], "every path holds assets in year 1; fewer over the whole run")
 
 # --- a scenario file -------------------------------------------------------------
 scen, sdoc = run_and_summarise("summary_scenarios.h5", os.path.join("examples", "equity_share.toml"), "--paths", "300", "--seed", "9")

@@ -103,3 +103,39 @@ TEST_CASE("quantile_at finds a quantile by its probability and column, and refus
   CHECK(d.quantile_at(0.95, 1) == 6);
   CHECK_THROWS_AS(d.quantile_at(0.25), std::out_of_range);
 }
+
+TEST_CASE("an undefined value (NaN) is left out of every statistic, and a column of only NaN has none", "[statistics]") {
+  // The defined values 1, 3, 2, 5, 4 in path order, with NaN between them:
+  // the statistics equal those of the defined values alone, bit for bit.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> probs{0.05, 0.5, 0.95};
+  Distribution with, without;
+  for (Distribution* d : {&with, &without}) {
+    d->columns = 1;
+    d->probabilities = probs;
+    d->quantile.assign(3, 0);
+    d->lower.assign(3, 0);
+    d->upper.assign(3, 0);
+    d->mean.assign(1, 0);
+    d->sd.assign(1, 0);
+    d->se.assign(1, 0);
+    d->finite.assign(1, 0);
+  }
+  std::vector<double> a{nan, 1, 3, nan, 2, 5, nan, 4}, b{1, 3, 2, 5, 4};
+  summarize_column(a, probs, 0.95, with, 0);
+  summarize_column(b, probs, 0.95, without, 0);
+  CHECK(with.finite[0] == 5);
+  CHECK(with.mean[0] == 3);
+  CHECK(same_bits(with.sd[0], without.sd[0]));
+  for (std::size_t p = 0; p < probs.size(); ++p) {
+    CHECK(same_bits(with.quantile[p], without.quantile[p]));
+    CHECK(same_bits(with.lower[p], without.lower[p]));
+    CHECK(same_bits(with.upper[p], without.upper[p]));
+  }
+  CHECK(with.quantile[1] == 3);
+  std::vector<double> none{nan, nan};
+  summarize_column(none, probs, 0.95, with, 0);
+  CHECK(with.finite[0] == 0);
+  CHECK(std::isnan(with.mean[0]));
+  CHECK(std::isnan(with.quantile[1]));
+}

@@ -389,7 +389,22 @@ TEST_CASE("merge refuses partial files of another format version, with impossibl
          const double year = 1e9;
          REQUIRE(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, &year) >= 0);
        }},
-      {"nan", "holds a value that is not finite", [](hid_t f) {
+      {"nan_actuarial_balance", "'actuarial_balance' of path", [](hid_t f) {
+         // NaN is a value only of the scalars that may be undefined (returns
+         // over a horizon the fund did not last); elsewhere it is damage.
+         const auto cfg = pfsim::load_config(kBaseline);
+         const pfsim::PensionModel model(cfg.model);
+         const auto row = static_cast<hsize_t>(model.scalar_metric("actuarial_balance"));
+         h5::Handle ds(H5Dopen2(f, "scalars", H5P_DEFAULT), H5Dclose);
+         REQUIRE(ds.valid());
+         h5::Handle space(H5Dget_space(ds), H5Sclose);
+         const hsize_t start[2] = {row, 0}, count[2] = {1, 1};
+         REQUIRE(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr) >= 0);
+         h5::Handle mem(H5Screate_simple(2, count, nullptr), H5Sclose);
+         const double nan = std::numeric_limits<double>::quiet_NaN();
+         REQUIRE(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, &nan) >= 0);
+       }},
+      {"nan", "is nan, not a year of the run", [](hid_t f) {
          h5::Handle ds(H5Dopen2(f, "scalars", H5P_DEFAULT), H5Dclose);
          REQUIRE(ds.valid());
          const auto dims = h5::dims_of(f, "scalars");

@@ -1,9 +1,11 @@
 #pragma once
 // The basic fund's investment performance along one path (model.md section
-// 5): annualised nominal and real returns and the return relative to wage
-// growth and to the crediting rate over several horizons, the maximum
+// 5, D5.10): annualised nominal and real returns and the return relative to
+// wage growth and to the crediting rate over several horizons, the maximum
 // drawdown of the real return index, and the tracking error and mean active
-// return against the benchmark.
+// return against the benchmark; all measured while the fund holds assets,
+// that is up to and including the year it is depleted. A horizon longer
+// than that is undefined on the path (NaN).
 #include <vector>
 
 #include "core/metrics.h"
@@ -14,6 +16,7 @@ namespace pfsim {
 
 struct PerformanceState {
   double wealth_real = 1, peak = 1, max_drawdown = 0, te_sum = 0, te_sum2 = 0;
+  int life = 0;  // years measured: until the fund's depletion year, inclusive
   std::vector<double> gross, cpi, wage_growth, crediting;  // per year: 1 + R_y, CPI at year end, G_y, crediting rate
 };
 
@@ -23,8 +26,10 @@ class PerformanceModel {
   // Sizes the per-year arrays once per workspace; start resets a path.
   void prepare(PerformanceState& s) const;
   void start(PerformanceState& s) const;
+  // holds_assets: the fund was not depleted in an earlier year; years
+  // after its depletion are not measured.
   void step(int t, double gross, double benchmark, double inflation, double cpi, double wage_growth, double crediting,
-            PerformanceState& s) const;
+            bool holds_assets, PerformanceState& s) const;
   void finish(const PerformanceState& s, PathRecord& rec) const;
 
   // Horizons (years) of the annualised return scalars, the last the whole horizon.

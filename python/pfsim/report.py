@@ -342,11 +342,15 @@ def preservation_section(doc, run):
         table[f"{label}: P (%)"] = 100 * p
         table[f"{label}: lower (%)"] = 100 * lo
         table[f"{label}: upper (%)"] = 100 * hi
-        table[f"{label}: paths"] = risk[name + "_count"].values
+        table[f"{label}: paths meeting it"] = risk[name + "_count"].values
+    if "return_paths" in risk:
+        # Returns are measured while the fund holds assets: the paths whose
+        # fund lasted through each horizon (none: no bar).
+        table["paths behind the figures"] = risk["return_paths"].values
     ax.set_xticks(x, [f"{h}" for h in horizons])
     ax.set_ylim(0, 105)
-    doc.figure(fig, ax, "Preservation and appreciation over the first h years "
-                        "(error bars: Wilson interval)", "horizon h (years)", "% of paths", table)
+    doc.figure(fig, ax, "Preservation and appreciation over the first h years, while the fund holds assets "
+                        "(error bars: Wilson interval)", "horizon h (years)", "% of the paths whose fund lasts h years", table)
 
 
 def shortfall_section(doc, run):
