@@ -187,7 +187,14 @@ with h5py.File(seek, "r") as f:
 check(not validator.is_valid(dict(gdoc, solution={"value": 1})), "the schema rejects a goal-seek solution without its interval")
 
 # --- a sensitivity file -------------------------------------------------------------
-sens, sdoc = study_summary("sensitivity", "summary_sensitivity.h5", os.path.join("examples", "sensitivity.toml"))
+# One assumption and one group keep it short (four runs); the China example's
+# whole tornado is run by the Python tests' fixture.
+small = os.path.join(SCRATCH, "summary_sensitivity.toml")
+with open(small, "w") as fh:
+    fh.write('include = ["%s"]\n[sensitivity]\nyear = 2050\ngroups = ["parameter"]\n'
+             '[sensitivity.assumptions.indexation]\nkey = "scheme.indexation.rule.wage"\nvalues = [0.5, 0.7]\n'
+             % os.path.join(SOURCE, "configs", "china_baseline.toml"))
+sens, sdoc = study_summary("sensitivity", "summary_sensitivity.h5", small)
 with h5py.File(sens, "r") as f:
     g = f["sensitivity"]
     names = g.attrs["names"].decode().split()

@@ -892,7 +892,7 @@ TEST_CASE("parameter uncertainty: each path's draws follow their priors, and swi
   const auto off = dir / "off.h5", none = dir / "none.h5", on = dir / "on.h5";
   for (const auto& [cfg, out, extra] : {std::tuple{with, off, std::string(" --set uncertainty.enabled=false")},
                                         std::tuple{without, none, std::string()}, std::tuple{with, on, std::string()}}) {
-    const auto o = run_pfsim("run " + quote(cfg.string()) + " --paths " + (out == on ? "4000" : "300") +
+    const auto o = run_pfsim("run " + quote(cfg.string()) + " --paths " + (out == on ? "2000" : "300") +
                                  " --seed 11 --threads 2 --quiet -o " + quote(out.string()) + extra,
                              dir, out.stem().string());
     INFO(o.err);
@@ -909,7 +909,7 @@ TEST_CASE("parameter uncertainty: each path's draws follow their priors, and swi
   // On: mean and sd of each recorded draw against its prior, 4 standard
   // errors (mean: sd / sqrt(N); sd: sd / sqrt(2N)).
   const auto cfg = pfsim::load_config(with.string());
-  const double n = 4000;
+  const double n = 2000;
   auto f = open_file(on);
   auto check = [&](const std::string& name, double mean, double sd) {
     INFO(name);
