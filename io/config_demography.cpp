@@ -2,9 +2,9 @@
 #include <cmath>
 #include <map>
 
-#include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>
 
+#include "core/statistics.h"
 #include "io/config_sections.h"
 #include "io/csv.h"
 #include "models/demography/fertility_pattern.h"
@@ -305,7 +305,7 @@ void read_migration(ConfigTable& d, ModelParams& m) {
     // gives the year's sd: (upper - lower) / (2 z), z the normal quantile of (1 + probability) / 2.
     auto u = *mt.table("uncertainty");
     const double prob = u.number("probability", {0, 1, true, true}, 0.95);
-    const double z = boost::math::quantile(boost::math::normal(), 0.5 * (1 + prob));
+    const double z = stats::normal_quantile(0.5 * (1 + prob));
     const auto lower = read_time_path(u, "lower", Range::between(-1e9, 1e9), Interpolation::linear);
     const auto upper = read_time_path(u, "upper", Range::between(-1e9, 1e9), Interpolation::linear);
     std::vector<std::pair<int, double>> sd;

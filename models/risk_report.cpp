@@ -55,9 +55,10 @@ RiskReport build_risk_report(const PensionModel& model, const PathSample& sample
   r.horizons = model.horizons();
   for (std::size_t h = 0; h < r.horizons.size(); ++h) {
     // The four return scalars of a horizon are defined on the same paths.
-    const std::uint64_t held = count_defined(column(model.return_scalar(h, 1)));
+    const auto real = column(model.return_scalar(h, 1));
+    const std::uint64_t held = count_defined(real);
     r.return_paths.push_back(held);
-    add_probability(r.preservation, count_at_least(column(model.return_scalar(h, 1)), 0.0), held, confidence);
+    add_probability(r.preservation, count_at_least(real, 0.0), held, confidence);
     add_probability(r.beats_wage, count_at_least(column(model.return_scalar(h, 2)), 0.0), held, confidence);
     add_probability(r.beats_crediting, count_at_least(column(model.return_scalar(h, 3)), 0.0), held, confidence);
   }

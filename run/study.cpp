@@ -56,18 +56,6 @@ void append(PairedSeries& into, const PairedValue& one) {
 
 bool depleted_by(double year_of_depletion, int year) { return std::isfinite(year_of_depletion) && year_of_depletion <= year; }
 
-// The median (linear between order statistics, numpy's default) of x; x is reordered.
-double median_of(std::vector<double>& x) {
-  const std::size_t n = x.size();
-  const double h = 0.5 * static_cast<double>(n - 1);
-  const auto lo = static_cast<std::size_t>(h);
-  std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(lo), x.end());
-  const double a = x[lo];
-  if (lo + 1 >= n || h == static_cast<double>(lo)) return a;
-  const double b = *std::min_element(x.begin() + static_cast<std::ptrdiff_t>(lo) + 1, x.end());
-  return a + (h - static_cast<double>(lo)) * (b - a);
-}
-
 // Median of a minus median of b over the same paths, and its paired bootstrap
 // standard error: kBootstrapResamples resamples of path indices, each used for
 // both columns; resample r draws from stream `bootstrap` at path r, so the
@@ -76,7 +64,7 @@ std::pair<double, double> median_difference(std::span<const double> a, std::span
                                             int threads) {
   const std::size_t n = a.size();
   std::vector<double> xa(a.begin(), a.end()), xb(b.begin(), b.end());
-  const double point = median_of(xa) - median_of(xb);
+  const double point = stats::quantile(xa, 0.5) - stats::quantile(xb, 0.5);  // type 7, numpy's default
   std::vector<double> reps(kBootstrapResamples);
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   tbb::enumerable_thread_specific<std::pair<std::vector<double>, std::vector<double>>> scratch;
@@ -91,7 +79,7 @@ std::pair<double, double> median_difference(std::span<const double> a, std::span
         ra[p] = a[i];
         rb[p] = b[i];
       }
-      reps[r] = median_of(ra) - median_of(rb);
+      reps[r] = stats::quantile(ra, 0.5) - stats::quantile(rb, 0.5);
     });
   });
   const auto m = stats::moments(std::span<const double>(reps));

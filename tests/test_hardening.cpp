@@ -363,6 +363,23 @@ TEST_CASE("summary of a damaged results file is bad input naming the dataset, ne
   }
 }
 
+namespace {
+// Writes `value` as path 0's value of one scalar in a partial file's
+// "scalars" dataset (rows = scalars, columns = paths).
+void write_first_path_scalar(hid_t f, const std::string& scalar, double value) {
+  const auto cfg = pfsim::load_config(kBaseline);
+  const pfsim::PensionModel model(cfg.model);
+  const auto row = static_cast<hsize_t>(model.scalar_metric(scalar));
+  h5::Handle ds(H5Dopen2(f, "scalars", H5P_DEFAULT), H5Dclose);
+  REQUIRE(ds.valid());
+  h5::Handle space(H5Dget_space(ds), H5Sclose);
+  const hsize_t start[2] = {row, 0}, count[2] = {1, 1};
+  REQUIRE(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr) >= 0);
+  h5::Handle mem(H5Screate_simple(2, count, nullptr), H5Sclose);
+  REQUIRE(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, &value) >= 0);
+}
+}  // namespace
+
 TEST_CASE("merge refuses partial files of another format version, with impossible ranges, or holding NaN",
           "[cli][hdf5][hardening]") {
   const auto dir = scratch("hardening_partials");
@@ -377,32 +394,12 @@ TEST_CASE("merge refuses partial files of another format version, with impossibl
       {"depletion_year", "'depletion_year' of path 20 is 1000000000, not a year of the run (2024-2100) or +inf: damaged file",
        [](hid_t f) {
          // The risk report once indexed its depletion histogram by this value.
-         const auto cfg = pfsim::load_config(kBaseline);
-         const pfsim::PensionModel model(cfg.model);
-         const auto row = static_cast<hsize_t>(model.scalar_metric("depletion_year"));
-         h5::Handle ds(H5Dopen2(f, "scalars", H5P_DEFAULT), H5Dclose);
-         REQUIRE(ds.valid());
-         h5::Handle space(H5Dget_space(ds), H5Sclose);
-         const hsize_t start[2] = {row, 0}, count[2] = {1, 1};
-         REQUIRE(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr) >= 0);
-         h5::Handle mem(H5Screate_simple(2, count, nullptr), H5Sclose);
-         const double year = 1e9;
-         REQUIRE(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, &year) >= 0);
+         write_first_path_scalar(f, "depletion_year", 1e9);
        }},
       {"nan_actuarial_balance", "'actuarial_balance' of path", [](hid_t f) {
          // NaN is a value only of the scalars that may be undefined (returns
          // over a horizon the fund did not last); elsewhere it is damage.
-         const auto cfg = pfsim::load_config(kBaseline);
-         const pfsim::PensionModel model(cfg.model);
-         const auto row = static_cast<hsize_t>(model.scalar_metric("actuarial_balance"));
-         h5::Handle ds(H5Dopen2(f, "scalars", H5P_DEFAULT), H5Dclose);
-         REQUIRE(ds.valid());
-         h5::Handle space(H5Dget_space(ds), H5Sclose);
-         const hsize_t start[2] = {row, 0}, count[2] = {1, 1};
-         REQUIRE(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr) >= 0);
-         h5::Handle mem(H5Screate_simple(2, count, nullptr), H5Sclose);
-         const double nan = std::numeric_limits<double>::quiet_NaN();
-         REQUIRE(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, &nan) >= 0);
+         write_first_path_scalar(f, "actuarial_balance", std::numeric_limits<double>::quiet_NaN());
        }},
       {"nan", "is nan, not a year of the run", [](hid_t f) {
          h5::Handle ds(H5Dopen2(f, "scalars", H5P_DEFAULT), H5Dclose);

@@ -14,6 +14,7 @@
 
 #include "models/demography/demography.h"
 #include "models/demography/li_lee.h"
+#include "models/demography/life_table.h"
 #include "models/params.h"
 #include "moments.h"
 
@@ -141,7 +142,7 @@ TEST_CASE("the common index pinned to an e0 reproduces that e0", "[li_lee]") {
   for (int x = 0; x < 2; ++x) {
     std::vector<double> m(101);
     for (int a = 0; a <= 100; ++a) m[static_cast<std::size_t>(a)] = std::exp(alpha[x](a) + B(a) * K);
-    sum += life_expectancy_at_birth(m);
+    sum += life_expectancy(m, 0);
   }
   CHECK(0.5 * sum == Approx(72.0).epsilon(1e-10));
   CHECK_THROWS_AS(pin_common_index(alpha, B, 0.01), std::invalid_argument);  // below e0 at any K

@@ -88,19 +88,13 @@ LiLeeFit fit_li_lee(const std::array<Eigen::MatrixXd, 2>& log_m, std::vector<int
   return fit;
 }
 
-double life_expectancy_at_birth(std::span<const double> m) {
-  LifeTable t;
-  life_table(m, t);
-  return t.e[0];
-}
-
 double pin_common_index(const std::array<Eigen::VectorXd, 2>& alpha, const Eigen::VectorXd& B, double target) {
   std::vector<double> m(static_cast<std::size_t>(alpha[0].size()));
   auto mean_e0 = [&](double K) {
     double sum = 0;
     for (int x = 0; x < 2; ++x) {
       for (Eigen::Index a = 0; a < alpha[x].size(); ++a) m[static_cast<std::size_t>(a)] = std::exp(alpha[x](a) + B(a) * K);
-      sum += life_expectancy_at_birth(m);
+      sum += life_expectancy(m, 0);
     }
     return 0.5 * sum;
   };

@@ -51,7 +51,4 @@ double annual_sigma(double sd_h, double phi_annual, double h);
 // >= 0). Throws std::invalid_argument when target cannot be reached.
 double pin_common_index(const std::array<Eigen::VectorXd, 2>& alpha, const Eigen::VectorXd& B, double target);
 
-// Period life expectancy at birth of a rate schedule (life_table).
-double life_expectancy_at_birth(std::span<const double> m);
-
 }  // namespace pfsim
