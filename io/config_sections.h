@@ -12,6 +12,8 @@ void read_demography(ConfigTable& top, ModelParams& m);
 void read_scheme(ConfigTable& top, ModelParams& m);
 void read_funds(ConfigTable& top, ModelParams& m);
 void read_output(ConfigTable& top, RunConfig& cfg);
+// [regions] and [pooling], after scheme and funds (each region starts from the national scheme).
+void read_regions(ConfigTable& top, ModelParams& m);
 // [uncertainty]: per-path parameter priors, after economy and demography.
 void read_uncertainty(ConfigTable& top, ModelParams& m);
 

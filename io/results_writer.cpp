@@ -152,9 +152,33 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
   write_tail(risk, "actuarial_balance", s.risk.actuarial_balance);
 
   auto cal = h5::create_group(g_root, format::kCalibration);
-  const auto& c = model.scheme().calibration();
-  h5::attr(cal, "member_level", c.member_level);
-  h5::attr(cal, "pensioner_factor", c.pensioner_factor);
+  // With regions: the nation's totals are the regions' sums, and each
+  // region's calibration is a vector in the order of m.regions.
+  const int regions = model.regions().count();
+  SchemeCalibration c;
+  std::vector<double> member_level, pensioner_factor, contributors, pensioners;
+  for (int r = 0; r < regions; ++r) {
+    const auto& rc = model.scheme(r).calibration();
+    c.contributors += rc.contributors;
+    c.pensioners += rc.pensioners;
+    c.account_balances += rc.account_balances;
+    c.pensioner_balances += rc.pensioner_balances;
+    c.pensioner_account_pension += rc.pensioner_account_pension;
+    member_level.push_back(rc.member_level);
+    pensioner_factor.push_back(rc.pensioner_factor);
+    contributors.push_back(rc.contributors);
+    pensioners.push_back(rc.pensioners);
+  }
+  if (regions == 1) {
+    h5::attr(cal, "member_level", member_level.front());
+    h5::attr(cal, "pensioner_factor", pensioner_factor.front());
+  }
+  if (!m.regions.empty()) {
+    h5::attr(cal, "region_member_level", member_level);
+    h5::attr(cal, "region_pensioner_factor", pensioner_factor);
+    h5::attr(cal, "region_contributors", contributors);
+    h5::attr(cal, "region_pensioners", pensioners);
+  }
   h5::attr(cal, "contributors", c.contributors);
   h5::attr(cal, "pensioners", c.pensioners);
   h5::attr(cal, "account_balances", c.account_balances);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -176,6 +177,47 @@ struct FundParams {
   double transfer_max_share = 0;        // at most this share of the reserve per year
 };
 
+// ---- regions and the level of pooling (model.md section 6) -------------------
+enum class PoolingRegime : int { provincial = 0, central_adjustment = 1, national = 2 };
+const char* regime_name(PoolingRegime r);
+
+// One region (a province or a group of provinces): the national scheme with
+// the region's own values, its share of the national population, and its
+// internal migration.
+struct RegionParams {
+  std::string name;
+  std::vector<double> population_share;        // by age 0..omega, both sexes; the regions' shares sum to 1 at each age
+  double international_migration_share = 1;    // of national net international migration
+  double fertility_factor = 1;                 // births = factor x the national age rates x the region's women
+  double wage_level = 1;                       // w_r / w in start_year - 1 (applied to scheme.average_wage_base)
+  TimePath wage_drift{0.0};                    // annual change of ln(w_r / w)
+  bool has_wage_drift = false;
+  double out_migration = 0;                    // share leaving each year at the age profile's peak
+  std::vector<double> destinations;            // by region index, sum 1 (0 for the region itself)
+  double fund_balance = 0;                     // pooled fund at 1 January of start_year (regional regimes)
+  double subsidy_share = 1;                    // of the national subsidy rule's amount
+  SchemeParams scheme;                         // the national scheme with the region's values
+};
+
+struct PoolingParams {
+  // Regimes by year (a step path: each holds from its year; before the
+  // first, the first). Never returns from national to a regional regime.
+  std::vector<std::pair<int, PoolingRegime>> regime{{0, PoolingRegime::national}};
+  TimePath adjustment_ratio{0.0};              // central adjustment: the levy's ratio (step)
+  double adjustment_wage_share = 0.9;          // of the region's average wage
+  bool pool_balances = true;                   // at the switch to national pooling: regional balances join the national fund; false: the regions keep them
+  double local_share = 0;                      // share of a backstop paid by local budgets (the rest by the centre)
+  double transfer_rate = 0.12;                 // pooled-fund transfer per year contributed, of the contribution base
+  int transfer_from_year = 1998;
+  std::array<int, 2> transfer_age_limit{50, 40};  // from this age (men, women) the relation stays behind
+  PoolingRegime at(int year) const {
+    PoolingRegime r = regime.front().second;
+    for (const auto& [y, v] : regime)
+      if (year >= y) r = v;
+    return r;
+  }
+};
+
 struct ModelParams {
   int start_year = 2024;
   int end_year = 2100;
@@ -189,6 +231,11 @@ struct ModelParams {
   std::vector<int> return_horizons{1, 5, 10, 20};  // plus the whole horizon
   std::vector<double> risk_levels{0.01, 0.05};
   std::vector<int> pyramid_years;                  // population by age and sex at 31 December
+  // Regions: empty for a single national pool (today's model); else each
+  // region's scheme and population, their internal migration and pooling.
+  std::vector<RegionParams> regions;
+  std::vector<double> migration_age_profile;       // relative intensity by age 0..omega, peak 1
+  PoolingParams pooling;
   bool discount_at_fund_return = true;  // actuarial balance: the path's fund return, or
   double discount_rate = 0;             // a fixed annual rate
 

@@ -10,8 +10,9 @@ PensionModel::PensionModel(const ModelParams& params)
     : p_(params),
       economy_(params.economy, params.start_year, params.end_year),
       demography_(params.demography, params.start_year, params.end_year),
-      scheme_(params.scheme, demography_, params.start_year, params.end_year),
+      regions_(p_, demography_),
       funds_(params, outputs_),
+      pooling_(p_, regions_, outputs_),
       valuation_(params, funds_.initial_assets(), outputs_),
       performance_(params, outputs_),
       scheme_outputs_(outputs_),
@@ -59,7 +60,8 @@ void PensionModel::start(std::uint64_t seed, const std::array<std::uint64_t, kLa
     performance_.start(ws.performance[lu]);
   }
   demography_.start(ws.demography);
-  scheme_.start(ws.scheme);
+  regions_.start(ws.demography, ws.regions);
+  for (auto& s : ws.pooling) pooling_.start(s);
 }
 
 SchemeEconomyLanes PensionModel::scheme_economy(int t, Workspace& ws, std::array<EconomyYear, kLanes>& econ,
@@ -75,6 +77,7 @@ SchemeEconomyLanes PensionModel::scheme_economy(int t, Workspace& ws, std::array
     se.prev_inflation[l] = ws.prices[lu].prev_inflation;
     se.fund_return[l] = returns[lu].account - 1;
   }
+  se.wage_factor = splat(1.0);
   return se;
 }
 
@@ -88,8 +91,8 @@ void PensionModel::simulate(std::uint64_t seed, const std::array<std::uint64_t, 
     // The cohort parts, kLanes paths at a time: demography, then the scheme
     // on the population of 1 January of y and y + 1.
     const SchemeEconomyLanes se = scheme_economy(t, ws, econ, returns);
-    demography_.step(seed, paths, central, year, ws.demography);
-    scheme_.step(year, se, ws.demography, ws.scheme, ws.flows);
+    demography_.rates(seed, paths, central, year, ws.demography);
+    regions_.step(year, se, ws.demography, ws.regions, ws.flows);
     const PopulationTotals population = population_.totals(ws.demography);
     // The parts that run per path: funds, valuation, performance, metrics.
     for (int l = 0; l < kLanes; ++l) {
@@ -97,7 +100,7 @@ void PensionModel::simulate(std::uint64_t seed, const std::array<std::uint64_t, 
       lane_year(t, paths[lu], l, econ[lu], returns[lu], population, ws, recs[lu]);
     }
     DemographyModel::advance(ws.demography);
-    SchemeModel::advance(ws.scheme);
+    RegionsModel::advance(ws.regions);
   }
   for (int l = 0; l < kLanes; ++l) finish(ws, l, recs[static_cast<std::size_t>(l)]);
 }
@@ -111,7 +114,15 @@ void PensionModel::lane_year(int t, std::uint64_t path, int l, const EconomyYear
   prices.cpi *= 1 + econ.inflation;
   const SchemeFlows f = lane(ws.flows, l);
 
-  const FundsYearResult fy = funds_.step(t, year, econ.ez, returns, f, funds);
+  PoolingState& pooling = ws.pooling[lu];
+  PoolingYear& py = ws.pooling_year;
+  pooling_.step(t, year, l, ws.regions, returns.basic, returns.debt, pooling, py);
+  if (!py.regional && py.basic.start != 0) {  // balances the regions keep at the switch to national pooling
+    funds.balance -= py.basic.start;
+    funds.shadow -= py.basic.start;
+  }
+  const FundsYearResult fy = funds_.step(t, year, econ.ez, returns, f, funds, py.regional ? &py.basic : nullptr);
+  if (!py.regional) pooling_.after_national(year, fy.basic.before_floor < 0, pooling);
   valuation_.step(t, f, fy.reserve_inflow, fy.basic.backstop, returns.basic, ws.valuation[lu]);
   // The fund holds assets in year t unless it was depleted in an earlier year.
   performance_.step(t, returns.basic, returns.benchmark, econ.inflation, prices.cpi, econ.wage_growth, f.crediting_rate,
@@ -121,6 +132,7 @@ void PensionModel::lane_year(int t, std::uint64_t path, int l, const EconomyYear
   scheme_outputs_.record(t, f, rec);
   funds_.record(t, fy, funds, returns, f, prices.cpi, rec);
   population_.record(t, year, ws.demography, population, l, rec);
+  pooling_.record(t, year, l, ws.regions, py, pooling, prices.cpi, fy.basic.backstop, rec);
 
   if (!std::isfinite(funds.balance) || !std::isfinite(funds.shadow) || !std::isfinite(f.benefits()) ||
       !std::isfinite(population.total[l]))
@@ -135,6 +147,7 @@ void PensionModel::finish(const Workspace& ws, int l, PathRecord& rec) const {
   valuation_.finish(ws.valuation[lu], rec);
   performance_.finish(ws.performance[lu], rec);
   parameters_.record(ws.economy[lu], ws.demography, l, rec);
+  pooling_.finish(ws.pooling[lu], rec);
 }
 
 }  // namespace pfsim

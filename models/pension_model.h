@@ -4,7 +4,9 @@
 //
 //   economy     EconomyModel (the whole horizon first), EconomyOutputs (rates, CPI)
 //   demography  DemographyModel (cohort projection), PopulationOutputs
-//   scheme      SchemeModel (members, accounts, awards, pensions), SchemeOutputs
+//   regions     RegionsModel (each region's population and SchemeModel: members,
+//               accounts, awards, pensions; internal migration), SchemeOutputs;
+//               PoolingModel (the regime, central adjustment, regional funds)
 //   funds       FundsModel (basic fund + backstop, reserve, account fund),
 //               ValuationModel (actuarial balance), PerformanceModel (returns)
 //
@@ -31,6 +33,7 @@
 #include "models/funds/valuation.h"
 #include "models/outputs.h"
 #include "models/params.h"
+#include "models/regions/regions.h"
 #include "models/scheme/scheme.h"
 #include "models/scheme/scheme_outputs.h"
 
@@ -40,9 +43,11 @@ namespace pfsim {
 // parts hold kLanes paths side by side, the others one state per lane.
 struct Workspace {
   std::array<EconomyPath, kLanes> economy;
-  DemographyState demography;
-  SchemeState scheme;
-  SchemeFlowLanes flows;
+  DemographyState demography;  // the national rates and population
+  RegionsState regions;        // each region's population and scheme
+  SchemeFlowLanes flows;       // the nation's flows (the regions' sums)
+  std::array<PoolingState, kLanes> pooling;
+  PoolingYear pooling_year;
   std::array<PriceState, kLanes> prices;
   std::array<FundsState, kLanes> funds;
   std::array<ValuationState, kLanes> valuation;
@@ -68,7 +73,9 @@ class PensionModel {
   const ModelParams& params() const { return p_; }
   const EconomyModel& economy() const { return economy_; }
   const DemographyModel& demography() const { return demography_; }
-  const SchemeModel& scheme() const { return scheme_; }
+  // The scheme of region r (the nation's without regions).
+  const SchemeModel& scheme(int r = 0) const { return regions_.scheme(r); }
+  const RegionsModel& regions() const { return regions_; }
   int years() const { return p_.years(); }
   const std::vector<int>& horizons() const { return performance_.horizons(); }
   std::size_t return_scalar(std::size_t h_index, int kind) const { return performance_.return_scalar(h_index, kind); }
@@ -105,8 +112,9 @@ class PensionModel {
   OutputRegistry outputs_;
   EconomyModel economy_;
   DemographyModel demography_;
-  SchemeModel scheme_;
+  RegionsModel regions_;
   FundsModel funds_;
+  PoolingModel pooling_;
   ValuationModel valuation_;
   PerformanceModel performance_;
   SchemeOutputs scheme_outputs_;

@@ -159,7 +159,12 @@ void DemographyModel::mortality_indices(std::uint64_t seed, const std::array<std
 
 void DemographyModel::step(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central, int year,
                            DemographyState& s) const {
-  const int w = p_.omega;
+  rates(seed, paths, central, year, s);
+  project(year, s, s, 1.0, 1.0);
+}
+
+void DemographyModel::rates(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central, int year,
+                            DemographyState& s) const {
   const auto t = static_cast<std::size_t>(year - start_year_);
   const auto step_id = static_cast<std::uint32_t>(year - start_year_ + 1);
 
@@ -209,13 +214,19 @@ void DemographyModel::step(std::uint64_t seed, const std::array<std::uint64_t, k
     migrants += migration_sd_[t] * s.migration_deviation;
   }
   s.migrants = migrants;
+}
 
+void DemographyModel::project(int year, const DemographyState& rates, DemographyState& s, double fertility_factor,
+                              double migration_share) const {
+  const int w = p_.omega;
+  const auto t = static_cast<std::size_t>(year - start_year_);
   // Survivors to 1 January of year + 1, plus net migration.
+  const Lane migrants = rates.migrants * migration_share;
   Lane deaths = splat(0.0);
   for (int x = 0; x < 2; ++x) {
     const Lane* P = s.pop[x].data();
     Lane* N = s.next[x].data();
-    const Lane* sv = s.survival[x].data();
+    const Lane* sv = rates.survival[x].data();
     const auto& g = p_.migration_profile[x];
     for (int a = w - 1; a >= 1; --a) N[a] = P[a - 1] * sv[a];
     N[w] = (P[w - 1] + P[w]) * sv[w];
@@ -232,16 +243,18 @@ void DemographyModel::step(std::uint64_t seed, const std::array<std::uint64_t, k
   Lane births = splat(0.0);
   for (int a = kFertileFirst; a <= kFertileLast && a <= w; ++a)
     births += pattern[static_cast<std::size_t>(a)] * 0.5 * (Pf[a] + Nf[a]);
-  births *= s.tfr;
+  births *= rates.tfr;
+  births *= fertility_factor;
   const double srb = srb_[t];
   const Lane boys = births * srb / (1 + srb);
-  s.next[kMale][0] = boys * s.survival[kMale][0] + migrants * p_.migration_profile[kMale][0];
-  s.next[kFemale][0] = (births - boys) * s.survival[kFemale][0] + migrants * p_.migration_profile[kFemale][0];
+  s.next[kMale][0] = boys * rates.survival[kMale][0] + migrants * p_.migration_profile[kMale][0];
+  s.next[kFemale][0] = (births - boys) * rates.survival[kFemale][0] + migrants * p_.migration_profile[kFemale][0];
 
   // Deaths = start population + births + migrants - end population.
   for (int x = 0; x < 2; ++x)
     for (int a = 0; a <= w; ++a) deaths -= s.next[x][static_cast<std::size_t>(a)];
   s.births = births;
+  s.migrants = migrants;
   s.deaths = deaths + births + migrants;
 }
 

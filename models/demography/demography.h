@@ -48,6 +48,15 @@ class DemographyModel {
   void step(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central, int year, DemographyState& s) const;
   // The same with one path in every lane.
   void step(std::uint64_t seed, std::uint64_t path, bool central, int year, DemographyState& s) const;
+  // step in two parts, for regions that share the national rates: the
+  // mortality, fertility and migration of `year` (every shock drawn here)...
+  void rates(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central, int year,
+             DemographyState& s) const;
+  // ... and the projection of s.pop to s.next under `rates` (which may be s):
+  // births times fertility_factor, that share of net international
+  // migration. Sets s.births, s.deaths and s.migrants.
+  void project(int year, const DemographyState& rates, DemographyState& s, double fertility_factor,
+               double migration_share) const;
   // After step: s.pop = s.next.
   static void advance(DemographyState& s) { std::swap(s.pop, s.next); }
 

@@ -69,14 +69,16 @@ double FundsModel::reserve_year(int t, double inflow, const double* ez, double t
   reserve = fund_step(reserve, inflow, rg, rg).end;
   double transfer = 0;
   if (basic.before_floor < target) transfer = std::min(target - basic.before_floor, reserve_.transfer_max_share * std::max(reserve, 0.0));
-  reserve -= transfer;
-  basic.before_floor += transfer;
-  basic.end = basic.before_floor;
+  if (transfer > 0) {  // (under regional pooling there is none, and the regions' backstops stay in basic.end)
+    reserve -= transfer;
+    basic.before_floor += transfer;
+    basic.end = basic.before_floor;
+  }
   return transfer;
 }
 
 FundsYearResult FundsModel::step(int t, int year, const double* ez, const FundReturns& r, const SchemeFlows& f,
-                                 FundsState& s) const {
+                                 FundsState& s, const FundYear* regional) const {
   if (t == 0) s.first_wage = f.average_wage;
   const double contributions = f.contributions_pooling + f.contributions_account;
   const double benefits = f.benefits();
@@ -87,16 +89,16 @@ FundsYearResult FundsModel::step(int t, int year, const double* ez, const FundRe
   const double net = funded_ ? f.contributions_pooling + f.subsidy - f.benefits_pooled() - f.overdraft - f.admin_costs
                              : contributions + f.subsidy - f.expenditure();
   FundsYearResult y;
-  y.basic = fund_step(s.balance, net, r.basic, r.debt);
+  y.basic = regional ? *regional : fund_step(s.balance, net, r.basic, r.debt);
   FundYear shadow = fund_step(s.shadow, net, r.basic, r.debt);
   if (reserve_on_) {
     const double indexing = reserve_.inflow_wage_indexed ? f.average_wage / s.first_wage : 1.0;
     y.reserve_inflow = reserve_inflow_[static_cast<std::size_t>(t)] * indexing;
-    const double target = reserve_.transfer_below_months / 12.0 * benefits;
+    const double target = regional ? -std::numeric_limits<double>::infinity() : reserve_.transfer_below_months / 12.0 * benefits;
     y.reserve_transfer = reserve_year(t, y.reserve_inflow, ez, target, s.reserve, y.basic);
     reserve_year(t, y.reserve_inflow, ez, target, s.shadow_reserve, shadow);
   }
-  if (backstop_) apply_backstop(y.basic, floor_months_ / 12.0 * benefits);
+  if (backstop_ && !regional) apply_backstop(y.basic, floor_months_ / 12.0 * benefits);
   if (funded_) {
     const double account_outflow = f.benefits_account - f.overdraft + f.refunds + f.transfers_out;
     s.account_fund = fund_step(s.account_fund, f.contributions_account - account_outflow, r.account, r.account).end;

@@ -50,8 +50,11 @@ class FundsModel {
   // Year t (calendar `year`) of one path: the scheme's flows `f` enter the
   // funds mid-year; the reserve tops the basic fund up, then the backstop
   // lifts it to its floor. Updates `s` to 31 December.
+  // regional: under a regional pooling regime, the regions' funds summed
+  // (their backstops applied); it replaces the basic fund's own step, and
+  // the reserve then makes no transfer (docs/model.md D6.3).
   FundsYearResult step(int t, int year, const double* ez, const FundReturns& r, const SchemeFlows& f,
-                       FundsState& s) const;
+                       FundsState& s, const FundYear* regional = nullptr) const;
   // The year's fund metrics and the burden shares (who pays).
   void record(int t, const FundsYearResult& y, const FundsState& s, const FundReturns& r, const SchemeFlows& f,
               double cpi, PathRecord& rec) const;

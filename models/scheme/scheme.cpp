@@ -138,7 +138,17 @@ SchemeModel::PensionerAccount SchemeModel::starting_pensioner_account(int x, int
 
 SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demography,
                          int start_year, int end_year)
-    : p_(params), start_year_(start_year), ages_(demography.ages()) {
+    : SchemeModel(params, demography.initial_population(), start_year, end_year) {}
+
+double SchemeModel::years_contributed_since(int from_year, int a, int year) const {
+  const double years_member = std::max(0, a - p_.member_zero_below);
+  return p_.contribution_density * std::clamp(static_cast<double>(year - from_year), 0.0, years_member);
+}
+
+SchemeModel::SchemeModel(const SchemeParams& params, const std::array<std::vector<double>, 2>& initial_population,
+                         int start_year, int end_year, bool wage_drift)
+    : p_(params), start_year_(start_year), ages_(static_cast<int>(initial_population[0].size())),
+      wage_drift_(wage_drift) {
   const int years = end_year - start_year + 1;
   const int w = ages_ - 1;
   retired_.assign(static_cast<std::size_t>((years + 1) * 2 * ages_), 0.0);
@@ -160,7 +170,7 @@ SchemeModel::SchemeModel(const SchemeParams& params, const DemographyModel& demo
   // level c solves sum P min(1, c shape k) (1 - rho) = contributors (monotone
   // in c: bisection); pensioners are the population past retirement age
   // times one factor.
-  const auto& pop = demography.initial_population();
+  const auto& pop = initial_population;
   const double k0 = p_.coverage.at(start_year);
   auto members_at = [&](double c) {
     double sum = 0;
@@ -336,7 +346,7 @@ void SchemeModel::advance(SchemeState& s) {
 void SchemeModel::step(int year, const SchemeEconomy& econ, const DemographyState& demo, SchemeState& s,
                        SchemeFlows& out) const {
   const SchemeEconomyLanes lanes{splat(econ.wage_growth), splat(econ.inflation), splat(econ.prev_wage_growth),
-                                 splat(econ.prev_inflation), splat(econ.fund_return)};
+                                 splat(econ.prev_inflation), splat(econ.fund_return), splat(econ.wage_factor)};
   SchemeFlowLanes flows;
   step(year, lanes, demo, s, flows);
   out = lane(flows, 0);
@@ -402,6 +412,7 @@ struct SchemeModel::Retirements {
 
   r.wage_prev = s.wage;
   r.wage = r.wage_prev * (1 + econ.wage_growth);
+  if (wage_drift_) r.wage *= econ.wage_factor;
   r.crediting = splat(0.0);
   switch (p_.crediting) {
     case CreditingRule::wage_growth: r.crediting = lane_max(econ.wage_growth, splat(p_.crediting_floor)); break;
@@ -597,8 +608,8 @@ template <bool kMembers, bool kAwards>
   }
 }
 
-void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const DemographyState& demo, SchemeState& s,
-                       SchemeFlowLanes& out) const {
+void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const DemographyState& demo,
+                       const DemographyState& population, SchemeState& s, SchemeFlowLanes& out) const {
   const int t = year - start_year_;
   const int w = ages_ - 1;
   const YearRates r = year_rates(year, econ, s);
@@ -613,7 +624,7 @@ void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const Demograph
   SchemeFlowLanes acc = out;  // the rates set above, every sum at zero
   const int last_member_age = last_member_age_[static_cast<std::size_t>(t)];
   for (int x = 0; x < 2; ++x) {
-    const CohortArrays c{demo.pop[x].data(),          demo.next[x].data(),         demo.survival[x].data(),
+    const CohortArrays c{population.pop[x].data(),    population.next[x].data(),   demo.survival[x].data(),
                          s.pensioner_survival[x].data(), s.accounts[x].data(),      s.pensioners[x].data(),
                          s.basic_benefit[x].data(),    s.trans_benefit[x].data(),   s.account_benefit[x].data(),
                          s.remaining[x].data(),        s.next_accounts[x].data(),   s.next_pensioners[x].data(),

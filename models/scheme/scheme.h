@@ -21,6 +21,9 @@ struct SchemeEconomyT {
   T prev_wage_growth{};  // G_{y-1}
   T prev_inflation{};    // pi_{y-1}
   T fund_return{};       // R_y of the fund backing the accounts (the basic fund, or the account fund when funded)
+  // A region's relative wage growth: w_y = w_{y-1} (1 + G_y) wage_factor;
+  // only used when the region's scheme has a wage drift.
+  T wage_factor{};
 };
 using SchemeEconomy = SchemeEconomyT<double>;
 using SchemeEconomyLanes = SchemeEconomyT<Lane>;
@@ -90,12 +93,21 @@ class SchemeModel {
  public:
   // Calibrates to the base year on the deterministic initial population.
   SchemeModel(const SchemeParams& params, const DemographyModel& demography, int start_year, int end_year);
+  // A region's scheme: calibrated on its own starting population.
+  // wage_drift: apply SchemeEconomy::wage_factor.
+  SchemeModel(const SchemeParams& params, const std::array<std::vector<double>, 2>& initial_population,
+              int start_year, int end_year, bool wage_drift = false);
 
   void start(SchemeState& s) const;
   // One year: flows of `year` and stocks at 1 January of year + 1. `demo`
   // holds the population on 1 January of year (pop) and year + 1 (next).
   void step(int year, const SchemeEconomyLanes& econ, const DemographyState& demo, SchemeState& s,
-            SchemeFlowLanes& out) const;
+            SchemeFlowLanes& out) const {
+    step(year, econ, demo, demo, s, out);
+  }
+  // The same, the rates (survival, mx) from `rates` and the population from `population`.
+  void step(int year, const SchemeEconomyLanes& econ, const DemographyState& rates, const DemographyState& population,
+            SchemeState& s, SchemeFlowLanes& out) const;
   // The same economy in every lane; out receives lane 0.
   void step(int year, const SchemeEconomy& econ, const DemographyState& demo, SchemeState& s,
             SchemeFlows& out) const;
@@ -116,6 +128,9 @@ class SchemeModel {
   double eligible_share(int x, int birth_year, int year) const;
   // Per-capita starting account balance of members aged a on 1 January of start_year.
   double rebuilt_balance(int a) const;
+  // Years contributed since `from_year` by a member aged a on 1 January of
+  // `year`, at the contribution density (members from the profile's first age).
+  double years_contributed_since(int from_year, int a, int year) const;
   // A starting pensioner's account pension (per year, nominal) and remaining
   // balance on 1 January of start_year, per head, by sex and age.
   struct PensionerAccount {
@@ -167,6 +182,7 @@ class SchemeModel {
 
   SchemeParams p_;
   int start_year_, ages_;
+  bool wage_drift_ = false;
   int first_age_ = 1;                 // youngest age with members or pensioners in any year
   int first_pensioner_age_ = 1;       // youngest age with pensioners at a year end, in any year
   std::vector<Award> awards_;         // [t][x][a], t = 0..years-1

@@ -286,6 +286,48 @@ class Results:
             data[a] = (dim, np.array([table[n]["attrs"].get(a, "") for n in names], dtype=object))
         return xr.Dataset(data, coords={dim: names, "quantile": self.probabilities, **coords})
 
+    # ---- regions ------------------------------------------------------------
+
+    @property
+    def region_names(self):
+        """The regions of a run with [regions] (regions.names, in the
+        config's order), or [] for a single national pool."""
+        found = sorted({n.split("@", 1)[1] for n in self._g.metrics if "@" in n})
+        names = None
+        if isinstance(self.config, dict):
+            names = self.config.get("regions", {}).get("names")
+        if names and set(names) == set(found):
+            return list(names)
+        return found
+
+    @property
+    def regions(self):
+        """Every region metric (`<name>@<region>`, results-format.md
+        "Regions") in one Dataset: each statistic with dims (region, year) or
+        (region, quantile, year), one variable per name and statistic, e.g.
+        `r.regions["fund_balance_real"].sel(region="northeast")` is the
+        mean; `r.regions["fund_balance_real_quantiles"]` the quantiles.
+        Scalars (depletion_year) have dims (region,) and (region, quantile)."""
+        regions = self.region_names
+        if not regions:
+            raise KeyError(f"{self.path}: no regions (the run has no [regions] table)")
+        data, attrs = {}, {}
+        for table, value_dims in ((self._g.metrics, ("year",)), (self._g.scalars, ())):
+            bases = sorted({n.split("@", 1)[0] for n in table if "@" in n})
+            for base in bases:
+                groups = [table[f"{base}@{r}"] for r in regions]
+                for d in STAT_DATASETS:
+                    values = np.stack([np.asarray(g[d]) for g in groups])
+                    key = base if d == "mean" else f"{base}_{d}"
+                    data[key] = (("region",) + value_dims, values if value_dims else values[:, 0])
+                for d in QUANTILE_DATASETS:
+                    data[f"{base}_{d}"] = (("region", "quantile") + value_dims, np.stack([np.asarray(g[d]) for g in groups]))
+                attrs[base] = groups[0]["attrs"].get("unit", "")
+        ds = xr.Dataset(data, coords={"region": regions, "quantile": self.probabilities, "year": self.years})
+        for base, unit in attrs.items():
+            ds[base].attrs["unit"] = unit
+        return ds
+
     # ---- risk, demography, calibration, paths ----------------------------
 
     @property
