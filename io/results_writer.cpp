@@ -174,6 +174,9 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
     h5::attr(cal, "pensioner_factor", pensioner_factor.front());
   }
   if (!m.regions.empty()) {
+    std::vector<std::string> names;
+    for (const auto& region : m.regions) names.push_back(region.name);
+    h5::lines_attr(cal, "regions", names);
     h5::attr(cal, "region_member_level", member_level);
     h5::attr(cal, "region_pensioner_factor", pensioner_factor);
     h5::attr(cal, "region_contributors", contributors);

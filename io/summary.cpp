@@ -108,6 +108,15 @@ struct Sensitivity {
   std::vector<double> dp, dp_se, dm, dm_se, da, da_se;
 };
 
+// The regions of a run with [regions] (results-format.md, "Regions"): per
+// region the indicator depleted@R (its mean is P(depleted by y)) and the
+// depletion year; for the nation whether any region is depleted, and the regime.
+struct Regions {
+  std::vector<std::string> names;
+  std::vector<Dist> depleted, depletion_year;
+  Dist any, regime;
+};
+
 // Everything the summary shows, read and checked before anything is printed.
 struct Results {
   std::string name, config_file, version, created;
@@ -128,6 +137,7 @@ struct Results {
   Tail shadow_tail, actuarial_tail;
   std::optional<Comparison> comparison;
   std::optional<Sensitivity> sensitivity;
+  std::optional<Regions> regions;
 
   std::size_t col(int year) const { return static_cast<std::size_t>(year - years.front()); }
 };
@@ -191,6 +201,18 @@ Results read_results(const std::string& path) {
   r.shadow_tail = read_tail(risk, "terminal_real_shadow_balance", r.levels.size());
   r.actuarial_tail = read_tail(risk, "actuarial_balance", r.levels.size());
 
+  if (h5::exists(root, format::kCalibration) && h5::has_attr(h5::open_group(root, format::kCalibration), "regions")) {
+    Regions g;
+    g.names = h5::read_lines_attr(h5::open_group(root, format::kCalibration), "regions");
+    for (const auto& name : g.names) {
+      g.depleted.push_back(read_dist(metrics, format::kMetrics, "depleted@" + name, ny));
+      g.depletion_year.push_back(read_dist(scalars, format::kScalars, "depletion_year@" + name, 1));
+      for (double p : {0.05, 0.5, 0.95}) g.depletion_year.back().row(p);
+    }
+    g.any = read_dist(metrics, format::kMetrics, "any_region_depleted", ny);
+    g.regime = read_dist(metrics, format::kMetrics, "pooling_regime", ny);
+    r.regions = std::move(g);
+  }
   if (h5::exists(root, format::kComparison)) {
     auto cmp = h5::open_group(root, format::kComparison);
     Comparison c;
@@ -404,6 +426,61 @@ void print_sensitivity(const Sensitivity& t, std::ostream& out) {
          "  whole-year change; a group row switches that group of shocks off)\n";
 }
 
+const char* regime_text(double code) {
+  if (code == 0) return "provincial";
+  if (code == 1) return "central_adjustment";
+  return "national";
+}
+
+Json regions_json(const Results& r, const Selection& s) {
+  const Regions& g = *r.regions;
+  auto by_year = [&](const Dist& d) {
+    Json rows = Json::array();
+    for (const auto& row : s.depletion) {
+      const auto t = r.col(row.year);
+      rows.push_back(Json{{"year", row.year}, {"probability", num(d.mean[t])}, {"se", num(d.se[t])}});
+    }
+    return rows;
+  };
+  Json regions = Json::array();
+  for (std::size_t i = 0; i < g.names.size(); ++i)
+    regions.push_back(Json{{"name", g.names[i]}, {"depleted", by_year(g.depleted[i])}, {"depletion_year", dist_json(g.depletion_year[i])}});
+  Json regimes = Json::array();
+  for (std::size_t t = 0; t < r.years.size(); ++t)
+    if (t == 0 || g.regime.mean[t] != g.regime.mean[t - 1])
+      regimes.push_back(Json{{"from", r.years[t]}, {"regime", regime_text(g.regime.mean[t])}});
+  return Json{{"regimes", regimes}, {"regions", regions}, {"any_region_depleted", by_year(g.any)}};
+}
+
+void print_regions(const Results& r, const Selection& s, std::ostream& out) {
+  const Regions& g = *r.regions;
+  std::vector<std::string> regimes;
+  for (std::size_t t = 0; t < r.years.size(); ++t)
+    if (t == 0 || g.regime.mean[t] != g.regime.mean[t - 1]) {
+      std::size_t end = t;
+      while (end + 1 < r.years.size() && g.regime.mean[end + 1] == g.regime.mean[t]) ++end;
+      regimes.push_back(fmt::format("{} {}-{}", regime_text(g.regime.mean[t]), r.years[t], r.years[end]));
+    }
+  std::size_t width = 10;
+  for (const auto& n : g.names) width = std::max(width, n.size());
+  out << fmt::format("\nRegions ({}; pooling: {})\n", g.names.size(), fmt::join(regimes, ", "));
+  out << "  P(the region's fund depleted by the end of year) +- s.e.; under national pooling a region's fund is the nation's\n";
+  out << fmt::format("  {:<{}}", "region", width);
+  for (const auto& row : s.depletion) out << fmt::format("  {:>14}", row.year);
+  out << fmt::format("  {:>22}\n", "depletion year (5-95%)");
+  auto line = [&](const std::string& name, const Dist& d, const Dist* year) {
+    out << fmt::format("  {:<{}}", name, width);
+    for (const auto& row : s.depletion) {
+      const auto t = r.col(row.year);
+      out << fmt::format("  {:>7} +- {:>3.1f}", pct(d.mean[t]), 100 * d.se[t]);
+    }
+    if (year) out << fmt::format("  {:>22}", year_text(year->at(0.5)) + " (" + band_text(year->at(0.05), year->at(0.95)) + ")");
+    out << "\n";
+  };
+  for (std::size_t i = 0; i < g.names.size(); ++i) line(g.names[i], g.depleted[i], &g.depletion_year[i]);
+  line("any region", g.any, nullptr);
+}
+
 Json to_json(const std::string& path, const Results& r, const Selection& s) {
   Json j;
   j["format"] = "pfsim-summary";
@@ -483,6 +560,7 @@ Json to_json(const std::string& path, const Results& r, const Selection& s) {
     j["scenarios"] = Json{{"reference", c.reference}, {"expected_shortfall_level", c.es_level}, {"scenarios", sc}};
   }
   if (r.sensitivity) j["sensitivity"] = sensitivity_json(*r.sensitivity);
+  if (r.regions) j["regions"] = regions_json(r, s);
   return j;
 }
 
@@ -751,6 +829,7 @@ void print_summary(const std::string& path, const SummaryRequest& request, std::
       out << to_json(path, r, s).dump(2) << "\n";
     } else {
       print_text(r, s, out);
+      if (r.regions) print_regions(r, s, out);
       if (r.sensitivity) print_sensitivity(*r.sensitivity, out);
     }
   } catch (const IoError& e) {

@@ -290,6 +290,8 @@ PoolingModel::PoolingModel(const ModelParams& params, const RegionsModel& region
     s.balance = o.year("fund_balance" + at, kMoney, "the region's pooled fund at 31 December (0 under national pooling)");
     s.balance_real = o.year("fund_balance_real" + at, kRealMoney, "fund_balance@ / CPI");
     s.months = o.year("months_covered" + at, "months", "12 x the region's fund / its benefits of the year");
+    s.depleted = o.year("depleted" + at, "share",
+                        "1 when the region's fund has run short by the year, else 0 (mean: the probability)");
     s.depletion = o.scalar("depletion_year" + at, "year",
                            "first year the region's fund (under national pooling: the national fund) ran short; "
                            "+inf: never", true);
@@ -411,7 +413,9 @@ void PoolingModel::record(int t, int year, int l, const RegionsState& rs, const 
     const double benefits = f.benefits();
     rec.at(o.months, t) = benefits > 0 ? 12.0 * s.balance[r] / benefits : 0.0;
     if (surplus < 0) in_deficit += 1;
-    if (s.depletion[r] <= year) depleted += 1;
+    const bool region_depleted = s.depletion[r] <= year;
+    rec.at(o.depleted, t) = region_depleted ? 1.0 : 0.0;
+    if (region_depleted) depleted += 1;
     migrants += tr.people_out[l];
     moved += tr.accounts_out[l] + tr.pooled_out[l];
     if (y.adjustment[r] > 0) net_adjustment += y.adjustment[r];

@@ -130,7 +130,7 @@ class PoolingModel {
   double floor_months_ = 0;
   struct RegionSlots {
     std::size_t population, contributors, pensioners, support_ratio, average_wage, net_cash_flow, adjustment,
-        transfers, backstop, balance, balance_real, months, depletion;
+        transfers, backstop, balance, balance_real, months, depleted, depletion;
   };
   std::vector<RegionSlots> slots_;
   std::size_t in_deficit_ = 0, depleted_ = 0, adjustment_size_ = 0, net_adjustment_ = 0, migrants_ = 0,

@@ -496,6 +496,89 @@ def results_sections(doc, r, pyramid_years):
     fan_chart(doc, run, "system_dependency", "System dependency ratio (pensioners / contributors)")
 
 
+def _region_lines(doc, run, base, statistic, title, ylabel=None, percent=False):
+    """One line per region of `base@region` (the mean, or the median)."""
+    r = run.r
+    ds = r.regions
+    values = ds[base].values if statistic == "mean" else \
+        ds[f"{base}_quantiles"].sel(quantile=0.5, method="nearest").values
+    if percent:
+        divisor, label = 0.01, "% of paths"
+    else:
+        divisor, label = run.unit(ds[base].attrs.get("unit", ""), values.ravel())
+    fig, ax = _new_figure()
+    table = pd.DataFrame(index=pd.Index(run.years, name="year"))
+    for k, region in enumerate(r.region_names):
+        ax.plot(run.years, values[k] / divisor, color=f"C{k}", label=region)
+        table[region] = values[k] / divisor
+    return fig, ax, table, ylabel or label
+
+
+def regions_section(doc, r):
+    """Regions and pooling (results-format.md, "Regions"): depletion by
+    region, their funds, cash flows, dependency and the adjustment."""
+    run = _Run(r)
+    regimes = r.metric("pooling_regime")["mean"].values
+    names = {0: "provincial", 1: "central adjustment", 2: "national"}
+    spans = []
+    for t, code in enumerate(regimes):
+        if t == 0 or code != regimes[t - 1]:
+            spans.append([names.get(int(code), str(code)), int(run.years[t]), int(run.years[t])])
+        else:
+            spans[-1][2] = int(run.years[t])
+    doc.paragraph(f"{len(r.region_names)} regions; pooling: "
+                  + ", ".join(f"{n} {a}-{b}" for n, a, b in spans)
+                  + ". Under national pooling a region has no fund of its own: it runs short when the nation does.")
+
+    fig, ax, table, label = _region_lines(doc, run, "depleted", "mean", "", percent=True)
+    anyr = r.metric("any_region_depleted")["mean"].values
+    ax.plot(run.years, 100 * anyr, color="black", linestyle="--", label="at least one region")
+    table["at least one region"] = 100 * anyr
+    doc.figure(fig, ax, "Probability that the region's fund is depleted by the year", "year", label, table,
+               legend_outside=True)
+
+    ds = r.regions
+    rows = []
+    for region in r.region_names:
+        q = ds["depletion_year_quantiles"].sel(region=region)
+        rows.append({"region": region,
+                     "median depletion year": fmt_year(float(q.sel(quantile=0.5, method="nearest"))),
+                     "5%": fmt_year(float(q.sel(quantile=0.05, method="nearest"))),
+                     "95%": fmt_year(float(q.sel(quantile=0.95, method="nearest")))})
+    doc.add("<h3>Depletion year by region</h3>" + table_html(pd.DataFrame(rows).set_index("region")))
+
+    charts = (("fund_balance_real", "median", "Real fund balance by region (medians)", "year (31 December)", False),
+              ("surplus", "mean", "Income minus expenditure by region, before adjustment and transfers (means)",
+               "year", True),
+              ("system_dependency", "median", "System dependency by region: pensioners per contributor (medians)",
+               "year (31 December)", False),
+              ("adjustment", "mean", "Central adjustment received minus paid, by region (means)", "year", True),
+              ("relation_transfers", "mean",
+               "Accounts and pooled funds moving with migrants: net inflow by region (means)", "year", True))
+    for base, statistic, title, xlabel, zero_line in charts:
+        if base in ("fund_balance_real", "adjustment") and not np.any(ds[base].values != 0):
+            continue  # no regional fund (national pooling) or no central adjustment in the run
+        fig, ax, table, label = _region_lines(doc, run, base, statistic, "")
+        if zero_line:
+            ax.axhline(0, color="black", linewidth=0.8)
+        doc.figure(fig, ax, title, xlabel, label, table, legend_outside=True)
+    lines_chart(doc, run, ["backstop_central", "backstop_local"], "The backstop: the centre's and local budgets' parts",
+                means=True)
+
+    if r.kind == "scenarios":
+        fig, ax = _new_figure()
+        table = pd.DataFrame(index=pd.Index(run.years, name="year"))
+        for k, name in enumerate(r.scenario_names):
+            m = r.scenario(name).metric("any_region_depleted")
+            ax.plot(run.years, 100 * m["mean"].values, color=f"C{k}", label=name)
+            ax.fill_between(run.years, 100 * (m["mean"].values - 2 * m["se"].values),
+                            100 * (m["mean"].values + 2 * m["se"].values), color=f"C{k}", alpha=0.15, linewidth=0)
+            table[f"{name} (%)"] = 100 * m["mean"].values
+            table[f"{name} s.e. (pp)"] = 100 * m["se"].values
+        doc.figure(fig, ax, "P(at least one region depleted by the year) by scenario (band: +-2 s.e.)", "year",
+                   "% of paths", table, legend_outside=True)
+
+
 def comparison_section(doc, r):
     run = _Run(r)
     conf = r.attrs.get("confidence", 0.95)
@@ -727,6 +810,9 @@ def _document(r, pdf, pyramid_years):
                        f"(the file has {r.pyramid_years or 'none'}; see output.pyramid_years)")
     doc = Document(f"pfsim results: {r.attrs.get('name', '')}", pdf)
     results_sections(doc, r, years)
+    if r.region_names:
+        doc.section("regions", "Regions and pooling")
+        regions_section(doc, r)
     if r.kind == "scenarios":
         if getattr(r, "_sensitivity", None) is not None:
             doc.section("sensitivity", "Sensitivity: which assumption drives the risk")

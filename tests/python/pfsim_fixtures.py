@@ -25,6 +25,8 @@ FILES = {
                      "--seed", "5", "--set", "scenarios.grid.values=[0.05,0.3]"],
     "goal_seek.h5": ["seek", os.path.join(CONFIGS, "examples", "goal_seek_contribution.toml"),
                      "--paths", "300", "--seed", "7"],
+    # Three pooling regimes on the five illustrative regions.
+    "regions.h5": ["run", os.path.join(CONFIGS, "examples", "pooling_regimes.toml"), "--paths", "300", "--seed", "11"],
     "sensitivity.h5": ["sensitivity", os.path.join(CONFIGS, "examples", "sensitivity.toml"), "--paths", "300",
                        "--seed", "9"],
 }

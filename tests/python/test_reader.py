@@ -216,6 +216,45 @@ class DocumentedNames(unittest.TestCase):
                 self.assertIn(p.pattern.replace("[0-9]+", str(h)).strip("^$"), r.scalars())
 
 
+class Regions(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.path = pfsim_fixtures.path("regions.h5")
+        cls.r = pfsim.open(cls.path)
+
+    def test_every_dataset_reaches_the_reader(self):
+        RoundTrip.check_file(self, self.path)
+
+    def test_regions_dataset(self):
+        r = self.r
+        self.assertEqual(r.region_names, ["guangdong", "coast", "centre", "west", "northeast"])
+        self.assertEqual(pfsim.open(pfsim_fixtures.path("results.h5")).region_names, [])
+        ds = r.regions
+        self.assertEqual(ds["fund_balance_real"].dims, ("region", "year"))
+        self.assertEqual(ds["fund_balance_real_quantiles"].dims, ("region", "quantile", "year"))
+        self.assertEqual(ds["depletion_year_quantiles"].dims, ("region", "quantile"))
+        for region in r.region_names:
+            np.testing.assert_array_equal(ds["population"].sel(region=region).values,
+                                          r.metric(f"population@{region}")["mean"].values)
+            np.testing.assert_array_equal(ds["depletion_year_quantiles"].sel(region=region).values,
+                                          r.scalar(f"depletion_year@{region}")["quantiles"].values)
+        # Each scenario has its own regions: under provincial pooling the regions hold funds.
+        provincial = r.scenario("provincial").regions
+        self.assertTrue((provincial["fund_balance"].sel(year=2030).values > 0).any())
+        self.assertTrue((ds["fund_balance"].values == 0).all())
+
+    def test_region_metrics_documented(self):
+        names = documented_names("Regions")
+        per_region = {n[:-2] for n in names if n.endswith("@R")}
+        self.assertGreaterEqual(len(per_region), 14)
+        found = {n.split("@", 1)[0] for n in self.r.metrics() + self.r.scalars() if "@" in n}
+        self.assertEqual(found, per_region)
+        national = {n for n in names if "@" not in n}
+        self.assertEqual(national - set(self.r.metrics()), set())
+        without = set(pfsim.open(pfsim_fixtures.path("results.h5")).metrics())
+        self.assertEqual(national & without, set(), "region metrics in a run without regions")
+
+
 class FormatErrors(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="pfsim-py-reader-", dir=pfsim_fixtures.scratch())

@@ -68,6 +68,25 @@ class Report(unittest.TestCase):
         for name in r.scenario_names:
             self.assertIn(name, body)
 
+    def test_region_charts(self):
+        # Under national pooling (the file's reference) the regions hold no
+        # funds and pay no adjustment: P(depleted), surplus, dependency,
+        # transfers, the backstop's parts, and P(any region) by scenario.
+        path = pfsim_fixtures.path("regions.h5")
+        r = pfsim.open(path)
+        text = build("regions.h5")[1]
+        expected = self.expected_charts(r)
+        expected["regions"] = 6
+        expected["comparison"] = 5
+        self.check_charts(text, expected)
+        body = sections(text)["regions"]
+        self.assertIn("national 2024-2100", body)
+        for region in r.region_names:
+            q = r.scalar(f"depletion_year@{region}")["quantiles"].sel(quantile=0.5)
+            self.assertRegex(body, rf"<th>{region}</th>\s*<td>{int(q)}</td>")
+        for name in r.scenario_names:
+            self.assertIn(f"{name} (%)", body)
+
     def test_sensitivity_tornado(self):
         # The tornado's table holds the file's numbers, widest swing first.
         path = pfsim_fixtures.path("sensitivity.h5")
