@@ -14,6 +14,10 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <memory>
 
 namespace {
 
@@ -24,6 +28,38 @@ const pfsim::RunConfig& baseline() {
 const pfsim::PensionModel& model() {
   static const pfsim::PensionModel m(baseline().model);
   return m;
+}
+
+// R identical regions, each 1/R of the nation, with internal migration and
+// provincial pooling: every regional part runs (models/regions).
+const pfsim::PensionModel& regions_model(int regions) {
+  static std::map<int, std::unique_ptr<pfsim::PensionModel>> models;
+  auto& slot = models[regions];
+  if (!slot) {
+    const auto dir = std::filesystem::temp_directory_path() / "pfsim-bench";
+    std::filesystem::create_directories(dir);
+    const auto path = dir / ("regions_" + std::to_string(regions) + ".toml");
+    std::ofstream out(path);
+    out << "include = [\"" << PFSIM_SOURCE_DIR << "/configs/china_baseline.toml\"]\n[regions]\nnames = [";
+    for (int r = 0; r < regions; ++r) out << (r ? ", " : "") << "\"r" << r << "\"";
+    out << "]\n";
+    const double share = 1.0 / regions;
+    for (int r = 0; r < regions; ++r) {
+      out << "[regions.r" << r << "]\n" << std::setprecision(17) << "population_share = " << share
+          << "\ninternational_migration_share = " << share << "\nfund_balance = " << 6.0e12 * share
+          << "\ncalibration = { contributors = " << 379.25e6 * share << ", pensioners = " << 141.96e6 * share << " }\n";
+      if (regions > 1) {
+        out << "out_migration = 0.01\ndestinations = { ";
+        for (int j = 0, k = 0; j < regions; ++j)
+          if (j != r) out << (k++ ? ", " : "") << "r" << j << " = " << 1.0 / (regions - 1);
+        out << " }\n";
+      }
+    }
+    out << "[pooling]\nregime = \"provincial\"\n";
+    out.close();
+    slot = std::make_unique<pfsim::PensionModel>(pfsim::load_config(path.string()).model);
+  }
+  return *slot;
 }
 
 // Standard normal variates per second from Philox4x32-10 + Boost's ziggurat.
@@ -78,6 +114,24 @@ void BM_ModelPath(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * pfsim::kLanes * m.years());
 }
 BENCHMARK(BM_ModelPath);
+
+// The whole model with R regions (Arg), on one thread; items = path-years,
+// so the time per item against BM_ModelPath is the cost of R regions.
+void BM_ModelPathRegions(benchmark::State& state) {
+  const auto& m = regions_model(static_cast<int>(state.range(0)));
+  pfsim::Workspace ws;
+  std::array<pfsim::PathRecord, pfsim::kLanes> recs;
+  for (auto& r : recs) m.prepare(ws, r);
+  std::array<std::uint64_t, pfsim::kLanes> ids;
+  std::uint64_t id = 0;
+  for (auto _ : state) {
+    for (auto& i : ids) i = id++;
+    m.simulate(7, ids, false, ws, recs);
+    benchmark::DoNotOptimize(recs[0].year_values.data());
+  }
+  state.SetItemsProcessed(state.iterations() * pfsim::kLanes * m.years());
+}
+BENCHMARK(BM_ModelPathRegions)->Arg(1)->Arg(2)->Arg(5)->Arg(10);
 
 // The engine over 512 paths at 1 and 2 threads; items = path-years.
 void BM_Engine(benchmark::State& state) {
@@ -156,6 +210,10 @@ BENCHMARK(BM_SchemeStep);
 // per-cohort account update) with every rule, statistic and output stripped,
 // on kLanes paths side by side as the model runs them: the floor of what a
 // path-year of this model can cost. items = path-years.
+//
+// With R regions (Arg) the draws and the rates are the nation's, once; the
+// cohort shift, births and account update run for each region: the floor of
+// what R regions can cost.
 void BM_LimitKernel(benchmark::State& state) {
   using pfsim::Lane;
   using pfsim::kLanes;
@@ -163,12 +221,22 @@ void BM_LimitKernel(benchmark::State& state) {
   const int n_ages = m.demography().ages();
   const auto n = static_cast<std::size_t>(n_ages);
   const auto& p = m.params().demography;
-  std::vector<Lane> pop[2], next[2], mx[2], acc(2 * n, pfsim::splat(1.0));
+  const auto regions = static_cast<std::size_t>(state.range(0));
+  std::vector<std::array<std::vector<Lane>, 2>> pops(regions), nexts(regions);
+  std::vector<std::vector<Lane>> accs(regions, std::vector<Lane>(2 * n, pfsim::splat(1.0)));
+  std::vector<Lane> mx[2];
   std::vector<double> lm[2];
+  // The age pattern of the mortality index: Lee-Carter's beta, or Li-Lee's
+  // common B (the baseline's model).
+  const std::vector<double>* beta[2];
+  for (int x = 0; x < 2; ++x) beta[x] = p.lc_beta[x].empty() ? &p.ll_B : &p.lc_beta[x];
   for (int x = 0; x < 2; ++x) {
-    pop[x].resize(n);
-    for (std::size_t a = 0; a < n; ++a) pop[x][a] = pfsim::splat(m.demography().initial_population()[x][a]);
-    next[x].assign(n, pfsim::splat(0.0));
+    for (std::size_t r = 0; r < regions; ++r) {
+      pops[r][x].resize(n);
+      for (std::size_t a = 0; a < n; ++a)
+        pops[r][x][a] = pfsim::splat(m.demography().initial_population()[x][a] / static_cast<double>(regions));
+      nexts[r][x].assign(n, pfsim::splat(0.0));
+    }
     mx[x].assign(n, pfsim::splat(0.0));
     lm[x].resize(n);
     for (std::size_t a = 0; a < n; ++a) lm[x][a] = std::log(p.jump_off_mx[x][a]);
@@ -195,24 +263,30 @@ void BM_LimitKernel(benchmark::State& state) {
       pfsim::RandomStream sf(7, path, pfsim::Stream::fertility, step);
       tfr[l] = std::exp(0.1 * pfsim::standard_normal(sf));
     }
-    Lane births = pfsim::splat(0.0);
-    for (int x = 0; x < 2; ++x) {
-      for (std::size_t a = 0; a < n; ++a) mx[x][a] = pfsim::lane_exp(-pfsim::lane_exp(lm[x][a] + p.lc_beta[x][a] * kappa));
-      for (std::size_t a = n - 1; a >= 1; --a) next[x][a] = pop[x][a - 1] * mx[x][a];
-      if (x == 1)
-        for (std::size_t a = 15; a < 50; ++a) births += 0.03 * tfr * next[x][a];
-      for (std::size_t a = 0; a < n; ++a) acc[x * n + a] = acc[x * n + a] * (1 + wage_growth) + 0.08 * next[x][a];
+    for (int x = 0; x < 2; ++x)
+      for (std::size_t a = 0; a < n; ++a) mx[x][a] = pfsim::lane_exp(-pfsim::lane_exp(lm[x][a] + (*beta[x])[a] * kappa));
+    for (std::size_t r = 0; r < regions; ++r) {
+      auto& pop = pops[r];
+      auto& next = nexts[r];
+      auto& acc = accs[r];
+      Lane births = pfsim::splat(0.0);
+      for (int x = 0; x < 2; ++x) {
+        for (std::size_t a = n - 1; a >= 1; --a) next[x][a] = pop[x][a - 1] * mx[x][a];
+        if (x == 1)
+          for (std::size_t a = 15; a < 50; ++a) births += 0.03 * tfr * next[x][a];
+        for (std::size_t a = 0; a < n; ++a) acc[x * n + a] = acc[x * n + a] * (1 + wage_growth) + 0.08 * next[x][a];
+      }
+      next[0][0] = births * 0.52;
+      next[1][0] = births * 0.48;
+      std::swap(pop[0], next[0]);
+      std::swap(pop[1], next[1]);
+      benchmark::DoNotOptimize(acc.data());
     }
-    next[0][0] = births * 0.52;
-    next[1][0] = births * 0.48;
-    std::swap(pop[0], next[0]);
-    std::swap(pop[1], next[1]);
-    benchmark::DoNotOptimize(acc.data());
     ++t;
   }
   state.SetItemsProcessed(state.iterations() * kLanes);
 }
-BENCHMARK(BM_LimitKernel);
+BENCHMARK(BM_LimitKernel)->Arg(1)->Arg(5);
 
 // Statistics for a 2,000-path sample: every year metric's moments, quantiles
 // and intervals; items = metric-year-path values.

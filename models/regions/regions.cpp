@@ -46,6 +46,24 @@ RegionsModel::RegionsModel(const ModelParams& params, const DemographyModel& dem
       for (int y = p_.start_year; y <= p_.end_year; ++y) factor.push_back(std::exp(region.wage_drift.at(y)));
     wage_factor_.push_back(std::move(factor));
   }
+  // The pooled-fund transfer per migrant, by year, sex and year-end age.
+  const int years = p_.end_year - p_.start_year + 1;
+  const auto& pool = p_.pooling;
+  for (std::size_t r = 0; r < p_.regions.size(); ++r) {
+    const SchemeModel& scheme = schemes_[r];
+    std::vector<double> factor(static_cast<std::size_t>(years) * 2 * n, 0.0);
+    for (int t = 0; t < years; ++t)
+      for (int x = 0; x < 2; ++x)
+        for (std::size_t a = 0; a < n; ++a) {
+          const int age = static_cast<int>(a);
+          if (!(leave_rate_[r][a] > 0) || age >= pool.transfer_age_limit[static_cast<std::size_t>(x)]) continue;
+          const int year = p_.start_year + t;
+          const double member = scheme.member_share(x, age, t + 1) * (1 - scheme.retired(x, age, t + 1));
+          factor[factor_index(t, x, a)] =
+              member * pool.transfer_rate * scheme.years_contributed_since(pool.transfer_from_year, age, year + 1);
+        }
+    transfer_factor_.push_back(std::move(factor));
+  }
 }
 
 void RegionsModel::start(DemographyState& national, RegionsState& s) const {
@@ -58,6 +76,7 @@ void RegionsModel::start(DemographyState& national, RegionsState& s) const {
   s.national_wage = splat(p_.scheme.average_wage_base);
   if (single_) return;
   s.demography.resize(regions);
+  s.population.assign(regions, splat(0.0));
   s.leaving.resize(regions);
   s.accounts_moving.resize(regions);
   for (std::size_t r = 0; r < regions; ++r)
@@ -90,36 +109,35 @@ void RegionsModel::migrate(int /*year*/, RegionsState& s) const {
   const auto regions = schemes_.size();
   const auto n = s.demography[0].next[0].size();
   for (std::size_t r = 0; r < regions; ++r) {
-    RegionTransfers& tr = s.transfers[r];
+    const double* rate = leave_rate_[r].data();
+    Lane people = splat(0.0);
     for (int x = 0; x < 2; ++x) {
       Lane* next = s.demography[r].next[x].data();
       Lane* out = s.leaving[r][x].data();
       for (std::size_t a = 0; a < n; ++a) {
-        out[a] = next[a] * leave_rate_[r][a];
-        tr.people_out += out[a];
+        out[a] = next[a] * rate[a];
+        next[a] -= out[a];
+        people += out[a];
       }
     }
+    s.transfers[r].people_out = people;
   }
-  for (std::size_t r = 0; r < regions; ++r) {
-    for (int x = 0; x < 2; ++x) {
-      Lane* next = s.demography[r].next[x].data();
-      for (std::size_t a = 0; a < n; ++a) next[a] -= s.leaving[r][x][a];
-    }
-  }
-  for (std::size_t r = 0; r < regions; ++r) {
-    const auto& dest = p_.regions[r].destinations;
-    for (std::size_t j = 0; j < regions; ++j) {
-      if (!(dest[j] > 0)) continue;
+  for (std::size_t j = 0; j < regions; ++j) {
+    Lane people = splat(0.0);
+    for (std::size_t r = 0; r < regions; ++r) {
+      const double d = p_.regions[r].destinations[j];
+      if (!(d > 0)) continue;
       for (int x = 0; x < 2; ++x) {
         Lane* next = s.demography[j].next[x].data();
         const Lane* out = s.leaving[r][x].data();
         for (std::size_t a = 0; a < n; ++a) {
-          const Lane arriving = out[a] * dest[j];
+          const Lane arriving = out[a] * d;
           next[a] += arriving;
-          s.transfers[j].people_in += arriving;
+          people += arriving;
         }
       }
     }
+    s.transfers[j].people_in = people;
   }
 }
 
@@ -131,33 +149,27 @@ void RegionsModel::move_accounts(int year, RegionsState& s) const {
   // relation.
   const auto regions = schemes_.size();
   const auto n = s.demography[0].next[0].size();
-  const int t1 = year - p_.start_year + 1;  // year-end cells belong to 1 January of year + 1
-  const auto& pool = p_.pooling;
+  const int t = year - p_.start_year;
   for (std::size_t r = 0; r < regions; ++r) {
-    const SchemeModel& scheme = schemes_[r];
-    const auto& dest = p_.regions[r].destinations;
-    const Lane base = p_.regions[r].scheme.compliance * s.flows[r].average_wage;
-    Lane accounts_out = splat(0.0), pooled_out = splat(0.0);
+    const double* rate = leave_rate_[r].data();
+    Lane accounts_out = splat(0.0), pooled = splat(0.0);
     for (int x = 0; x < 2; ++x) {
       Lane* accounts = s.scheme[r].next_accounts[x].data();
       Lane* moving = s.accounts_moving[r][x].data();
+      const Lane* leaving = s.leaving[r][x].data();
+      const double* factor = transfer_factor_[r].data() + factor_index(t, x, 0);
       for (std::size_t a = 0; a < n; ++a) {
-        const double rate = leave_rate_[r][a];
-        moving[a] = splat(0.0);
-        if (!(rate > 0)) continue;
-        moving[a] = accounts[a] * rate;
+        moving[a] = accounts[a] * rate[a];
         accounts[a] -= moving[a];
         accounts_out += moving[a];
-        const int age = static_cast<int>(a);
-        if (age >= pool.transfer_age_limit[static_cast<std::size_t>(x)]) continue;
-        const double member = scheme.member_share(x, age, t1) * (1 - scheme.retired(x, age, t1));
-        const double years = scheme.years_contributed_since(pool.transfer_from_year, age, year + 1);
-        pooled_out += s.leaving[r][x][a] * (member * pool.transfer_rate * years) * base;
+        pooled += leaving[a] * factor[a];
       }
     }
-    s.transfers[r].accounts_out += accounts_out;
-    s.transfers[r].pooled_out += pooled_out;
+    const Lane pooled_out = pooled * (p_.regions[r].scheme.compliance * s.flows[r].average_wage);
+    s.transfers[r].accounts_out = accounts_out;
+    s.transfers[r].pooled_out = pooled_out;
     s.flows[r].account_liability -= accounts_out;
+    const auto& dest = p_.regions[r].destinations;
     for (std::size_t j = 0; j < regions; ++j) {
       if (!(dest[j] > 0)) continue;
       s.transfers[j].accounts_in += accounts_out * dest[j];
@@ -166,17 +178,16 @@ void RegionsModel::move_accounts(int year, RegionsState& s) const {
     }
   }
   // The accounts arrive in the destination's cohorts with the people.
-  for (std::size_t r = 0; r < regions; ++r) {
-    const auto& dest = p_.regions[r].destinations;
-    for (std::size_t j = 0; j < regions; ++j) {
-      if (!(dest[j] > 0)) continue;
+  for (std::size_t j = 0; j < regions; ++j)
+    for (std::size_t r = 0; r < regions; ++r) {
+      const double d = p_.regions[r].destinations[j];
+      if (!(d > 0)) continue;
       for (int x = 0; x < 2; ++x) {
         Lane* accounts = s.scheme[j].next_accounts[x].data();
         const Lane* moving = s.accounts_moving[r][x].data();
-        for (std::size_t a = 0; a < n; ++a) accounts[a] += moving[a] * dest[j];
+        for (std::size_t a = 0; a < n; ++a) accounts[a] += moving[a] * d;
       }
     }
-  }
 }
 
 void RegionsModel::step(int year, const SchemeEconomyLanes& econ, DemographyState& national, RegionsState& s,
@@ -193,6 +204,12 @@ void RegionsModel::step(int year, const SchemeEconomyLanes& econ, DemographyStat
     demography_.project(year, national, s.demography[r], p_.regions[r].fertility_factor,
                         p_.regions[r].international_migration_share);
   migrate(year, s);
+  for (std::size_t r = 0; r < regions; ++r) {
+    Lane people = splat(0.0);
+    for (int x = 0; x < 2; ++x)
+      for (const Lane& v : s.demography[r].next[x]) people += v;
+    s.population[r] = people;
+  }
   // The nation: the sum of its regions.
   Lane births = splat(0.0), deaths = splat(0.0);
   for (int x = 0; x < 2; ++x)
@@ -212,7 +229,13 @@ void RegionsModel::step(int year, const SchemeEconomyLanes& econ, DemographyStat
   for (std::size_t r = 0; r < regions; ++r) {
     SchemeEconomyLanes e = econ;
     if (!wage_factor_[r].empty()) e.wage_factor = splat(wage_factor_[r][t]);
-    schemes_[r].step(year, e, national, s.demography[r], s.scheme[r], s.flows[r]);
+    // Every region's pensioners die at the national rates times the one
+    // multiplier: their survival is worked out once.
+    const bool ready = r > 0 && p_.scheme.pensioner_mortality_multiplier != 1.0 &&
+                       schemes_[r].first_pensioner_age() == schemes_[0].first_pensioner_age();
+    if (ready)
+      for (int x = 0; x < 2; ++x) s.scheme[r].pensioner_survival[x] = s.scheme[0].pensioner_survival[x];
+    schemes_[r].step(year, e, national, s.demography[r], s.scheme[r], s.flows[r], ready);
   }
   move_accounts(year, s);
 
@@ -395,10 +418,7 @@ void PoolingModel::record(int t, int year, int l, const RegionsState& rs, const 
     const RegionSlots& o = slots_[r];
     const SchemeFlows f = lane(rs.flows[r], l);
     const RegionTransfers& tr = rs.transfers[r];
-    double people = 0;
-    for (int x = 0; x < 2; ++x)
-      for (const Lane& v : rs.demography[r].next[x]) people += v[l];
-    rec.at(o.population, t) = people;
+    rec.at(o.population, t) = rs.population[r][l];
     rec.at(o.contributors, t) = f.contributors;
     rec.at(o.pensioners, t) = f.pensioners;
     rec.at(o.support_ratio, t) = f.contributors > 0 ? f.pensioners / f.contributors : 0.0;

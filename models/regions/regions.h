@@ -43,6 +43,7 @@ struct RegionsState {
   std::vector<RegionTransfers> transfers;
   std::vector<std::array<std::vector<Lane>, 2>> leaving;  // [region][sex][age]: people leaving this year
   std::vector<std::array<std::vector<Lane>, 2>> accounts_moving;  // [region][sex][age]: their account balances
+  std::vector<Lane> population;             // each region's people at the year's end
   Lane national_wage{};                     // w_{y} of the nation
 };
 
@@ -78,6 +79,13 @@ class RegionsModel {
   std::vector<std::array<std::vector<double>, 2>> initial_;
   std::vector<std::vector<double>> leave_rate_;  // [region][age]: share of the year-end population that leaves
   std::vector<std::vector<double>> wage_factor_; // [region][t]: exp(drift) of the year, empty without drift
+  // [region][t][sex][age]: pooled-fund transfer per migrant of the year-end
+  // cell, per unit of the contribution base (member share x rate x years
+  // contributed; 0 from the age limits), for the migration of year t.
+  std::vector<std::vector<double>> transfer_factor_;
+  std::size_t factor_index(int t, int x, std::size_t a) const {
+    return (static_cast<std::size_t>(t) * 2 + static_cast<std::size_t>(x)) * leave_rate_[0].size() + a;
+  }
 };
 
 // One path's regional funds.

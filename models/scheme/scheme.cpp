@@ -609,7 +609,8 @@ template <bool kMembers, bool kAwards>
 }
 
 void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const DemographyState& demo,
-                       const DemographyState& population, SchemeState& s, SchemeFlowLanes& out) const {
+                       const DemographyState& population, SchemeState& s, SchemeFlowLanes& out,
+                       bool survival_ready) const {
   const int t = year - start_year_;
   const int w = ages_ - 1;
   const YearRates r = year_rates(year, econ, s);
@@ -617,7 +618,7 @@ void SchemeModel::step(int year, const SchemeEconomyLanes& econ, const Demograph
   out.indexation = r.indexation;
   out.average_wage = r.wage;
   out.crediting_rate = r.crediting;
-  pensioner_survival(demo, s);
+  if (!survival_ready) pensioner_survival(demo, s);
 
   // Sums over cohorts in locals: the compiler cannot keep members of `out`
   // in registers across the stores into the state arrays.

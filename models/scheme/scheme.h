@@ -106,14 +106,18 @@ class SchemeModel {
     step(year, econ, demo, demo, s, out);
   }
   // The same, the rates (survival, mx) from `rates` and the population from `population`.
+  // survival_ready: s.pensioner_survival already holds this year's (copied
+  // from a region with the same rates and multiplier).
   void step(int year, const SchemeEconomyLanes& econ, const DemographyState& rates, const DemographyState& population,
-            SchemeState& s, SchemeFlowLanes& out) const;
+            SchemeState& s, SchemeFlowLanes& out, bool survival_ready = false) const;
   // The same economy in every lane; out receives lane 0.
   void step(int year, const SchemeEconomy& econ, const DemographyState& demo, SchemeState& s,
             SchemeFlows& out) const;
   static void advance(SchemeState& s);
 
   const SchemeCalibration& calibration() const { return calib_; }
+  // The youngest age whose pensioners' survival ratio a step computes.
+  int first_pensioner_age() const { return first_pensioner_age_; }
   const SchemeParams& params() const { return p_; }
   // Members' share of the cohort of age a and sex x on 1 January of start_year + t.
   double member_share(int x, int a, int t) const {
