@@ -99,8 +99,7 @@ BENCHMARK(BM_EconomyPath);
 
 // The whole model on one thread, kLanes paths side by side (core/lanes.h);
 // items = path-years.
-void BM_ModelPath(benchmark::State& state) {
-  const auto& m = model();
+void model_groups(benchmark::State& state, const pfsim::PensionModel& m) {
   pfsim::Workspace ws;
   std::array<pfsim::PathRecord, pfsim::kLanes> recs;
   for (auto& r : recs) m.prepare(ws, r);
@@ -113,24 +112,12 @@ void BM_ModelPath(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * pfsim::kLanes * m.years());
 }
+void BM_ModelPath(benchmark::State& state) { model_groups(state, model()); }
 BENCHMARK(BM_ModelPath);
 
 // The whole model with R regions (Arg), on one thread; items = path-years,
 // so the time per item against BM_ModelPath is the cost of R regions.
-void BM_ModelPathRegions(benchmark::State& state) {
-  const auto& m = regions_model(static_cast<int>(state.range(0)));
-  pfsim::Workspace ws;
-  std::array<pfsim::PathRecord, pfsim::kLanes> recs;
-  for (auto& r : recs) m.prepare(ws, r);
-  std::array<std::uint64_t, pfsim::kLanes> ids;
-  std::uint64_t id = 0;
-  for (auto _ : state) {
-    for (auto& i : ids) i = id++;
-    m.simulate(7, ids, false, ws, recs);
-    benchmark::DoNotOptimize(recs[0].year_values.data());
-  }
-  state.SetItemsProcessed(state.iterations() * pfsim::kLanes * m.years());
-}
+void BM_ModelPathRegions(benchmark::State& state) { model_groups(state, regions_model(static_cast<int>(state.range(0)))); }
 BENCHMARK(BM_ModelPathRegions)->Arg(1)->Arg(2)->Arg(5)->Arg(10);
 
 // The engine over 512 paths at 1 and 2 threads; items = path-years.
