@@ -30,15 +30,16 @@ const pfsim::PensionModel& model() {
   return m;
 }
 
-// R identical regions, each 1/R of the nation, with internal migration and
-// provincial pooling: every regional part runs (models/regions).
-const pfsim::PensionModel& regions_model(int regions) {
-  static std::map<int, std::unique_ptr<pfsim::PensionModel>> models;
-  auto& slot = models[regions];
+// R identical regions, each 1/R of the nation, with internal migration from
+// every region to every other (when `migration`) and provincial pooling:
+// every regional part runs (models/regions).
+const pfsim::PensionModel& regions_model(int regions, bool migration) {
+  static std::map<std::pair<int, bool>, std::unique_ptr<pfsim::PensionModel>> models;
+  auto& slot = models[{regions, migration}];
   if (!slot) {
     const auto dir = std::filesystem::temp_directory_path() / "pfsim-bench";
     std::filesystem::create_directories(dir);
-    const auto path = dir / ("regions_" + std::to_string(regions) + ".toml");
+    const auto path = dir / ("regions_" + std::to_string(regions) + (migration ? "_m" : "") + ".toml");
     std::ofstream out(path);
     out << "include = [\"" << PFSIM_SOURCE_DIR << "/configs/china_baseline.toml\"]\n[regions]\nnames = [";
     for (int r = 0; r < regions; ++r) out << (r ? ", " : "") << "\"r" << r << "\"";
@@ -48,7 +49,7 @@ const pfsim::PensionModel& regions_model(int regions) {
       out << "[regions.r" << r << "]\n" << std::setprecision(17) << "population_share = " << share
           << "\ninternational_migration_share = " << share << "\nfund_balance = " << 6.0e12 * share
           << "\ncalibration = { contributors = " << 379.25e6 * share << ", pensioners = " << 141.96e6 * share << " }\n";
-      if (regions > 1) {
+      if (regions > 1 && migration) {
         out << "out_migration = 0.01\ndestinations = { ";
         for (int j = 0, k = 0; j < regions; ++j)
           if (j != r) out << (k++ ? ", " : "") << "r" << j << " = " << 1.0 / (regions - 1);
@@ -115,10 +116,13 @@ void model_groups(benchmark::State& state, const pfsim::PensionModel& m) {
 void BM_ModelPath(benchmark::State& state) { model_groups(state, model()); }
 BENCHMARK(BM_ModelPath);
 
-// The whole model with R regions (Arg), on one thread; items = path-years,
+// The whole model with R regions, on one thread; items = path-years,
 // so the time per item against BM_ModelPath is the cost of R regions.
-void BM_ModelPathRegions(benchmark::State& state) { model_groups(state, regions_model(static_cast<int>(state.range(0)))); }
-BENCHMARK(BM_ModelPathRegions)->Arg(1)->Arg(2)->Arg(5)->Arg(10);
+void BM_ModelPathRegions(benchmark::State& state) {
+  model_groups(state, regions_model(static_cast<int>(state.range(0)), state.range(1) != 0));
+}
+// Args: regions, internal migration (every region to every other: R (R - 1) flows by age).
+BENCHMARK(BM_ModelPathRegions)->Args({1, 0})->Args({2, 1})->Args({5, 1})->Args({10, 1})->Args({5, 0})->Args({10, 0});
 
 // The engine over 512 paths at 1 and 2 threads; items = path-years.
 void BM_Engine(benchmark::State& state) {
