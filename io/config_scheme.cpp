@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -181,12 +183,107 @@ namespace {
 
 // Weights (fixed or glide paths), fee, limits checked in every year, an
 // optional benchmark, and the rate charged on a negative balance.
+// The index in s.assets of the economy's asset `name`, appended (with a
+// zero weight in every year and at every rule point) when the strategy does
+// not hold it yet.
+std::size_t held_asset(Strategy& s, int var) {
+  const auto it = std::find(s.assets.begin(), s.assets.end(), var);
+  if (it != s.assets.end()) return static_cast<std::size_t>(it - s.assets.begin());
+  s.assets.push_back(var);
+  s.weights.emplace_back(0.0);
+  for (auto& w : s.rule.weights) w.push_back(0.0);
+  return s.assets.size() - 1;
+}
+
+// [funds.basic.rule]: weights as a piecewise-linear function of one state
+// of the fund on 1 January (model.md D4.6).
+void read_strategy_rule(ConfigTable& t, const ModelParams& m, Strategy& s) {
+  auto r = *t.table("rule");
+  auto& rule = s.rule;
+  rule.on = true;
+  const auto state = r.string("state", {"months_covered", "drawdown", "funded_share", "years_to_depletion"});
+  rule.state = state == "months_covered" ? RuleState::months_covered
+               : state == "drawdown"     ? RuleState::drawdown
+               : state == "funded_share" ? RuleState::funded_share
+                                         : RuleState::years_to_depletion;
+  if (rule.state == RuleState::funded_share) rule.horizon = static_cast<int>(r.integer("horizon", 1, 100));
+  else if (r.has("horizon")) r.fail("horizon", "applies to state = \"funded_share\" only");
+  const auto* node = r.node("points");
+  const auto* points = node ? node->as_array() : nullptr;
+  if (!points || points->empty())
+    r.fail("points", "required: [[state, { asset = weight, ... }], ...], the state increasing");
+  std::vector<std::pair<double, std::vector<std::pair<int, double>>>> read;
+  for (std::size_t i = 0; i < points->size(); ++i) {
+    const auto& item = *points->get(i);
+    const std::string where = fmt::format("{}[{}]", r.key_path("points"), i);
+    const auto* pair = item.as_array();
+    const auto x = pair && pair->size() == 2 ? as_number(*pair->get(0)) : std::nullopt;
+    const auto* weights = pair && pair->size() == 2 ? pair->get(1)->as_table() : nullptr;
+    if (!x || !weights) throw InputError(location_of(item), where, "expected [state, { asset = weight, ... }]");
+    if (!std::isfinite(*x) || *x < 0 || (rule.state == RuleState::drawdown && *x > 1))
+      throw InputError(location_of(item), where,
+                       rule.state == RuleState::drawdown ? "the drawdown must be from 0 to 1" : "the state must be 0 or more");
+    if (!read.empty() && *x <= read.back().first)
+      throw InputError(location_of(item), where, fmt::format("the states must increase strictly ({} follows {})", *x, read.back().first));
+    std::vector<std::pair<int, double>> w;
+    double sum = 0;
+    for (auto&& [k, v] : *weights) {
+      const std::string key(k.str());
+      const auto value = as_number(v);
+      if (!m.economy.is_asset(key))
+        throw InputError(location_of(v), where + "." + key, fmt::format("'{}' is not an asset class of the economy", key));
+      if (!value || *value < 0 || *value > 1)
+        throw InputError(location_of(v), where + "." + key, "a weight must be a number from 0 to 1");
+      w.emplace_back(m.economy.index_of(key), *value);
+      sum += *value;
+    }
+    if (std::abs(sum - 1) > 1e-9)
+      throw InputError(location_of(item), where, fmt::format("the weights sum to {:.10g}, not 1", sum));
+    read.emplace_back(*x, std::move(w));
+  }
+  for (const auto& [x, w] : read) {
+    rule.at.push_back(x);
+    rule.weights.emplace_back(s.assets.size(), 0.0);
+    for (const auto& [var, value] : w) rule.weights.back()[held_asset(s, var)] = value;
+  }
+  // The fixed paths are the first point's (not used while the rule is on).
+  s.weights.clear();
+  for (std::size_t k = 0; k < s.assets.size(); ++k) s.weights.emplace_back(rule.weights.front()[k]);
+}
+
 FundParams read_fund(ConfigTable& t, const std::string& name, const ModelParams& m) {
   FundParams f;
   f.name = name;
   f.initial_balance = t.number("initial_balance", Range::any(), name == "basic" ? std::optional<double>{} : 0.0);
-  read_weights(t, "weights", m, f.strategy, name);
+  for (const char* key : {"rule", "liquidity", "rebalance"})
+    if (name != "basic" && t.has(key)) t.fail(key, "applies to [funds.basic] only");
+  if (t.has("rule")) {
+    if (t.has("weights")) {
+      // A config that includes another may add a rule to a fund whose
+      // weights are given there: the weights are checked, and not used.
+      Strategy unused;
+      read_weights(t, "weights", m, unused, name);
+      t.warn("weights", "not used: [funds.basic.rule] decides the weights");
+    }
+    read_strategy_rule(t, m, f.strategy);
+  } else {
+    read_weights(t, "weights", m, f.strategy, name);
+  }
+  if (auto liq = t.table("liquidity")) {
+    std::vector<std::string> assets;
+    for (int i : m.economy.assets) assets.push_back(m.economy.variables[static_cast<std::size_t>(i)]);
+    const auto asset = liq->string("asset", assets);
+    f.strategy.liquidity_asset = static_cast<int>(held_asset(f.strategy, m.economy.index_of(asset)));
+    f.strategy.liquidity_cover = liq->number("cover", {0, 10, true, false});
+  }
+  if (auto rb = t.table("rebalance")) {
+    f.strategy.rebalance_band = rb->number("band", Range::between(0, 1));
+    f.strategy.rebalance_cost = rb->number("cost", Range::between(0, 0.1), 0.0);
+  }
+  if (f.strategy.assets.size() > kMaxDynamicAssets && f.strategy.dynamic())
+    t.fail_here(fmt::format("a dynamic strategy holds at most {} asset classes", kMaxDynamicAssets));
   f.strategy.fee = t.number("fee", Range::between(0, 0.1), 0.0);
+  f.strategy.limits.assign(f.strategy.assets.size(), 1.0);
   if (auto lim = t.table("limits")) {
     for (const auto& k : lim->keys()) {
       const double cap = lim->number(k, Range::between(0, 1));
@@ -194,11 +291,28 @@ FundParams read_fund(ConfigTable& t, const std::string& name, const ModelParams&
       if (var < 0 || !m.economy.is_asset(k)) lim->fail(k, fmt::format("'{}' is not an asset class of the economy", k));
       const auto it = std::find(f.strategy.assets.begin(), f.strategy.assets.end(), var);
       if (it == f.strategy.assets.end()) continue;  // not held: the limit holds trivially
-      const auto& path = f.strategy.weights[static_cast<std::size_t>(it - f.strategy.assets.begin())];
+      const auto index = static_cast<std::size_t>(it - f.strategy.assets.begin());
+      f.strategy.limits[index] = cap;
+      if (f.strategy.rule.on) {
+        // Said at the point that breaks the limit.
+        const auto* points = t.raw()["rule"]["points"].as_array();
+        for (std::size_t i = 0; i < f.strategy.rule.at.size(); ++i)
+          if (f.strategy.rule.weights[i][index] > cap + 1e-12)
+            throw InputError(location_of(*points->get(i)), fmt::format("funds.{}.rule.points[{}]", name, i),
+                             fmt::format("holds {:.4g} of {}, above its limit {:.4g} ({})", f.strategy.rule.weights[i][index],
+                                         k, cap, lim->key_path(k)));
+        continue;
+      }
+      const auto& path = f.strategy.weights[index];
       for (int y = m.start_year; y <= m.end_year; ++y)
         if (path.at(y) > cap + 1e-12)
           lim->fail(k, fmt::format("fund '{}' holds {:.4g} of {} in {}, above its limit {:.4g}", name, path.at(y), k, y, cap));
     }
+    double room = 0;
+    for (double cap : f.strategy.limits) room += cap;
+    if (f.strategy.dynamic() && room < 1 - 1e-12)
+      lim->fail_here(fmt::format("the limits of the assets held sum to {:.6g}: a dynamic strategy needs room for the "
+                                 "whole fund (at least 1)", room));
   }
   const auto& e = m.economy;
   if (name != "basic") {

@@ -158,10 +158,30 @@ struct SchemeParams {
 };
 
 // ---- funds and strategies (model.md section 4) -------------------------------
+// A strategy whose weights follow the fund's state on 1 January
+// (model.md D4.6): piecewise linear in the state between points.
+enum class RuleState { months_covered, drawdown, funded_share, years_to_depletion };
+struct StrategyRule {
+  bool on = false;
+  RuleState state = RuleState::months_covered;
+  int horizon = 1;                                // funded_share: years of net outflow
+  std::vector<double> at;                         // the state at each point, increasing
+  std::vector<std::vector<double>> weights;       // per point, per asset of the strategy; each sums to 1
+};
+
+inline constexpr std::size_t kMaxDynamicAssets = 16;
+
 struct Strategy {
   std::vector<int> assets;              // economy variable indexes
-  std::vector<TimePath> weights;        // per asset, by calendar year
+  std::vector<TimePath> weights;        // per asset, by calendar year (a fixed mix or glide path)
   double fee = 0;
+  StrategyRule rule;                    // with rule.on, the weights follow the rule instead
+  int liquidity_asset = -1;             // index into assets of the liquidity reserve's asset; -1: none
+  double liquidity_cover = 0;           // the reserve: cover x the next year's net outflow
+  double rebalance_band = -1;           // < 0: back to the target every year; else only beyond the band
+  double rebalance_cost = 0;            // per unit of turnover (buys plus sells, a share of the fund)
+  std::vector<double> limits;           // per asset, the legal maximum (1: none), applied last
+  bool dynamic() const { return rule.on || liquidity_asset >= 0 || rebalance_band >= 0; }
 };
 
 struct FundParams {

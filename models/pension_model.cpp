@@ -20,6 +20,12 @@ PensionModel::PensionModel(const ModelParams& params)
       population_(demography_, params.pyramid_years, outputs_),
       parameters_(params, outputs_) {
   population_.register_pyramids(outputs_);
+  // The pensions in payment before the first year: what a dynamic strategy
+  // knows of the benefits on 1 January of start_year.
+  double benefits = 0;
+  for (int r = 0; r < regions_.count(); ++r)
+    benefits += regions_.scheme(r).calibration().pensioners * regions_.scheme(r).params().calib_average_pension;
+  funds_.set_first_benefits(benefits);
 }
 
 void PensionModel::prepare(Workspace& ws, PathRecord& rec) const {
@@ -70,7 +76,7 @@ SchemeEconomyLanes PensionModel::scheme_economy(int t, Workspace& ws, std::array
   for (int l = 0; l < kLanes; ++l) {
     const auto lu = static_cast<std::size_t>(l);
     econ[lu] = economy_outputs_.year(ws.economy[lu], t);
-    returns[lu] = funds_.returns(t, econ[lu].ez);
+    returns[lu] = funds_.returns(t, econ[lu].ez, ws.funds[lu]);
     se.wage_growth[l] = econ[lu].wage_growth;
     se.inflation[l] = econ[lu].inflation;
     se.prev_wage_growth[l] = ws.prices[lu].prev_wage_growth;

@@ -86,34 +86,45 @@ std::pair<double, double> median_difference(std::span<const double> a, std::span
   return {point, m.sd};
 }
 
-// The paired differences of every year metric and of the probability of
-// depletion by each year, scenario `a` against reference `b`, column by
-// column in parallel. Columns are read in groups when a sample is on disk.
-void compare_samples(const PensionModel& model, const PathSample& a, const PathSample& b, int start_year, double z,
-                     int threads, ScenarioResult& o, std::optional<std::uint64_t> median_seed = std::nullopt) {
+// The paired differences of every year metric both runs report (a scenario
+// may add metrics, such as a dynamic strategy's weights or its regions) and
+// of the probability of depletion by each year, scenario `a` against
+// reference `b`, column by column in parallel. Columns are read in groups
+// when a sample is on disk.
+void compare_samples(const PensionModel& model, const PensionModel& reference, const PathSample& a, const PathSample& b,
+                     int start_year, double z, int threads, ScenarioResult& o,
+                     std::optional<std::uint64_t> median_seed = std::nullopt) {
   const auto n = static_cast<std::size_t>(a.paths());
   const auto years = static_cast<std::size_t>(model.years());
-  const std::size_t width = model.year_metrics().size() * years;
+  // The metrics both report, as (scenario slot, reference slot), in the scenario's order.
+  std::vector<std::pair<std::size_t, std::size_t>> common;
+  for (std::size_t m = 0; m < model.year_metrics().size(); ++m)
+    if (reference.outputs().has_year(model.year_metrics()[m].name))
+      common.emplace_back(m, reference.year_metric(model.year_metrics()[m].name));
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   tbb::enumerable_thread_specific<std::vector<double>> scratch;
-  std::vector<PairedValue> columns(width);
-  std::size_t group = width;
+  std::vector<PairedValue> columns(common.size() * years);
+  // Metrics per read: a group of whole metrics when a sample is on disk.
+  std::size_t group = common.size();
   for (const PathSample* s : {&a, &b})
-    if (s->on_disk()) group = std::min(group, std::max<std::size_t>(1, s->read_bytes() / (n * sizeof(float))));
+    if (s->on_disk()) group = std::min(group, std::max<std::size_t>(1, s->read_bytes() / (n * years * sizeof(float))));
   std::vector<float> read_a, read_b;
-  for (std::size_t c0 = 0; c0 < width; c0 += group) {
-    const std::size_t count = std::min(group, width - c0);
-    const auto ca = a.year_columns(c0, count, read_a), cb = b.year_columns(c0, count, read_b);
-    arena.execute([&] {
-      parallel_for_index(count, [&](std::size_t j) {
-        columns[c0 + j] = paired(ca.subspan(j * n, n), cb.subspan(j * n, n), z, scratch.local());
+  for (std::size_t i0 = 0; i0 < common.size(); i0 += group) {
+    const std::size_t count = std::min(group, common.size() - i0);
+    for (std::size_t i = i0; i < i0 + count; ++i) {
+      const auto ca = a.year_columns(common[i].first * years, years, read_a);
+      const auto cb = b.year_columns(common[i].second * years, years, read_b);
+      arena.execute([&] {
+        parallel_for_index(years, [&](std::size_t t) {
+          columns[i * years + t] = paired(ca.subspan(t * n, n), cb.subspan(t * n, n), z, scratch.local());
+        });
       });
-    });
+    }
   }
-  for (std::size_t m = 0; m < model.year_metrics().size(); ++m) {
+  for (std::size_t i = 0; i < common.size(); ++i) {
     PairedSeries by_year;
-    for (std::size_t t = 0; t < years; ++t) append(by_year, columns[m * years + t]);
-    o.differences[model.year_metrics()[m].name] = std::move(by_year);
+    for (std::size_t t = 0; t < years; ++t) append(by_year, columns[i * years + t]);
+    o.differences[model.year_metrics()[common[i].first].name] = std::move(by_year);
   }
   std::vector<double> read_da, read_db;
   const std::size_t depletion = model.scalar_metric("depletion_year");
@@ -198,10 +209,9 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
     o.name = sc.name;
     o.cfg = sc_cfg;
     o.model = std::make_unique<PensionModel>(sc_cfg->model);
-    if (i > 0 && (o.model->years() != outs.front().model->years() ||
-                  o.model->year_metrics().size() != outs.front().model->year_metrics().size()))
+    if (i > 0 && o.model->years() != outs.front().model->years())
       throw InputError({sc.values.empty() ? cfg.source : sc.values.front().origin, 0, 0}, "scenarios",
-                       fmt::format("scenario '{}' changes the horizon or the economy's variables; scenarios must share them to be compared path by path", sc.name));
+                       fmt::format("scenario '{}' changes the horizon; scenarios must share it to be compared path by path", sc.name));
     if (!quiet) std::cerr << fmt::format("pfsim: scenario {} ({}/{})\n", sc.name, i + 1, cfg.scenarios.size());
     // The same seed and path ids in every scenario: common random numbers.
     SamplePlan plan;
@@ -213,7 +223,7 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
     if (i == 0)
       reference_sample = std::move(sample);
     else
-      compare_samples(*o.model, sample, reference_sample, cfg.model.start_year, z, options.threads, o,
+      compare_samples(*o.model, *outs.front().model, sample, reference_sample, cfg.model.start_year, z, options.threads, o,
                       cfg.sensitivity.enabled ? std::optional<std::uint64_t>(cfg.run.seed) : std::nullopt);
     outs.push_back(std::move(o));
   }

@@ -10,28 +10,12 @@
 
 #include "io/config.h"
 #include "models/pension_model.h"
+#include "path_support.h"
 
 using namespace pfsim;
 
 namespace {
-const std::string kBaseline = PFSIM_SOURCE_DIR "/configs/china_baseline.toml";
-
-std::string write_config(const std::string& name, const std::string& body) {
-  const std::string path = std::string(PFSIM_TEST_TMP) + "/" + name;
-  std::ofstream out(path);
-  out << "include = [\"" << kBaseline << "\"]\n" << body;
-  out.close();
-  REQUIRE(out.good());
-  return path;
-}
-
-PathRecord simulate(const PensionModel& m, std::uint64_t seed, std::uint64_t path) {
-  Workspace ws;
-  PathRecord rec;
-  m.prepare(ws, rec);
-  m.simulate(seed, path, false, ws, rec);
-  return rec;
-}
+const std::string& kBaseline = test::kBaselineConfig;
 
 double year_value(const PensionModel& m, const PathRecord& rec, const std::string& name, int t) {
   return rec.at(m.year_metric(name), t);
@@ -70,44 +54,17 @@ std::string identical_regions(int regions, const std::string& regime, double out
 }
 
 void expect_region_error(const std::string& body, const std::string& key, const std::string& fragment) {
-  const auto path = write_config("regions_bad.toml", body);
-  bool thrown = false;
-  try {
-    (void)load_config(path);
-  } catch (const InputError& e) {
-    thrown = true;
-    INFO(e.what());
-    CHECK(e.key() == key);
-    CHECK_THAT(std::string(e.what()), Catch::Contains("regions_bad.toml"));
-    CHECK_THAT(std::string(e.what()), Catch::Contains(fragment));
-  }
-  INFO(body);
-  CHECK(thrown);
+  test::expect_config_error("regions_bad.toml", body, key, fragment);
 }
 }  // namespace
 
 TEST_CASE("one region through the regional model is the single national pool, bit for bit") {
   const auto national = load_config(kBaseline);
-  const auto one = load_config(write_config("one_region.toml", "[regions]\nnames = [\"nation\"]\n"));
+  const auto one = load_config(test::write_baseline_variant("one_region.toml", "[regions]\nnames = [\"nation\"]\n"));
   const PensionModel a(national.model), b(one.model);
   REQUIRE(b.regions().count() == 1);
   REQUIRE_FALSE(b.regions().single());  // the general route, not the shortcut
-  for (std::uint64_t path : {0u, 7u, 31u}) {
-    const PathRecord ra = simulate(a, 11, path), rb = simulate(b, 11, path);
-    for (std::size_t i = 0; i < a.year_metrics().size(); ++i) {
-      const auto j = b.year_metric(a.year_metrics()[i].name);
-      for (int t = 0; t < a.years(); ++t) {
-        INFO(a.year_metrics()[i].name << " " << 2024 + t);
-        REQUIRE(ra.at(i, t) == rb.at(j, t));
-      }
-    }
-    for (std::size_t i = 0; i < a.scalar_metrics().size(); ++i) {
-      const auto j = b.scalar_metric(a.scalar_metrics()[i].name);
-      INFO(a.scalar_metrics()[i].name);
-      const double x = ra.scalars[i], y = rb.scalars[j];
-      REQUIRE((x == y || (std::isnan(x) && std::isnan(y))));
-    }
-  }
+  test::require_same_bits(a, b, 11, {0u, 7u, 31u});
 }
 
 TEST_CASE("R identical regions sum to the one-region national totals under every regime") {
@@ -117,9 +74,9 @@ TEST_CASE("R identical regions sum to the one-region national totals under every
                                            "reserve_balance", "births", "average_wage"};
   for (int regions : {2, 4}) {
     for (const std::string regime : {"provincial", "central_adjustment", "national"}) {
-      const PensionModel m(load_config(write_config("identical.toml", identical_regions(regions, regime))).model);
+      const PensionModel m(load_config(test::write_baseline_variant("identical.toml", identical_regions(regions, regime))).model);
       for (std::uint64_t path : {3u, 19u}) {
-        const PathRecord ra = simulate(one, 5, path), rb = simulate(m, 5, path);
+        const PathRecord ra = test::simulate_one(one, 5, path), rb = test::simulate_one(m, 5, path);
         for (const auto& name : totals)
           for (int t = 0; t < one.years(); t += 3) {
             INFO(regions << " regions, " << regime << ", path " << path << ", " << name << " " << 2024 + t);
@@ -158,7 +115,7 @@ TEST_CASE("on the illustrative regions the central adjustment and the relation t
   const auto& regions = cfg.model.regions;
   REQUIRE(regions.size() == 5);
   for (std::uint64_t path : {0u, 1u, 2u, 40u}) {
-    const PathRecord rec = simulate(m, 9, path);
+    const PathRecord rec = test::simulate_one(m, 9, path);
     for (int t = 0; t < m.years(); ++t) {
       double adjustment = 0, adjustment_scale = 0, transfers = 0;
       for (const auto& r : regions) {
@@ -181,10 +138,10 @@ TEST_CASE("on the illustrative regions the central adjustment and the relation t
 TEST_CASE("internal migration conserves people: the nation is the same with and without it") {
   // With the national fertility in every region, moving people between
   // regions changes no national birth, death or total.
-  const PensionModel still(load_config(write_config("still.toml", identical_regions(3, "national"))).model);
-  const PensionModel moving(load_config(write_config("moving.toml", identical_regions(3, "national", 0.02))).model);
+  const PensionModel still(load_config(test::write_baseline_variant("still.toml", identical_regions(3, "national"))).model);
+  const PensionModel moving(load_config(test::write_baseline_variant("moving.toml", identical_regions(3, "national", 0.02))).model);
   for (std::uint64_t path : {4u, 8u}) {
-    const PathRecord a = simulate(still, 2, path), b = simulate(moving, 2, path);
+    const PathRecord a = test::simulate_one(still, 2, path), b = test::simulate_one(moving, 2, path);
     for (int t = 0; t < still.years(); ++t) {
       INFO("path " << path << ", " << 2024 + t);
       CHECK(year_value(moving, b, "internal_migrants", t) > 0);
@@ -205,7 +162,7 @@ TEST_CASE("under provincial pooling the national fund is the sum of the regions'
   const PensionModel pooled(national.model);
   bool backstop_while_surplus = false;
   for (std::uint64_t path : {0u, 5u}) {
-    const PathRecord rec = simulate(m, 3, path), pooled_rec = simulate(pooled, 3, path);
+    const PathRecord rec = test::simulate_one(m, 3, path), pooled_rec = test::simulate_one(pooled, 3, path);
     for (int t = 0; t < m.years(); ++t) {
       double sum = 0, backstops = 0;
       for (const auto& r : cfg.model.regions) {
@@ -233,7 +190,7 @@ TEST_CASE("the switch to national pooling: balances join the national fund, or t
   const auto kept = load_config(PFSIM_SOURCE_DIR "/configs/china_regions.toml",
                                 {path_regimes, "pooling.historical_balances=\"kept\""});
   const PensionModel a(pooled.model), b(kept.model);
-  const PathRecord ra = simulate(a, 1, 3), rb = simulate(b, 1, 3);
+  const PathRecord ra = test::simulate_one(a, 1, 3), rb = test::simulate_one(b, 1, 3);
   const int t = 2030 - 2024;
   double before = 0;
   for (const auto& r : pooled.model.regions) before += year_value(a, ra, "fund_balance@" + r.name, t - 1);

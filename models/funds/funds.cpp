@@ -23,6 +23,7 @@ FundsModel::FundsModel(const ModelParams& p, OutputRegistry& o)
     reserve_inflow_ = reserve_.inflow.sample(p.start_year, p.end_year);
   }
   if (funded_) account_strategy_ = StrategyModel(account_.strategy, p.start_year, p.end_year);
+  if (basic_.strategy.dynamic()) dynamic_ = DynamicStrategy(basic_.strategy, strategy_);
 
   out_.balance = o.year("fund_balance", units::kMoney, "basic pension fund balance at 31 December, after any backstop transfer");
   out_.balance_real = o.year("fund_balance_real", units::kRealMoney, "fund_balance / CPI (CPI = 1 in the year before start_year)");
@@ -38,6 +39,15 @@ FundsModel::FundsModel(const ModelParams& p, OutputRegistry& o)
   out_.account_fund = o.year("account_fund_balance", units::kMoney, "invested personal-account fund at 31 December (0 for notional accounts)");
   out_.portfolio = o.year("portfolio_return", "rate", "basic fund's return R_y, net of fees");
   out_.benchmark = o.year("benchmark_return", "rate", "policy benchmark portfolio's return (0 without a benchmark)");
+  if (!dynamic_.empty()) {
+    for (std::size_t k = 0; k < dynamic_.assets(); ++k) {
+      const auto& name = p.economy.variables[static_cast<std::size_t>(dynamic_.asset(k))];
+      weight_slots_.push_back(o.year("basic_weight_" + name, "share",
+                                     "the basic fund's weight in " + name + " held during the year (dynamic strategy)"));
+    }
+    turnover_slot_ = o.year("basic_turnover", "share",
+                            "buys plus sells at the 1 January rebalancing, a share of the basic fund (0 within the band)");
+  }
   out_.depletion = o.scalar("depletion_year", "year", "first year whose pre-backstop balance is below zero; +inf: never", true);
   out_.terminal_shadow = o.scalar("terminal_real_shadow_balance", units::kRealMoney, "real shadow balance at the end of the horizon");
 }
@@ -54,9 +64,19 @@ void FundsModel::start(FundsState& s) const {
   s.depletion = std::numeric_limits<double>::infinity();
 }
 
-FundReturns FundsModel::returns(int t, const double* ez) const {
+FundReturns FundsModel::returns(int t, const double* ez, FundsState& s) const {
   FundReturns r;
-  r.basic = strategy_.gross_return(t, ez);
+  if (dynamic_.empty()) {
+    r.basic = strategy_.gross_return(t, ez);
+  } else {
+    StrategyInputs in;
+    in.balance = s.balance;
+    in.benefits_last = t == 0 ? first_benefits_ : s.benefits_last;
+    in.outflow_last = t == 0 ? 0.0 : s.outflow_last;
+    in.drawdown = 1 - s.index / s.peak;
+    s.turnover = dynamic_.decide(t, in, s.has_weights ? &s.weights : nullptr, s.held);
+    r.basic = dynamic_.gross_return(s.held, ez, s.turnover);
+  }
   r.benchmark = benchmark_.empty() ? 1.0 : benchmark_.gross_return(t, ez);
   r.debt = basic_.debt_rate_variable >= 0 ? ez[basic_.debt_rate_variable] : 1.0;
   r.account = funded_ ? account_strategy_.gross_return(t, ez) : r.basic;
@@ -104,6 +124,15 @@ FundsYearResult FundsModel::step(int t, int year, const double* ez, const FundRe
     s.account_fund = fund_step(s.account_fund, f.contributions_account - account_outflow, r.account, r.account).end;
   }
   if (y.basic.before_floor < 0 && !std::isfinite(s.depletion)) s.depletion = year;
+  if (!dynamic_.empty()) {
+    // What the strategy will know on 1 January of next year.
+    s.benefits_last = benefits;
+    s.outflow_last = -net;
+    s.index *= r.basic;
+    s.peak = std::max(s.peak, s.index);
+    s.weights = dynamic_.drift(s.held, ez);
+    s.has_weights = true;
+  }
   s.balance = y.basic.end;
   s.shadow = y.shadow_end = shadow.end;
   return y;
@@ -128,6 +157,8 @@ void FundsModel::record(int t, const FundsYearResult& y, const FundsState& s, co
   rec.at(out_.account_fund, t) = s.account_fund;
   rec.at(out_.portfolio, t) = r.basic - 1;
   rec.at(out_.benchmark, t) = r.benchmark - 1;
+  for (std::size_t k = 0; k < weight_slots_.size(); ++k) rec.at(weight_slots_[k], t) = s.held[k];
+  if (!dynamic_.empty()) rec.at(turnover_slot_, t) = s.turnover;
 }
 
 void FundsModel::finish(const FundsState& s, double cpi, PathRecord& rec) const {

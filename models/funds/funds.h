@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/metrics.h"
+#include "models/funds/dynamic_strategy.h"
 #include "models/funds/fund.h"
 #include "models/outputs.h"
 #include "models/params.h"
@@ -31,6 +32,13 @@ struct FundsState {
   double account_fund = 0;
   double depletion = 0;       // first year whose pre-backstop balance is negative; +inf until then
   double first_wage = 0;      // the average wage of start_year (wage-indexed reserve inflows)
+  // A dynamic strategy's memory (model.md D4.6): what it knows on 1 January.
+  double benefits_last = 0, outflow_last = 0;
+  double index = 1, peak = 1;  // the basic fund's cumulative return index and its peak
+  bool has_weights = false;    // `weights` holds last year's drifted weights
+  AssetWeights weights{};      // the basic fund's weights at 1 January (after last year's drift)
+  AssetWeights held{};         // the weights held this year
+  double turnover = 0;
 };
 
 // What happened to the funds during one year.
@@ -46,7 +54,13 @@ class FundsModel {
   FundsModel(const ModelParams& params, OutputRegistry& outputs);
 
   void start(FundsState& s) const;
-  FundReturns returns(int t, const double* ez) const;
+  // The year's returns; a dynamic strategy decides its weights here, on
+  // the state of 1 January, and keeps them in s.
+  FundReturns returns(int t, const double* ez, FundsState& s) const;
+  // The benefits in payment in the year before start_year (a dynamic
+  // strategy's months covered in the first year).
+  void set_first_benefits(double benefits) { first_benefits_ = benefits; }
+  bool dynamic() const { return !dynamic_.empty(); }
   // Year t (calendar `year`) of one path: the scheme's flows `f` enter the
   // funds mid-year; the reserve tops the basic fund up, then the backstop
   // lifts it to its floor. Updates `s` to 31 December.
@@ -74,6 +88,10 @@ class FundsModel {
   bool reserve_on_ = false, funded_ = false, backstop_ = false;
   double floor_months_ = 0;
   StrategyModel strategy_, benchmark_, reserve_strategy_, account_strategy_;
+  DynamicStrategy dynamic_;
+  double first_benefits_ = 0;
+  std::vector<std::size_t> weight_slots_;
+  std::size_t turnover_slot_ = 0;
   std::vector<double> reserve_inflow_;  // nominal, per year (wage indexing applied per path)
   struct Slots {
     std::size_t balance, balance_real, shadow_real, months, backstop, empty_gap, burden_employers, burden_individuals,
