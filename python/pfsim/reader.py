@@ -524,12 +524,16 @@ class Results:
             yield pairs
 
     def difference_metrics(self):
-        """Year metrics with paired differences (and depletion_probability)."""
+        """Year metrics with paired differences in every scenario (and
+        depletion_probability). A scenario differs from the reference only in
+        the metrics both report; `difference` also reads a metric that some
+        scenarios lack (NaN for them)."""
         self._require_scenarios()
         with self._difference_groups() as pairs:
             if not pairs:
                 return []
-            return [k for k, g in pairs[0][1].items() if "mean" in g]
+            return [k for k, g in pairs[0][1].items()
+                    if "mean" in g and all(k in other and "mean" in other[k] for _, other in pairs)]
 
     def difference_scalars(self):
         """Scalars with paired differences (/difference/scalars; newer files)."""
@@ -559,12 +563,14 @@ class Results:
     def _difference(self, key, dims, coords, unit):
         names, values = [], {d: [] for d in DIFFERENCE_DATASETS}
         with self._difference_groups() as pairs:
+            if not any(key in g for _, g in pairs):
+                raise KeyError(f"{self.path}: no difference of {key!r}")
+            shape = next(g[key]["mean"].shape for _, g in pairs if key in g)
             for name, g in pairs:
-                if key not in g:
-                    raise KeyError(f"{self.path}: no difference of {key!r}")
                 names.append(name)
                 for d in DIFFERENCE_DATASETS:
-                    v = g[key][d][()]
+                    # A scenario that does not share the metric with the reference: NaN.
+                    v = g[key][d][()] if key in g else np.full(shape, np.nan)
                     values[d].append(v if dims else v[0])
         data = {d: (("scenario",) + dims, np.array(v)) for d, v in values.items()}
         return xr.Dataset(data, coords={"scenario": names, **coords},

@@ -27,6 +27,10 @@ FILES = {
                      "--paths", "300", "--seed", "7"],
     # Three pooling regimes on the five illustrative regions.
     "regions.h5": ["run", os.path.join(CONFIGS, "examples", "pooling_regimes.toml"), "--paths", "300", "--seed", "11"],
+    # A de-risking rule (a dynamic strategy's weights) as the reference,
+    # against the fixed mix (without weights) and the rule with bands.
+    "derisking.h5": ["run", os.path.join(CONFIGS, "examples", "derisking.toml"), "--paths", "300", "--seed", "13",
+                     "--set", 'scenarios.reference="derisk"'],
     "sensitivity.h5": ["sensitivity", os.path.join(CONFIGS, "examples", "sensitivity.toml"), "--paths", "300",
                        "--seed", "9"],
 }

@@ -121,6 +121,11 @@ class RoundTrip(unittest.TestCase):
         self.assertNotEqual(other.config_text, r.config_text)
         self.assertEqual(other.config["funds"]["basic"]["weights"]["equity_domestic"], 0.3)
 
+    def test_scenarios_with_their_own_metrics(self):
+        # The reference's dynamic strategy reports weights the fixed mix does not.
+        r, n = self.check_file(pfsim_fixtures.path("derisking.h5"))
+        self.assertEqual(r.reference, "derisk")
+
     def test_goal_seek(self):
         r, n = self.check_file(pfsim_fixtures.path("goal_seek.h5"))
         self.assertEqual(r.kind, "goal-seek")

@@ -87,6 +87,27 @@ class Report(unittest.TestCase):
         for name in r.scenario_names:
             self.assertIn(f"{name} (%)", body)
 
+    def test_dynamic_strategy_weights(self):
+        # The reference follows a de-risking rule: its report shows the
+        # weights in the fund section; the fixed mix has none.
+        path = pfsim_fixtures.path("derisking.h5")
+        r = pfsim.open(path)
+        weights = [n for n in r.metrics() if n.startswith("basic_weight_")]
+        self.assertEqual(len(weights), 4)
+        self.assertFalse([n for n in r.scenario("current").metrics() if n.startswith("basic_weight_")])
+        # The weights add up to 1 on every path, so their means do too.
+        total = sum(r.metric(n)["mean"].values for n in weights)
+        np.testing.assert_allclose(total, 1.0, rtol=1e-6)
+        # Differences: of the metrics both runs report; the weights only for
+        # the scenario that has them (NaN for the fixed mix).
+        self.assertIn("fund_balance_real", r.difference_metrics())
+        self.assertNotIn("basic_weight_equity_domestic", r.difference_metrics())
+        d = r.difference("basic_weight_equity_domestic")
+        self.assertTrue(np.isnan(d["mean"].sel(scenario="current").values).all())
+        self.assertTrue(np.isfinite(d["mean"].sel(scenario="derisk_liquid").values).all())
+        text = build("derisking.h5")[1]
+        self.assertEqual(sections(text)["fund"].count("<img "), 4)
+
     def test_sensitivity_tornado(self):
         # The tornado's table holds the file's numbers, widest swing first.
         path = pfsim_fixtures.path("sensitivity.h5")
