@@ -26,6 +26,7 @@ enum class Stream : std::uint16_t {
   mortality = 10,         // Lee-Carter kappa innovations
   fertility = 11,         // log-TFR innovations
   migration = 12,         // net migration innovations
+  region_wages = 13,      // regions' relative wage shocks (region r: the r-th normal of the year's stream)
   parameters = 20,        // per-path parameter draws; the step is the parameter's id (models/uncertainty.h)
   bootstrap = 30,         // resampling of finished paths for standard errors (the path field is the resample)
 };

@@ -189,11 +189,19 @@ void read_regions(ConfigTable& top, ModelParams& m) {
       r.wage_level = t->number("wage_level", {0, 20, true, false}, 1.0);
       r.has_wage_drift = t->has("wage_drift");
       r.wage_drift = read_time_path(*t, "wage_drift", Range::between(-0.2, 0.2), Interpolation::linear, TimePath(0.0));
+      if (auto shock = t->table("wage_shock")) {
+        r.wage_shock_sd = shock->number("sd", Range::between(0, 0.2));
+        r.wage_shock_persistence = shock->number("persistence", {0, 1, false, true}, 0.0);
+      }
       SchemeParams& s = r.scheme;
       s.average_wage_base = m.scheme.average_wage_base * r.wage_level;
       s.coverage = read_time_path(*t, "coverage", Range::between(0, 10), Interpolation::linear, m.scheme.coverage);
       s.contribution_density = t->number("contribution_density", {0, 1, true, false}, m.scheme.contribution_density);
       s.compliance = t->number("compliance", {0, 2, true, false}, m.scheme.compliance);
+      if (auto mem = t->table("members")) {
+        s.member_zero_below = static_cast<int>(mem->integer("zero_below", 0, 60, m.scheme.member_zero_below));
+        s.member_plateau_from = static_cast<int>(mem->integer("plateau_from", s.member_zero_below, 70, m.scheme.member_plateau_from));
+      }
       if (auto cal = t->table("calibration", many)) {
         s.calib_contributors = cal->number("contributors", Range::above(0), many ? std::optional<double>{} : m.scheme.calib_contributors);
         s.calib_contributors_origin = cal->where("contributors");

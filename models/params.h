@@ -212,6 +212,9 @@ struct RegionParams {
   double wage_level = 1;                       // w_r / w in start_year - 1 (applied to scheme.average_wage_base)
   TimePath wage_drift{0.0};                    // annual change of ln(w_r / w)
   bool has_wage_drift = false;
+  // The region's own wage shock: ln(w_r / w) moves by drift + d_y - d_{y-1},
+  // d an AR(1) from 0 with this sd and persistence (stream region_wages).
+  double wage_shock_sd = 0, wage_shock_persistence = 0;
   double out_migration = 0;                    // share leaving each year at the age profile's peak
   std::vector<double> destinations;            // by region index, sum 1 (0 for the region itself)
   double fund_balance = 0;                     // pooled fund at 1 January of start_year (regional regimes)

@@ -98,7 +98,7 @@ void PensionModel::simulate(std::uint64_t seed, const std::array<std::uint64_t, 
     // on the population of 1 January of y and y + 1.
     const SchemeEconomyLanes se = scheme_economy(t, ws, econ, returns);
     demography_.rates(seed, paths, central, year, ws.demography);
-    regions_.step(year, se, ws.demography, ws.regions, ws.flows);
+    regions_.step(seed, paths, central, year, se, ws.demography, ws.regions, ws.flows);
     const PopulationTotals population = population_.totals(ws.demography);
     // The parts that run per path: funds, valuation, performance, metrics.
     for (int l = 0; l < kLanes; ++l) {

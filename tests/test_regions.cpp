@@ -2,6 +2,7 @@
 // docs/model.md section 6).
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -228,4 +229,32 @@ TEST_CASE("bad [regions] and [pooling] tables are refused before any simulation,
                       "must sum to funds.basic.initial_balance");
   expect_region_error(two + a_ok + b + "[pooling]\nregime = \"central_adjustment\"\n", "pooling.adjustment_ratio",
                       "required");
+}
+
+TEST_CASE("a region's own wage shock: ln(w_r / w) is an AR(1) with the stated sd, the other regions follow the nation") {
+  // d_y = 0.6 d_{y-1} + 0.02 eps from d = 0 in 2023: at 2024 + t its variance
+  // is 0.02^2 (1 - 0.6^(2 (t + 1))) / (1 - 0.6^2); its mean is 0.
+  std::string text = identical_regions(2, "national");
+  text += "[regions.r0.wage_shock]\nsd = 0.02\npersistence = 0.6\n";
+  const PensionModel m(load_config(test::write_baseline_variant("wage_shock.toml", text)).model);
+  const int n = 400;
+  const std::array<int, 2> at{0, 10};
+  std::array<double, 2> sum{}, sum2{};
+  for (int path = 0; path < n; ++path) {
+    const PathRecord rec = test::simulate_one(m, 17, static_cast<std::uint64_t>(path));
+    for (std::size_t k = 0; k < at.size(); ++k) {
+      const double national = rec.at(m.year_metric("average_wage"), at[k]);
+      const double x = std::log(rec.at(m.year_metric("average_wage@r0"), at[k]) / national);
+      CHECK(rec.at(m.year_metric("average_wage@r1"), at[k]) == national);  // no shock, no drift: the nation's wage
+      sum[k] += x;
+      sum2[k] += x * x;
+    }
+  }
+  for (std::size_t k = 0; k < at.size(); ++k) {
+    const double var = 0.02 * 0.02 * (1 - std::pow(0.6, 2 * (at[k] + 1))) / (1 - 0.36);
+    const double mean = sum[k] / n, sd = std::sqrt((sum2[k] - n * mean * mean) / (n - 1));
+    INFO("year index " << at[k] << ": mean " << mean << ", sd " << sd << ", expected sd " << std::sqrt(var));
+    CHECK(std::abs(mean) < 4 * std::sqrt(var / n));                                // 4 standard errors of the mean
+    CHECK(std::abs(sd - std::sqrt(var)) < 4 * std::sqrt(var / (2.0 * (n - 1))));  // and of the sd
+  }
 }

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/normal.h"
+#include "core/rng.h"
 #include "models/units.h"
 
 namespace pfsim {
@@ -37,12 +39,14 @@ RegionsModel::RegionsModel(const ModelParams& params, const DemographyModel& dem
       for (std::size_t a = 0; a < n; ++a) pop[x][a] = region.population_share[a] * national[x][a];
     }
     initial_.push_back(pop);
-    schemes_.emplace_back(region.scheme, pop, p_.start_year, p_.end_year, region.has_wage_drift);
+    const bool shock = region.wage_shock_sd > 0;
+    wage_shocks_ = wage_shocks_ || shock;
+    schemes_.emplace_back(region.scheme, pop, p_.start_year, p_.end_year, region.has_wage_drift || shock);
     std::vector<double> rate(n, 0.0);
     for (std::size_t a = 0; a < n; ++a) rate[a] = region.out_migration * p_.migration_age_profile[a];
     leave_rate_.push_back(std::move(rate));
     std::vector<double> factor;
-    if (region.has_wage_drift)
+    if (region.has_wage_drift || shock)
       for (int y = p_.start_year; y <= p_.end_year; ++y) factor.push_back(std::exp(region.wage_drift.at(y)));
     wage_factor_.push_back(std::move(factor));
   }
@@ -77,6 +81,7 @@ void RegionsModel::start(DemographyState& national, RegionsState& s) const {
   if (single_) return;
   s.demography.resize(regions);
   s.population.assign(regions, splat(0.0));
+  s.wage_deviation.assign(regions, splat(0.0));
   s.leaving.resize(regions);
   s.accounts_moving.resize(regions);
   for (std::size_t r = 0; r < regions; ++r)
@@ -190,7 +195,34 @@ void RegionsModel::move_accounts(int year, RegionsState& s) const {
     }
 }
 
-void RegionsModel::step(int year, const SchemeEconomyLanes& econ, DemographyState& national, RegionsState& s,
+void RegionsModel::wage_factors(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central,
+                                int year, RegionsState& s, std::vector<Lane>& factors) const {
+  // exp(drift_y + d_y - d_{y-1}), d_y = phi d_{y-1} + sd eps_y, d from 0 in
+  // start_year - 1 (the given wage level); eps the region's normal of the year.
+  const auto regions = schemes_.size();
+  const auto t = static_cast<std::size_t>(year - p_.start_year);
+  factors.assign(regions, splat(1.0));
+  for (std::size_t r = 0; r < regions; ++r)
+    if (!wage_factor_[r].empty()) factors[r] = splat(wage_factor_[r][t]);
+  if (!wage_shocks_ || central || !p_.economy.shocks_on) return;
+  std::vector<double> eps(regions);
+  for (int l = 0; l < kLanes; ++l) {
+    RandomStream rs(seed, paths[static_cast<std::size_t>(l)], Stream::region_wages,
+                    static_cast<std::uint32_t>(year - p_.start_year + 1));
+    for (std::size_t r = 0; r < regions; ++r) eps[r] = standard_normal(rs);
+    for (std::size_t r = 0; r < regions; ++r) {
+      const auto& region = p_.regions[r];
+      if (!(region.wage_shock_sd > 0)) continue;
+      const double before = s.wage_deviation[r][l];
+      const double after = region.wage_shock_persistence * before + region.wage_shock_sd * eps[r];
+      s.wage_deviation[r][l] = after;
+      factors[r][l] = wage_factor_[r][t] * std::exp(after - before);
+    }
+  }
+}
+
+void RegionsModel::step(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central, int year,
+                        const SchemeEconomyLanes& econ, DemographyState& national, RegionsState& s,
                         SchemeFlowLanes& national_flows) const {
   if (single_) {
     demography_.project(year, national, national, 1.0, 1.0);
@@ -225,10 +257,11 @@ void RegionsModel::step(int year, const SchemeEconomyLanes& econ, DemographyStat
   national.births = births;
   national.deaths = deaths;
 
-  const auto t = static_cast<std::size_t>(year - p_.start_year);
+  std::vector<Lane> factors;
+  wage_factors(seed, paths, central, year, s, factors);
   for (std::size_t r = 0; r < regions; ++r) {
     SchemeEconomyLanes e = econ;
-    if (!wage_factor_[r].empty()) e.wage_factor = splat(wage_factor_[r][t]);
+    e.wage_factor = factors[r];
     // Every region's pensioners die at the national rates times the one
     // multiplier: their survival is worked out once.
     const bool ready = r > 0 && p_.scheme.pensioner_mortality_multiplier != 1.0 &&

@@ -44,6 +44,7 @@ struct RegionsState {
   std::vector<std::array<std::vector<Lane>, 2>> leaving;  // [region][sex][age]: people leaving this year
   std::vector<std::array<std::vector<Lane>, 2>> accounts_moving;  // [region][sex][age]: their account balances
   std::vector<Lane> population;             // each region's people at the year's end
+  std::vector<Lane> wage_deviation;         // each region's AR(1) deviation of ln(w_r / w)
   Lane national_wage{};                     // w_{y} of the nation
 };
 
@@ -64,12 +65,17 @@ class RegionsModel {
   // population, internal migration, each region's scheme, the transfers;
   // then the national population (national.next, births, deaths, migrants)
   // and the national flows (sums over regions).
-  void step(int year, const SchemeEconomyLanes& econ, DemographyState& national, RegionsState& s,
+  void step(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central, int year,
+            const SchemeEconomyLanes& econ, DemographyState& national, RegionsState& s,
             SchemeFlowLanes& national_flows) const;
   static void advance(RegionsState& s);
 
  private:
   void migrate(int year, RegionsState& s) const;
+  // Each region's wage factor of the year (drift and own shock), into factors.
+  void wage_factors(std::uint64_t seed, const std::array<std::uint64_t, kLanes>& paths, bool central, int year,
+                    RegionsState& s, std::vector<Lane>& factors) const;
+  bool wage_shocks_ = false;
   void move_accounts(int year, RegionsState& s) const;
 
   const ModelParams& p_;
