@@ -75,7 +75,11 @@ PoolingRegime parse_regime(const std::string& where, const std::string& s, const
 
 void read_pooling(ConfigTable& top, ModelParams& m) {
   auto pool = top.table("pooling");
-  if (!pool) return;
+  if (!pool) {
+    for (auto& r : m.regions)
+      if (r.local_share < 0) r.local_share = m.pooling.local_share;
+    return;
+  }
   if (m.regions.empty())
     pool->fail_here("[pooling] needs [regions]: with a single national pool there is nothing to pool");
   PoolingParams& p = m.pooling;
@@ -116,6 +120,8 @@ void read_pooling(ConfigTable& top, ModelParams& m) {
   p.adjustment_wage_share = pool->number("adjustment_wage_share", Range::between(0, 2), 0.9);
   p.pool_balances = pool->string("historical_balances", {"pooled", "kept"}, "pooled") == "pooled";
   p.local_share = pool->number("local_share", Range::between(0, 1), 0.0);
+  for (auto& r : m.regions)
+    if (r.local_share < 0) r.local_share = p.local_share;
   if (auto tr = pool->table("transfers")) {
     p.transfer_rate = tr->number("rate", Range::between(0, 1), 0.12);
     p.transfer_from_year = static_cast<int>(tr->integer("from_year", 1950, 2500, 1998));
@@ -142,6 +148,7 @@ void read_regions(ConfigTable& top, ModelParams& m) {
     read_pooling(top, m);
     return;
   }
+  // (each region's local_share defaults to pooling.local_share: read_pooling settles it)
   const int omega = m.demography.omega;
   const auto names = regions->strings("names");
   if (names.empty() || names.size() > 64) regions->fail("names", "give 1 to 64 region names");
@@ -211,6 +218,7 @@ void read_regions(ConfigTable& top, ModelParams& m) {
         s.calib_average_pension = m.scheme.calib_average_pension * r.wage_level;
       }
       r.fund_balance = t->number("fund_balance", Range::any(), many ? 0.0 : m.basic_fund.initial_balance);
+      r.local_share = t->number("local_share", Range::between(0, 1), -1.0);
       subsidy_given[i] = t->has("subsidy_share");
       r.subsidy_share = t->number("subsidy_share", Range::between(0, 1), 1.0);
       r.out_migration = t->number("out_migration", Range::between(0, 0.5), 0.0);

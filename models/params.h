@@ -219,6 +219,7 @@ struct RegionParams {
   std::vector<double> destinations;            // by region index, sum 1 (0 for the region itself)
   double fund_balance = 0;                     // pooled fund at 1 January of start_year (regional regimes)
   double subsidy_share = 1;                    // of the national subsidy rule's amount
+  double local_share = 0;                      // of the region's own backstop, paid by its local budget (pooling.local_share unless given)
   SchemeParams scheme;                         // the national scheme with the region's values
 };
 

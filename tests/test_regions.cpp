@@ -258,3 +258,25 @@ TEST_CASE("a region's own wage shock: ln(w_r / w) is an AR(1) with the stated sd
     CHECK(std::abs(sd - std::sqrt(var)) < 4 * std::sqrt(var / (2.0 * (n - 1))));  // and of the sd
   }
 }
+
+TEST_CASE("the backstop's split: each region's local share of its own under a regional regime") {
+  // Provincial pools; the north-east's local budget pays 20% of its backstop,
+  // every other region's pooling.local_share = 0.6.
+  const auto cfg = load_config(PFSIM_SOURCE_DIR "/configs/china_regions.toml",
+                               {"pooling.regime=\"provincial\"", "pooling.local_share=0.6",
+                                "regions.northeast.local_share=0.2"});
+  const PensionModel m(cfg.model);
+  const PathRecord rec = test::simulate_one(m, 5, 2);
+  bool some = false;
+  for (int t = 0; t < m.years(); ++t) {
+    double local = 0;
+    for (const auto& r : cfg.model.regions)
+      local += (r.name == "northeast" ? 0.2 : 0.6) * rec.at(m.year_metric("backstop@" + r.name), t);
+    INFO(2024 + t);
+    CHECK(rec.at(m.year_metric("backstop_local"), t) == Approx(local).epsilon(1e-12).margin(1e-3));
+    CHECK(rec.at(m.year_metric("backstop_local"), t) + rec.at(m.year_metric("backstop_central"), t) ==
+          Approx(rec.at(m.year_metric("backstop"), t)).epsilon(1e-12).margin(1e-3));
+    some = some || local > 0;
+  }
+  CHECK(some);
+}

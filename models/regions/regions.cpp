@@ -362,7 +362,9 @@ PoolingModel::PoolingModel(const ModelParams& params, const RegionsModel& region
   net_adjustment_ = o.year("adjustment_net", kMoney, "net transfer of the central adjustment: the sum of what receivers gain");
   migrants_ = o.year("internal_migrants", "persons", "people who moved between regions during the year");
   pooled_transfers_ = o.year("relation_transfers", kMoney, "accounts and pooled-fund transfers that moved between regions");
-  backstop_local_ = o.year("backstop_local", kMoney, "local budgets' part of the backstop (pooling.local_share)");
+  backstop_local_ = o.year("backstop_local", kMoney,
+                           "local budgets' part of the backstop (each region's local_share of its own under a regional "
+                           "regime; pooling.local_share of the nation's under national pooling)");
   backstop_central_ = o.year("backstop_central", kMoney, "the centre's part of the backstop");
   kept_ = o.year("kept_balances", kMoney, "balances the regions kept at the switch to national pooling");
 }
@@ -482,8 +484,13 @@ void PoolingModel::record(int t, int year, int l, const RegionsState& rs, const 
   rec.at(net_adjustment_, t) = net_adjustment;
   rec.at(migrants_, t) = migrants;
   rec.at(pooled_transfers_, t) = moved;
-  rec.at(backstop_local_, t) = p_.pooling.local_share * national_backstop;
-  rec.at(backstop_central_, t) = (1 - p_.pooling.local_share) * national_backstop;
+  double local = p_.pooling.local_share * national_backstop;
+  if (y.regional) {
+    local = 0;
+    for (std::size_t r = 0; r < n; ++r) local += p_.regions[r].local_share * y.backstop[r];
+  }
+  rec.at(backstop_local_, t) = local;
+  rec.at(backstop_central_, t) = national_backstop - local;
   rec.at(kept_, t) = kept;
 }
 
