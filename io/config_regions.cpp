@@ -95,7 +95,10 @@ void read_pooling(ConfigTable& top, ModelParams& m) {
       const auto* pair = item.as_array();
       if (!pair || pair->size() != 2 || !pair->get(0)->as_integer() || !pair->get(1)->as_string())
         throw InputError(location_of(item), where, "expected a [year, \"regime\"] pair");
-      const int year = static_cast<int>(pair->get(0)->as_integer()->get());
+      const auto raw_year = pair->get(0)->as_integer()->get();
+      if (raw_year < 1900 || raw_year > 2500)
+        throw InputError(location_of(item), where, fmt::format("year {} is out of range; allowed: 1900 to 2500", raw_year));
+      const int year = static_cast<int>(raw_year);
       if (!p.regime.empty() && year <= p.regime.back().first)
         throw InputError(location_of(item), where, "years must increase strictly");
       const auto regime = parse_regime(where, pair->get(1)->as_string()->get(), location_of(item));
