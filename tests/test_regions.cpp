@@ -115,7 +115,7 @@ TEST_CASE("on the illustrative regions the central adjustment and the relation t
   const PensionModel m(cfg.model);
   const auto& regions = cfg.model.regions;
   REQUIRE(regions.size() == 5);
-  for (std::uint64_t path : {0u, 1u, 2u, 40u}) {
+  for (std::uint64_t path = 0; path < 50; ++path) {
     const PathRecord rec = test::simulate_one(m, 9, path);
     for (int t = 0; t < m.years(); ++t) {
       double adjustment = 0, adjustment_scale = 0, transfers = 0;
