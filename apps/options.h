@@ -16,7 +16,7 @@
 
 namespace pfsim::app {
 
-enum class RunKind { run, seek, mpi_run };
+enum class RunKind { run, seek, optimize, mpi_run };
 
 // A whole number option in [lo, hi], parsed exactly (no wrap-around of
 // negative values, no saturation of huge ones): a bad value is a parse
@@ -34,8 +34,10 @@ inline std::int64_t integer_option(const std::string& option, const std::string&
 }
 
 inline void add_run_options(CLI::App& cmd, RunRequest& r, RunKind kind) {
-  const bool seek = kind == RunKind::seek;
-  cmd.add_option("config", r.config, seek ? "config file (TOML) with a [goal_seek] table" : "config file (TOML)")
+  const bool seek = kind == RunKind::seek || kind == RunKind::optimize;
+  cmd.add_option("config", r.config,
+                 kind == RunKind::seek ? "config file (TOML) with a [goal_seek] table"
+                 : kind == RunKind::optimize ? "config file (TOML) with an [optimize] table" : "config file (TOML)")
       ->required()
       ->check(CLI::ExistingFile);
   cmd.add_option_function<std::string>("--paths,-n", [&r](const std::string& s) {
@@ -47,13 +49,17 @@ inline void add_run_options(CLI::App& cmd, RunRequest& r, RunKind kind) {
   cmd.add_option_function<std::string>("--threads,-t", [&r](const std::string& s) {
     r.threads = static_cast<int>(integer_option("--threads", s, 0, kMaxThreads, fmt::format("0 (all cores) <= threads <= {}", kMaxThreads)));
   }, kind == RunKind::mpi_run ? "worker threads per rank (0: all cores; at most 4096)" : "worker threads (0: all cores; at most 4096)");
-  cmd.add_option("--output,-o", r.output, seek ? "file for the evaluations (HDF5)" : "results file (overrides output.file)")
+  cmd.add_option("--output,-o", r.output,
+                 kind == RunKind::seek       ? "file for the evaluations (HDF5)"
+                 : kind == RunKind::optimize ? "scenario file of the optimum against the config, with the evaluations (HDF5)"
+                                             : "results file (overrides output.file)")
       ->each([&r](const std::string&) { r.output_given = true; });
   cmd.add_option("--set", r.overrides, "override a config key: key.path=value (repeatable)");
   cmd.add_flag("--quiet,-q", r.quiet, seek ? "no progress lines" : "no progress bar, no summary");
   cmd.add_option_function<std::string>("--block-size", [&r](const std::string& s) {
     r.block_size = integer_option("--block-size", s, 1, 1'000'000, "1 <= block size <= 1000000");
   }, "paths per parallel task (never changes results)");
+  if (kind == RunKind::optimize) return;
   if (seek) {
     cmd.add_option("--write-solution", r.write_solution,
                    "also run the config at the solution (same paths and seed) and write its results file here");

@@ -54,6 +54,10 @@ int main(int argc, char** argv) {
   auto* sk = cli.add_subcommand("seek", "goal seek: the lever value at which the config's [goal_seek] target holds");
   add_run_options(*sk, so, RunKind::seek);
 
+  RunRequest oo;
+  auto* opt = cli.add_subcommand("optimize", "the allocation (or other variables) of the config's [optimize] table that best meets its objective within its constraints, on common random numbers, checked out of sample");
+  add_run_options(*opt, oo, RunKind::optimize);
+
   std::string vconfig;
   std::vector<std::string> voverrides;
   auto* val = cli.add_subcommand("validate", "check a config without simulating");
@@ -114,6 +118,10 @@ int main(int argc, char** argv) {
   if (*sk) {
     catch_stop_signals();
     return guarded([&] { return seek_command(so, &g_stop, std::cout); }, std::cerr);
+  }
+  if (*opt) {
+    catch_stop_signals();
+    return guarded([&] { return optimize_command(oo, &g_stop, std::cout); }, std::cerr);
   }
   if (*val) return guarded([&] { return validate_command(vconfig, voverrides, std::cout); }, std::cerr);
   if (*sum)

@@ -157,9 +157,16 @@ void apply_override(toml::table& root, const std::string& spec) {
   set_value(root, key, parsed, origin);
 }
 
-// Scales the numeric entries of the table at `table_path`, other than `kept`,
-// so that all of them sum to 1 (an equity share changed, the rest in proportion).
-void rebalance(toml::table& root, const std::string& table_path, const std::string& kept, const std::string& origin) {
+// Scales the numeric entries of the table at `table_path`, other than those
+// in `kept` (one key, or several separated by commas), so that all of them
+// sum to 1 (an equity share changed, the rest in proportion).
+void rebalance(toml::table& root, const std::string& table_path, const std::string& kept_keys, const std::string& origin) {
+  std::set<std::string> kept;
+  {
+    std::stringstream ks(kept_keys);
+    std::string k;
+    while (std::getline(ks, k, ',')) kept.insert(k);
+  }
   toml::table* t = &root;
   std::stringstream ss(table_path);
   std::string part;
@@ -172,13 +179,13 @@ void rebalance(toml::table& root, const std::string& table_path, const std::stri
   for (auto&& [k, v] : *t) {
     const auto x = as_number(v);
     if (!x) throw InputError(location_of(v), table_path + "." + std::string(k.str()), "rebalance needs fixed weights (numbers), not paths");
-    (k.str() == kept ? fixed : others) += *x;
+    (kept.count(std::string(k.str())) ? fixed : others) += *x;
   }
   if (others <= 0) throw InputError({origin, 0, 0}, table_path, "rebalance: the other weights sum to 0");
   const double factor = (1 - fixed) / others;
   std::vector<std::pair<std::string, double>> updates;
   for (auto&& [k, v] : *t)
-    if (k.str() != kept) updates.emplace_back(std::string(k.str()), *as_number(v) * factor);
+    if (!kept.count(std::string(k.str()))) updates.emplace_back(std::string(k.str()), *as_number(v) * factor);
   for (const auto& [k, x] : updates) t->insert_or_assign(k, x);}
 
 }  // namespace
@@ -202,13 +209,14 @@ RunConfig load_variant(const std::string& path, const std::vector<std::string>& 
     set_value(root, v.key, parsed, v.origin);
     if (!v.rebalance.empty()) {
       const auto dot = v.key.rfind('.');
-      rebalance(root, v.rebalance, v.key.substr(dot + 1), v.origin);
+      rebalance(root, v.rebalance, v.kept.empty() ? v.key.substr(dot + 1) : v.kept, v.origin);
     }
   }
   // A variant is a single run: its scenarios and goal seek are the parent's business.
   root.erase("scenarios");
   root.erase("goal_seek");
   root.erase("sensitivity");
+  root.erase("optimize");
   return build(root, path, std::move(inputs));
 }
 
@@ -231,6 +239,8 @@ RunConfig load_config(const std::string& path, const std::vector<std::string>& o
   }
   if (cfg.goal_seek.enabled)
     for (double v : {cfg.goal_seek.lower, cfg.goal_seek.upper}) (void)load_variant(path, overrides, cfg.goal_seek.at(v));
+  if (cfg.optimize.enabled)
+    for (const auto* corner : {&cfg.optimize.lower, &cfg.optimize.upper}) (void)load_variant(path, overrides, cfg.optimize.at(*corner));
   return cfg;
 }
 

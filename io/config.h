@@ -49,6 +49,7 @@ struct ValueOverride {
   std::string document;   // "v = ..." or "[v]\n..."
   std::string origin;     // where it was written, for errors
   std::string rebalance;  // a weights table to rescale so it sums to 1, or empty
+  std::string kept;       // with rebalance: the keys it keeps, comma-separated (empty: the last part of key)
 };
 
 struct RunConfig;
@@ -97,6 +98,41 @@ struct SensitivitySpec {
   std::vector<SensitivityItem> items;
 };
 
+// A statistic of one run (docs/config.md, [optimize]): P(depleted by
+// year), or the mean, a quantile or the expected shortfall of a year metric
+// at a year, over the paths.
+struct StatisticSpec {
+  std::string metric;          // "depletion_probability" or a year metric
+  int year = 0;
+  std::string statistic;       // "probability", "mean", "quantile", "expected_shortfall"
+  double level = 0.5;          // the quantile's probability, or the expected shortfall's alpha
+  std::string describe() const;
+};
+
+// Allocation optimisation (docs/config.md, [optimize]): the variables that
+// maximise (or minimise) an objective subject to constraints, on common
+// random numbers, then checked out of sample.
+struct OptimizeConstraint {
+  StatisticSpec statistic;
+  bool at_most = true;         // statistic <= bound (else >=)
+  double bound = 0;
+};
+struct OptimizeSpec {
+  bool enabled = false;
+  std::vector<std::string> keys;         // config key paths, one per variable
+  std::vector<double> lower, upper, start;  // bounds; the config's values (the search's first point)
+  std::string rebalance;                 // a weights table whose other keys are rescaled to sum to 1, or empty
+  StatisticSpec objective;
+  bool maximize = true;
+  std::vector<OptimizeConstraint> constraints;
+  int max_evaluations = 40;
+  double tolerance = 1e-3;               // a share of each variable's range
+  std::uint64_t out_of_sample_seed = 0;  // the paired check of the optimum against the config's values
+  std::string origin;
+  // The overrides that set the variables to x.
+  std::vector<ValueOverride> at(const std::vector<double>& x) const;
+};
+
 struct RunConfig {
   std::string source;        // the config file as given
   std::string resolved;      // the merged config (includes and --set applied), TOML
@@ -109,6 +145,7 @@ struct RunConfig {
   std::vector<std::string> inputs;      // the config, its includes and its data files: never an output
   GoalSeekSpec goal_seek;
   SensitivitySpec sensitivity;          // with it, `scenarios` holds the generated runs
+  OptimizeSpec optimize;
   // Values within range that are probably not meant (file:line: warning:
   // ...); printed before a run or by validate, never fatal.
   std::vector<std::string> warnings;

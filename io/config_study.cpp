@@ -1,6 +1,8 @@
 #include "io/config_study.h"
 
+#include <algorithm>
 #include <array>
+#include <limits>
 #include <filesystem>
 #include <cmath>
 #include <functional>
@@ -120,8 +122,8 @@ void read_sensitivity(ConfigTable& top, RunConfig& cfg) {
         }
       }
       SensitivityItem item{name, false, name + ":low", name + ":high", texts[0], texts[1]};
-      runs.push_back({item.low, {{key, docs[0], where, ""}}, nullptr});
-      runs.push_back({item.high, {{key, docs[1], where, ""}}, nullptr});
+      runs.push_back({item.low, {{key, docs[0], where, "", ""}}, nullptr});
+      runs.push_back({item.high, {{key, docs[1], where, "", ""}}, nullptr});
       spec.items.push_back(std::move(item));
     }
   }
@@ -135,7 +137,7 @@ void read_sensitivity(ConfigTable& top, RunConfig& cfg) {
     else if (g == "parameter") key = "uncertainty.enabled";
     else se->fail("groups", fmt::format("'{}' is not a group; allowed: economic, demographic, parameter", g));
     SensitivityItem item{g, true, "no_" + g + (g == "parameter" ? "_uncertainty" : "_shocks"), "", key + " = false", "-"};
-    runs.push_back({item.low, {{key, "v = false", origin + " (sensitivity groups)", ""}}, nullptr});
+    runs.push_back({item.low, {{key, "v = false", origin + " (sensitivity groups)", "", ""}}, nullptr});
     spec.items.push_back(std::move(item));
   }
   if (spec.items.empty()) se->fail_here("list at least one assumption ([sensitivity.assumptions.NAME]) or group");
@@ -157,8 +159,105 @@ std::string GoalSeekSpec::value_text(std::size_t k, double value) const {
 std::vector<ValueOverride> GoalSeekSpec::at(double value) const {
   std::vector<ValueOverride> out;
   for (std::size_t k = 0; k < levers.size(); ++k)
-    out.push_back({levers[k], "v = " + value_text(k, value), origin + " (goal_seek lever = " + number_text(value) + ")", rebalance});
+    out.push_back({levers[k], "v = " + value_text(k, value), origin + " (goal_seek lever = " + number_text(value) + ")", rebalance, ""});
   return out;
+}
+
+std::string StatisticSpec::describe() const {
+  if (metric == "depletion_probability") return fmt::format("P(depleted by {})", year);
+  if (statistic == "mean") return fmt::format("mean of {} in {}", metric, year);
+  if (statistic == "quantile") return fmt::format("{:g}% quantile of {} in {}", 100 * level, metric, year);
+  return fmt::format("{:g}% expected shortfall of {} in {}", 100 * level, metric, year);
+}
+
+std::vector<ValueOverride> OptimizeSpec::at(const std::vector<double>& x) const {
+  std::vector<ValueOverride> out;
+  std::string kept;
+  for (const auto& key : keys) kept += (kept.empty() ? "" : ",") + key.substr(key.rfind('.') + 1);
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    // The weights table is rescaled once, after the last variable is set.
+    const bool last = k + 1 == keys.size();
+    out.push_back({keys[k], fmt::format("v = {:.17g}", x[k]), origin + " (optimize " + keys[k] + " = " + number_text(x[k]) + ")",
+                   last ? rebalance : std::string(), last ? kept : std::string()});
+  }
+  return out;
+}
+
+namespace {
+
+// A statistic: { metric, year, statistic, quantile | level }.
+StatisticSpec read_statistic(ConfigTable& t, const RunConfig& cfg) {
+  StatisticSpec s;
+  s.metric = t.string("metric");
+  s.year = static_cast<int>(t.integer("year", cfg.model.start_year, cfg.model.end_year));
+  if (s.metric == "depletion_probability") {
+    s.statistic = "probability";
+    if (t.has("statistic")) t.fail("statistic", "the depletion probability is a probability: no statistic");
+    return s;
+  }
+  s.statistic = t.string("statistic", {"mean", "median", "quantile", "expected_shortfall"}, "median");
+  if (s.statistic == "median") {
+    s.statistic = "quantile";
+    s.level = 0.5;
+  } else if (s.statistic == "quantile") {
+    s.level = t.number("quantile", {0, 1, true, true});
+  } else if (s.statistic == "expected_shortfall") {
+    s.level = t.number("level", {0, 1, true, true});
+  }
+  return s;
+}
+
+}  // namespace
+
+// [optimize]: the allocation that best meets the objective (pfsim optimize).
+void read_optimize(ConfigTable& top, RunConfig& cfg) {
+  auto op = top.table("optimize");
+  if (!op) return;
+  for (const char* other : {"scenarios", "sensitivity", "goal_seek"})
+    if (top.has(other)) op->fail_here(fmt::format("a config has [optimize] or [{}], not both", other));
+  auto& o = cfg.optimize;
+  o.enabled = true;
+  o.origin = where_text(op->raw());
+  const auto vars = op->tables("variables");
+  if (vars.empty() || vars.size() > 8) op->fail("variables", "give 1 to 8 variables: [[optimize.variables]] key, lower, upper");
+  for (auto v : vars) {
+    const auto key = v.string("key");
+    const double lower = v.number("lower", Range::any()), upper = v.number("upper", Range::any());
+    if (!(lower < upper) || !std::isfinite(upper - lower)) v.fail("upper", "expected lower < upper, both finite");
+    if (std::find(o.keys.begin(), o.keys.end(), key) != o.keys.end()) v.fail("key", fmt::format("'{}' is a variable twice", key));
+    const auto node = top.raw().at_path(key);
+    const auto value = node ? as_number(*node.node()) : std::nullopt;
+    if (!value)
+      v.fail("key", fmt::format("a variable needs a key whose value in the config is one number (its start); '{}' is {}", key,
+                                node ? type_name(*node.node()) : std::string("not set")));
+    o.keys.push_back(key);
+    o.lower.push_back(lower);
+    o.upper.push_back(upper);
+    o.start.push_back(std::clamp(*value, lower, upper));
+  }
+  o.rebalance = op->string("rebalance", {}, "");
+  if (!o.rebalance.empty())
+    for (const auto& key : o.keys)
+      if (key.rfind(o.rebalance + ".", 0) != 0 || key.find('.', o.rebalance.size() + 1) != std::string::npos)
+        op->fail("rebalance", fmt::format("every variable must be a key of the table '{}' it rescales; '{}' is not", o.rebalance, key));
+  auto objective = op->table("objective", true);
+  o.objective = read_statistic(*objective, cfg);
+  o.maximize = objective->string("goal", {"maximize", "minimize"}, "maximize") == "maximize";
+  for (auto c : op->tables("constraints")) {
+    OptimizeConstraint k;
+    k.statistic = read_statistic(c, cfg);
+    const bool most = c.has("at_most"), least = c.has("at_least");
+    if (most == least) c.fail_here("give exactly one of at_most or at_least");
+    k.at_most = most;
+    k.bound = c.number(most ? "at_most" : "at_least", Range::any());
+    o.constraints.push_back(k);
+  }
+  o.max_evaluations = static_cast<int>(op->integer("max_evaluations", 2, 10000, 40));
+  o.tolerance = op->number("tolerance", {0, 1, true, false}, 1e-3);
+  o.out_of_sample_seed = static_cast<std::uint64_t>(
+      op->integer("out_of_sample_seed", 0, std::numeric_limits<long long>::max(), static_cast<long long>(cfg.run.seed + 1)));
+  if (o.out_of_sample_seed == cfg.run.seed)
+    op->fail("out_of_sample_seed", "the out-of-sample check needs a seed other than the run's");
 }
 
 void read_studies(ConfigTable& top, RunConfig& cfg) {
@@ -185,7 +284,7 @@ void read_studies(ConfigTable& top, RunConfig& cfg) {
             def->fail(key, fmt::format("a scenario overrides values by key path, but this is a table of tables (TOML reads "
                                        "the unquoted dotted key {0} = ... as nested tables); quote the key path: \"{0}\" = ...", dotted));
           }
-          s.values.push_back({key, as_document(*node), fmt::format("{} (scenario {})", where_text(*node), name), ""});
+          s.values.push_back({key, as_document(*node), fmt::format("{} (scenario {})", where_text(*node), name), "", ""});
         }
         defined.push_back(std::move(s));
       }
@@ -210,7 +309,7 @@ void read_studies(ConfigTable& top, RunConfig& cfg) {
         for (double v : values) {
           Scenario s = base;
           s.name = fmt::format("{}/{}={}", n, short_key, number_text(v));
-          s.values.push_back({key, fmt::format("v = {:.17g}", v), fmt::format("{} (scenario grid)", where_text(grid->raw())), reb});
+          s.values.push_back({key, fmt::format("v = {:.17g}", v), fmt::format("{} (scenario grid)", where_text(grid->raw())), reb, ""});
           product.push_back(std::move(s));
         }
       }
@@ -301,6 +400,7 @@ void read_studies(ConfigTable& top, RunConfig& cfg) {
       }
     }
   }
+  read_optimize(top, cfg);
 }
 
 }  // namespace pfsim

@@ -7,5 +7,7 @@
 namespace pfsim {
 
 void read_studies(ConfigTable& top, RunConfig& cfg);
+// [optimize] (called by read_studies).
+void read_optimize(ConfigTable& top, RunConfig& cfg);
 
 }  // namespace pfsim

@@ -79,7 +79,8 @@ void write_sensitivity(hid_t root, const RunConfig& cfg, const std::vector<Scena
 }  // namespace
 
 void write_scenarios(const std::string& output, const RunConfig& cfg, const std::vector<ScenarioResult>& outs,
-                     const PathSample& reference_sample, const std::vector<int>& comparison_years, int threads) {
+                     const PathSample& reference_sample, const std::vector<int>& comparison_years, int threads,
+                     const std::function<void(hid_t)>& extra) {
   const auto& ref = outs.front();
   write_results(output, *ref.cfg, *ref.model, reference_sample, ref.summary, threads, [&](hid_t root) {
     auto all = h5::create_group(root, format::kScenarios);
@@ -158,6 +159,7 @@ void write_scenarios(const std::string& output, const RunConfig& cfg, const std:
     h5::write(cmp, "expected_shortfall_terminal_real_shadow_balance", es);
     h5::attr(cmp, "expected_shortfall_level", cfg.model.risk_levels.back());
     if (cfg.sensitivity.enabled) write_sensitivity(root, cfg, outs);
+    if (extra) extra(root);
   });
 }
 

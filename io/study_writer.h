@@ -5,6 +5,7 @@
 // the evaluations of a goal seek (docs/results-format.md).
 #include <map>
 #include <memory>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,8 +49,10 @@ inline const std::vector<std::string> kComparedScalars{"depletion_year", "actuar
                                                        "max_drawdown", "tracking_error", "active_return"};
 
 // comparison_years: the years of the comparison table, within the horizon.
+// extra: writes more groups at the root before the file is complete (an optimisation's /optimize).
 void write_scenarios(const std::string& output, const RunConfig& cfg, const std::vector<ScenarioResult>& outs,
-                     const PathSample& reference_sample, const std::vector<int>& comparison_years, int threads);
+                     const PathSample& reference_sample, const std::vector<int>& comparison_years, int threads,
+                     const std::function<void(hid_t)>& extra = {});
 
 struct GoalSeekOutcome {
   double lever = 0, lower = 0, upper = 0;  // the value and its Monte Carlo interval

@@ -285,6 +285,43 @@ int seek_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostrea
   return kExitOk;
 }
 
+int optimize_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostream& out) {
+  const RunConfig cfg = load_request(r);
+  for (const auto& w : all_warnings(cfg)) std::cerr << w << "\n";
+  if (!cfg.optimize.enabled) throw InputError({r.config, 0, 0}, "optimize", "the config has no [optimize] table (docs/config.md)");
+  const std::string output = output_path(r, cfg, "_optimize");
+  check_output(r, cfg, output);
+  EngineOptions eo = engine_options(r, cfg, stop);
+  eo.progress = false;  // each evaluation prints one line instead
+  const PensionModel model(cfg.model);
+  const std::uint64_t bytes = sample_bytes(model, cfg.run.paths);
+  auto storage = resolve_storage(cfg.run, output, 2 * bytes);
+  if (storage.memory_limit != SampleStorage::kUnlimited) storage.memory_limit /= 2;
+  const auto res = run_optimize(cfg, eo, output, r.quiet, storage);
+  const auto& o = cfg.optimize;
+  out << fmt::format("optimize on {} paths (seed {}): {} the {}\n", cfg.run.paths, cfg.run.seed, o.maximize ? "maximize" : "minimize",
+                     o.objective.describe());
+  for (const auto& c : o.constraints)
+    out << fmt::format("  subject to {} {} {:.6g}\n", c.statistic.describe(), c.at_most ? "<=" : ">=", c.bound);
+  out << fmt::format("  {} evaluations; {}\n", res.evaluations, res.status);
+  for (std::size_t k = 0; k < o.keys.size(); ++k)
+    out << fmt::format("  {} = {:.6g}   (the config: {:.6g}; range [{:g}, {:g}])\n", o.keys[k], res.x[k], o.start[k], o.lower[k], o.upper[k]);
+  out << fmt::format("  in sample: objective {:.6g}", res.objective);
+  for (std::size_t i = 0; i < o.constraints.size(); ++i) out << fmt::format("; constraint {} {:.6g}", i + 1, res.constraints[i]);
+  out << "\n";
+  out << fmt::format("  out of sample (seed {}): objective {:.6g} at the optimum, {:.6g} at the config's values", o.out_of_sample_seed,
+                     res.optimum_objective, res.current_objective);
+  for (std::size_t i = 0; i < o.constraints.size(); ++i) {
+    const auto& c = o.constraints[i];
+    const double v = res.optimum_constraints[i];
+    const bool holds = c.at_most ? v <= c.bound : v >= c.bound;
+    out << fmt::format("; constraint {} {:.6g}{}", i + 1, v, holds ? "" : " (fails out of sample)");
+  }
+  out << "\n";
+  out << fmt::format("  the optimum against the config's values on the fresh seed, paired: pfsim summary {}\n", output);
+  return kExitOk;
+}
+
 int validate_command(const std::string& config, const std::vector<std::string>& overrides, std::ostream& out) {
   const auto cfg = load_config(config, overrides);
   const PensionModel model(cfg.model);

@@ -87,6 +87,10 @@ int run_command(const RunRequest& request, const std::atomic<bool>* stop, std::o
 
 // `pfsim seek`: the lever value at which the config's [goal_seek] target holds.
 int seek_command(const RunRequest& request, const std::atomic<bool>* stop, std::ostream& out);
+// `pfsim optimize`: the variables of the config's [optimize] that best meet
+// its objective within its constraints; the optimum against the config's
+// values out of sample, as a scenario file with /optimize.
+int optimize_command(const RunRequest& request, const std::atomic<bool>* stop, std::ostream& out);
 
 // `pfsim merge`: partial files of `pfsim run --shard` into one results file.
 struct MergeRequest {

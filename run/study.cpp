@@ -18,6 +18,8 @@
 
 #include "core/error.h"
 #include "core/goal_seek.h"
+#include "core/optimize.h"
+#include "io/hdf5_file.h"
 #include "core/rng.h"
 #include "core/statistics.h"
 #include "io/study_writer.h"
@@ -194,7 +196,7 @@ std::vector<int> comparison_years(const RunConfig& cfg, const RunSummary& refere
 }
 
 void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet,
-                   const SampleStorage& storage) {
+                   const SampleStorage& storage, const std::function<void(hid_t)>& extra) {
   const double z = stats::two_sided_z(cfg.run.confidence);
   const std::uint64_t n = cfg.run.paths;
   std::vector<ScenarioResult> outs;
@@ -228,7 +230,7 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
     outs.push_back(std::move(o));
   }
 
-  write_scenarios(output, cfg, outs, reference_sample, comparison_years(cfg, outs.front().summary), options.threads);
+  write_scenarios(output, cfg, outs, reference_sample, comparison_years(cfg, outs.front().summary), options.threads, extra);
 }
 
 GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet) {
@@ -304,6 +306,144 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
   std::vector<GoalSeekEvaluation> evaluations;
   for (const auto& [k, e] : cache) evaluations.push_back({k, e.value, e.lower, e.upper});
   write_goal_seek(output, cfg, out, evaluations);
+  return out;
+}
+
+}  // namespace pfsim
+
+namespace pfsim {
+
+double sample_statistic(const PensionModel& model, const PathSample& sample, const StatisticSpec& s) {
+  if (s.metric == "depletion_probability") {
+    std::uint64_t k = 0;
+    for (double y : sample.scalar_column(model.scalar_metric("depletion_year"))) k += depleted_by(y, s.year) ? 1 : 0;
+    return static_cast<double>(k) / static_cast<double>(sample.paths());
+  }
+  const auto col = sample.year_column(model.year_metric(s.metric), s.year - model.params().start_year);
+  std::vector<double> x(col.begin(), col.end());
+  if (s.statistic == "mean") return stats::moments(std::span<const double>(x)).mean;
+  if (s.statistic == "quantile") return stats::quantile(x, s.level);
+  return stats::lower_tail_risk(x, s.level).expected_shortfall;
+}
+
+OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet,
+                             const SampleStorage& storage) {
+  const auto& spec = cfg.optimize;
+  {
+    // Every statistic names a metric the model reports: checked before any simulation.
+    const PensionModel model(cfg.model);
+    auto check = [&](const StatisticSpec& s, const std::string& key) {
+      if (s.metric != "depletion_probability" && !model.outputs().has_year(s.metric))
+        throw InputError({spec.origin, 0, 0}, key,
+                         fmt::format("'{}' is not depletion_probability or a year metric (docs/results-format.md)", s.metric));
+    };
+    check(spec.objective, "optimize.objective.metric");
+    for (const auto& c : spec.constraints) check(c.statistic, "optimize.constraints.metric");
+  }
+  // The statistics of one point on a seed: the objective's, then each constraint's.
+  auto statistics = [&](const std::vector<double>& x, std::uint64_t seed, bool at_config) {
+    const RunConfig v = at_config ? load_variant(cfg.source, cfg.overrides, {}) : load_variant(cfg.source, cfg.overrides, spec.at(x));
+    const PensionModel model(v.model);
+    EngineOptions eo = options;
+    eo.progress = false;
+    const auto sample = simulate_paths(model, seed, 0, cfg.run.paths, eo);
+    std::vector<double> out{sample_statistic(model, sample, spec.objective)};
+    for (const auto& c : spec.constraints) out.push_back(sample_statistic(model, sample, c.statistic));
+    return out;
+  };
+  OptimizeProblem problem;
+  problem.lower = spec.lower;
+  problem.upper = spec.upper;
+  problem.start = spec.start;
+  problem.constraints = spec.constraints.size();
+  problem.max_evaluations = spec.max_evaluations;
+  problem.tolerance = spec.tolerance;
+  problem.stop = options.stop;
+  const auto result = minimize(problem, [&](const std::vector<double>& x) {
+    const auto s = statistics(x, cfg.run.seed, false);
+    std::vector<double> c;
+    for (std::size_t i = 0; i < spec.constraints.size(); ++i) {
+      const auto& k = spec.constraints[i];
+      c.push_back(k.at_most ? s[i + 1] - k.bound : k.bound - s[i + 1]);
+    }
+    if (!quiet) {
+      std::string where;
+      for (std::size_t k = 0; k < x.size(); ++k) where += fmt::format("{}{} = {:.6g}", k ? ", " : "", spec.keys[k], x[k]);
+      std::cerr << fmt::format("pfsim: optimize: {} -> {:.6g}{}\n", where, s[0],
+                               std::all_of(c.begin(), c.end(), [](double v) { return v <= 0; }) ? "" : " (a constraint fails)");
+    }
+    return std::pair<double, std::vector<double>>{spec.maximize ? -s[0] : s[0], c};
+  });
+  if (result.best < 0)
+    throw InputError({spec.origin, 0, 0}, "optimize.constraints",
+                     fmt::format("none of the {} evaluated points meets every constraint on these paths; widen the "
+                                 "variables' ranges or relax a bound", result.evaluations.size()));
+  const auto& best = result.evaluations[static_cast<std::size_t>(result.best)];
+  OptimizeOutcome out;
+  out.x = best.x;
+  out.evaluations = result.evaluations.size();
+  out.status = result.status;
+  const auto in_sample = statistics(best.x, cfg.run.seed, false);
+  out.objective = in_sample[0];
+  out.constraints.assign(in_sample.begin() + 1, in_sample.end());
+  // Out of sample: the config's values and the optimum on a fresh seed.
+  const auto now = statistics(best.x, spec.out_of_sample_seed, true);
+  const auto opt = statistics(best.x, spec.out_of_sample_seed, false);
+  out.current_objective = now[0];
+  out.optimum_objective = opt[0];
+  out.current_constraints.assign(now.begin() + 1, now.end());
+  out.optimum_constraints.assign(opt.begin() + 1, opt.end());
+
+  // The paired comparison as a scenario file: "current" (the reference) and "optimum".
+  RunConfig study = cfg;
+  study.run.seed = spec.out_of_sample_seed;
+  study.reference = "current";
+  study.scenarios.clear();
+  Scenario current;
+  current.name = "current";
+  current.config = std::make_shared<RunConfig>(load_variant(cfg.source, cfg.overrides, {}));
+  Scenario optimum;
+  optimum.name = "optimum";
+  optimum.values = spec.at(best.x);
+  optimum.config = std::make_shared<RunConfig>(load_variant(cfg.source, cfg.overrides, optimum.values));
+  study.scenarios = {current, optimum};
+  run_scenarios(study, options, output, quiet, storage, [&](hid_t root) {
+    auto g = h5::create_group(root, "optimize");
+    h5::lines_attr(g, "variables", spec.keys);
+    h5::attr(g, "objective", spec.objective.describe());
+    h5::attr(g, "goal", spec.maximize ? std::string("maximize") : std::string("minimize"));
+    std::vector<std::string> cons;
+    for (const auto& c : spec.constraints)
+      cons.push_back(fmt::format("{} {} {:.17g}", c.statistic.describe(), c.at_most ? "<=" : ">=", c.bound));
+    h5::lines_attr(g, "constraints", cons);
+    h5::attr(g, "status", result.status);
+    h5::attr(g, "in_sample_seed", static_cast<std::int64_t>(cfg.run.seed));
+    h5::attr(g, "out_of_sample_seed", static_cast<std::int64_t>(spec.out_of_sample_seed));
+    h5::attr(g, "best", static_cast<std::int64_t>(result.best));
+    h5::write(g, "lower", spec.lower);
+    h5::write(g, "upper", spec.upper);
+    h5::write(g, "start", spec.start);
+    h5::write(g, "optimum", best.x);
+    const auto n = result.evaluations.size(), nv = spec.keys.size(), nc = spec.constraints.size();
+    std::vector<double> xs, objective, constraint_values;
+    std::vector<std::int32_t> feasible;
+    for (const auto& e : result.evaluations) {
+      xs.insert(xs.end(), e.x.begin(), e.x.end());
+      objective.push_back(spec.maximize ? -e.objective : e.objective);
+      for (std::size_t i = 0; i < nc; ++i) {
+        const auto& k = spec.constraints[i];
+        constraint_values.push_back(k.at_most ? e.constraints[i] + k.bound : k.bound - e.constraints[i]);
+      }
+      feasible.push_back(e.feasible ? 1 : 0);
+    }
+    h5::write(g, "evaluations_x", xs, {n, nv});
+    h5::write(g, "evaluations_objective", objective);
+    if (nc > 0) h5::write(g, "evaluations_constraints", constraint_values, {n, nc});
+    h5::write(g, "evaluations_feasible", feasible);
+    h5::write(g, "in_sample", in_sample);
+    h5::write(g, "out_of_sample_current", now);
+    h5::write(g, "out_of_sample_optimum", opt);
+  });
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Several runs of one config on common random numbers: scenarios compared
 // with paired differences against a reference, and goal seeking on a lever.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "core/path_sample.h"
 #include "io/config.h"
 #include "io/study_writer.h"
+#include "models/pension_model.h"
 
 namespace pfsim {
 
@@ -18,7 +20,7 @@ namespace pfsim {
 // are held at once (the reference's and the current scenario's); each goes
 // where `storage` says (in memory, or spilled beyond its memory limit).
 void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet,
-                   const SampleStorage& storage = {});
+                   const SampleStorage& storage = {}, const std::function<void(hid_t)>& extra = {});
 
 // The years of a scenario comparison table: [scenarios] compare_years, or
 // the first years the reference's probability of depletion reaches 5%, 50%
@@ -28,5 +30,25 @@ std::vector<int> comparison_years(const RunConfig& cfg, const RunSummary& refere
 // Bisection on the lever; the interval comes from the same bisection on the
 // statistic's confidence bounds. Writes the evaluations to `output`.
 GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet);
+
+// A statistic (docs/config.md, [optimize]) of one run's sample.
+double sample_statistic(const PensionModel& model, const PathSample& sample, const StatisticSpec& s);
+
+struct OptimizeOutcome {
+  std::vector<double> x;                  // the optimum: the best evaluation that meets every constraint in sample
+  double objective = 0;                   // its objective in sample
+  std::vector<double> constraints;        // its constrained statistics in sample
+  std::size_t evaluations = 0;
+  std::string status;                     // why the search stopped
+  // Out of sample (a fresh seed): the objective and constraints at the
+  // config's values and at the optimum, on the same paths.
+  double current_objective = 0, optimum_objective = 0;
+  std::vector<double> current_constraints, optimum_constraints;
+};
+
+// COBYLA over the variables on the run's seed, then the optimum against the
+// config's values on out_of_sample_seed as a scenario file (with /optimize).
+OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet,
+                             const SampleStorage& storage = {});
 
 }  // namespace pfsim

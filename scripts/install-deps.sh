@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build git pkg-config
   libtbb-dev libeigen3-dev libboost-dev libhdf5-dev zlib1g-dev libtomlplusplus-dev
-  libcli11-dev libfmt-dev catch2 librandom123-dev libbenchmark-dev nlohmann-json3-dev
+  libcli11-dev libfmt-dev catch2 librandom123-dev libbenchmark-dev nlohmann-json3-dev libnlopt-dev
   python3-numpy python3-h5py python3-matplotlib python3-pandas python3-xarray python3-h5netcdf python3-jsonschema
   chromium fonts-dejavu-core
   openmpi-bin libopenmpi-dev
