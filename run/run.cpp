@@ -303,7 +303,8 @@ int optimize_command(const RunRequest& r, const std::atomic<bool>* stop, std::os
                      o.objective.describe());
   for (const auto& c : o.constraints)
     out << fmt::format("  subject to {} {} {:.6g}\n", c.statistic.describe(), c.at_most ? "<=" : ">=", c.bound);
-  out << fmt::format("  {} evaluations; {}\n", res.evaluations, res.status);
+  out << fmt::format("  {} evaluations of {} paths; {}; {:.1f} s, {:.0f}% of it simulating\n", res.evaluations, cfg.run.paths,
+                     res.status, res.search_seconds, 100 * res.simulation_seconds / std::max(res.search_seconds, 1e-9));
   for (std::size_t k = 0; k < o.keys.size(); ++k)
     out << fmt::format("  {} = {:.6g}   (the config: {:.6g}; range [{:g}, {:g}])\n", o.keys[k], res.x[k], o.start[k], o.lower[k], o.upper[k]);
   out << fmt::format("  in sample: objective {:.6g}", res.objective);

@@ -3,6 +3,7 @@
 #include "core/parallel.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -341,12 +342,16 @@ OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options,
     for (const auto& c : spec.constraints) check(c.statistic, "optimize.constraints.metric");
   }
   // The statistics of one point on a seed: the objective's, then each constraint's.
+  const auto t_start = std::chrono::steady_clock::now();
+  double simulating = 0;
   auto statistics = [&](const std::vector<double>& x, std::uint64_t seed, bool at_config) {
     const RunConfig v = at_config ? load_variant(cfg.source, cfg.overrides, {}) : load_variant(cfg.source, cfg.overrides, spec.at(x));
     const PensionModel model(v.model);
     EngineOptions eo = options;
     eo.progress = false;
+    const auto t0 = std::chrono::steady_clock::now();
     const auto sample = simulate_paths(model, seed, 0, cfg.run.paths, eo);
+    simulating += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::vector<double> out{sample_statistic(model, sample, spec.objective)};
     for (const auto& c : spec.constraints) out.push_back(sample_statistic(model, sample, c.statistic));
     return out;
@@ -393,6 +398,8 @@ OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options,
   out.optimum_objective = opt[0];
   out.current_constraints.assign(now.begin() + 1, now.end());
   out.optimum_constraints.assign(opt.begin() + 1, opt.end());
+  out.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  out.simulation_seconds = simulating;
 
   // The paired comparison as a scenario file: "current" (the reference) and "optimum".
   RunConfig study = cfg;

@@ -44,6 +44,9 @@ struct OptimizeOutcome {
   // config's values and at the optimum, on the same paths.
   double current_objective = 0, optimum_objective = 0;
   std::vector<double> current_constraints, optimum_constraints;
+  // Wall time of the search and the out-of-sample statistics, and the part
+  // of it spent simulating (the rest: loading variants, building models, statistics).
+  double search_seconds = 0, simulation_seconds = 0;
 };
 
 // COBYLA over the variables on the run's seed, then the optimum against the
