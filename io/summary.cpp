@@ -117,6 +117,14 @@ struct Regions {
   Dist any, regime;
 };
 
+// An optimisation file's /optimize (results-format.md).
+struct Optimization {
+  std::vector<std::string> variables, constraints;
+  std::string objective, goal, status;
+  std::int64_t in_seed = 0, out_seed = 0, evaluations = 0;
+  std::vector<double> start, optimum, in_sample, current, at_optimum;
+};
+
 // Everything the summary shows, read and checked before anything is printed.
 struct Results {
   std::string name, config_file, version, created;
@@ -138,6 +146,7 @@ struct Results {
   std::optional<Comparison> comparison;
   std::optional<Sensitivity> sensitivity;
   std::optional<Regions> regions;
+  std::optional<Optimization> optimization;
 
   std::size_t col(int year) const { return static_cast<std::size_t>(year - years.front()); }
 };
@@ -212,6 +221,25 @@ Results read_results(const std::string& path) {
     g.any = read_dist(metrics, format::kMetrics, "any_region_depleted", ny);
     g.regime = read_dist(metrics, format::kMetrics, "pooling_regime", ny);
     r.regions = std::move(g);
+  }
+  if (h5::exists(root, "optimize")) {
+    auto g = h5::open_group(root, "optimize");
+    Optimization o;
+    o.variables = h5::read_lines_attr(g, "variables");
+    o.constraints = h5::read_lines_attr(g, "constraints");
+    o.objective = h5::read_string_attr(g, "objective");
+    o.goal = h5::read_string_attr(g, "goal");
+    o.status = h5::read_string_attr(g, "status");
+    o.in_seed = h5::read_int_attr(g, "in_sample_seed");
+    o.out_seed = h5::read_int_attr(g, "out_of_sample_seed");
+    o.evaluations = static_cast<std::int64_t>(h5::read_doubles(g, "evaluations_objective").size());
+    const auto nv = o.variables.size(), nc = o.constraints.size();
+    o.start = sized(h5::read_doubles(g, "start"), nv, "optimize/start");
+    o.optimum = sized(h5::read_doubles(g, "optimum"), nv, "optimize/optimum");
+    o.in_sample = sized(h5::read_doubles(g, "in_sample"), 1 + nc, "optimize/in_sample");
+    o.current = sized(h5::read_doubles(g, "out_of_sample_current"), 1 + nc, "optimize/out_of_sample_current");
+    o.at_optimum = sized(h5::read_doubles(g, "out_of_sample_optimum"), 1 + nc, "optimize/out_of_sample_optimum");
+    r.optimization = std::move(o);
   }
   if (h5::exists(root, format::kComparison)) {
     auto cmp = h5::open_group(root, format::kComparison);
@@ -561,6 +589,22 @@ Json to_json(const std::string& path, const Results& r, const Selection& s) {
   }
   if (r.sensitivity) j["sensitivity"] = sensitivity_json(*r.sensitivity);
   if (r.regions) j["regions"] = regions_json(r, s);
+  if (r.optimization) {
+    const auto& o = *r.optimization;
+    Json vars = Json::array();
+    for (std::size_t k = 0; k < o.variables.size(); ++k)
+      vars.push_back(Json{{"key", o.variables[k]}, {"config", num(o.start[k])}, {"optimum", num(o.optimum[k])}});
+    auto values = [](const std::vector<double>& v) {
+      Json a = Json::array();
+      for (double x : v) a.push_back(num(x));
+      return a;
+    };
+    j["optimization"] = Json{{"objective", o.objective}, {"goal", o.goal}, {"constraints", o.constraints},
+                             {"status", o.status}, {"evaluations", o.evaluations}, {"variables", vars},
+                             {"in_sample_seed", o.in_seed}, {"out_of_sample_seed", o.out_seed},
+                             {"in_sample", values(o.in_sample)}, {"out_of_sample_config", values(o.current)},
+                             {"out_of_sample_optimum", values(o.at_optimum)}};
+  }
   return j;
 }
 
@@ -830,6 +874,19 @@ void print_summary(const std::string& path, const SummaryRequest& request, std::
     } else {
       print_text(r, s, out);
       if (r.regions) print_regions(r, s, out);
+      if (r.optimization) {
+        const auto& o = *r.optimization;
+        out << fmt::format("\nOptimisation ({} evaluations on seed {}; {}): {} the {}\n", o.evaluations, o.in_seed, o.status,
+                           o.goal, o.objective);
+        for (std::size_t k = 0; k < o.variables.size(); ++k)
+          out << fmt::format("  {} = {:.6g} (the config: {:.6g})\n", o.variables[k], o.optimum[k], o.start[k]);
+        out << fmt::format("  {:<60} {:>14} {:>14} {:>14}\n", "", "in sample", "out: optimum", "out: config");
+        out << fmt::format("  {:<60} {:>14.6g} {:>14.6g} {:>14.6g}\n", "objective", o.in_sample[0], o.at_optimum[0], o.current[0]);
+        for (std::size_t i = 0; i < o.constraints.size(); ++i)
+          out << fmt::format("  {:<60} {:>14.6g} {:>14.6g} {:>14.6g}\n", o.constraints[i], o.in_sample[i + 1], o.at_optimum[i + 1],
+                             o.current[i + 1]);
+        out << fmt::format("  (out of sample: seed {}; the scenarios above compare the optimum with the config there, paired)\n", o.out_seed);
+      }
       if (r.sensitivity) print_sensitivity(*r.sensitivity, out);
     }
   } catch (const IoError& e) {

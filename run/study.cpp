@@ -421,7 +421,7 @@ OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options,
     h5::attr(g, "goal", spec.maximize ? std::string("maximize") : std::string("minimize"));
     std::vector<std::string> cons;
     for (const auto& c : spec.constraints)
-      cons.push_back(fmt::format("{} {} {:.17g}", c.statistic.describe(), c.at_most ? "<=" : ">=", c.bound));
+      cons.push_back(fmt::format("{} {} {}", c.statistic.describe(), c.at_most ? "<=" : ">=", c.bound));
     h5::lines_attr(g, "constraints", cons);
     h5::attr(g, "status", result.status);
     h5::attr(g, "in_sample_seed", static_cast<std::int64_t>(cfg.run.seed));

@@ -8,6 +8,9 @@
 #include "core/optimize.h"
 #include "io/config.h"
 #include "io/hdf5_file.h"
+#include "io/summary.h"
+
+#include <nlohmann/json.hpp>
 #include "path_support.h"
 #include "run/study.h"
 
@@ -110,6 +113,19 @@ at_most = 0.45
   // Out of sample the optimum's objective is reported beside the config's.
   CHECK(std::isfinite(res.optimum_objective));
   CHECK(std::isfinite(res.current_objective));
+  // The summary shows the file's figures.
+  std::ostringstream text;
+  SummaryRequest request;
+  request.json = true;
+  print_summary(out, request, text);
+  const auto j = nlohmann::json::parse(text.str());
+  REQUIRE(j.contains("optimization"));
+  const auto& o = j["optimization"];
+  CHECK(o["variables"][0]["optimum"].get<double>() == res.x[0]);
+  CHECK(o["in_sample"][0].get<double>() == res.objective);
+  CHECK(o["out_of_sample_optimum"][0].get<double>() == res.optimum_objective);
+  CHECK(o["out_of_sample_config"][0].get<double>() == res.current_objective);
+  CHECK(o["constraints"][0].get<std::string>() == "P(depleted by 2055) <= 0.45");
 }
 
 TEST_CASE("an [optimize] whose constraints no evaluated point meets says so, at the key") {
