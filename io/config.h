@@ -128,6 +128,8 @@ struct OptimizeSpec {
   int max_evaluations = 40;
   double tolerance = 1e-3;               // a share of each variable's range
   std::uint64_t out_of_sample_seed = 0;  // the paired check of the optimum against the config's values
+  int frontier_constraint = -1;          // the constraint whose bound the frontier moves; -1: no frontier
+  std::vector<double> frontier_bounds;
   std::string origin;
   // The overrides that set the variables to x.
   std::vector<ValueOverride> at(const std::vector<double>& x) const;

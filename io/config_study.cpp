@@ -256,6 +256,12 @@ void read_optimize(ConfigTable& top, RunConfig& cfg) {
   o.tolerance = op->number("tolerance", {0, 1, true, false}, 1e-3);
   o.out_of_sample_seed = static_cast<std::uint64_t>(
       op->integer("out_of_sample_seed", 0, std::numeric_limits<long long>::max(), static_cast<long long>(cfg.run.seed + 1)));
+  if (auto fr = op->table("frontier")) {
+    if (o.constraints.empty()) fr->fail_here("a frontier moves a constraint's bound: give [[optimize.constraints]]");
+    o.frontier_constraint = static_cast<int>(fr->integer("constraint", 1, static_cast<long long>(o.constraints.size()), 1)) - 1;
+    o.frontier_bounds = fr->numbers("bounds", Range::any());
+    if (o.frontier_bounds.empty() || o.frontier_bounds.size() > 20) fr->fail("bounds", "give 1 to 20 bounds");
+  }
   if (o.out_of_sample_seed == cfg.run.seed)
     op->fail("out_of_sample_seed", "the out-of-sample check needs a seed other than the run's");
 }

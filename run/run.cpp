@@ -319,6 +319,13 @@ int optimize_command(const RunRequest& r, const std::atomic<bool>* stop, std::os
     out << fmt::format("; constraint {} {:.6g}{}", i + 1, v, holds ? "" : " (fails out of sample)");
   }
   out << "\n";
+  if (!o.frontier_bounds.empty()) {
+    const auto& c = o.constraints[static_cast<std::size_t>(o.frontier_constraint)];
+    out << fmt::format("  frontier: the objective at the optimum as the bound of {} moves\n", c.statistic.describe());
+    for (std::size_t i = 0; i < o.frontier_bounds.size(); ++i)
+      out << fmt::format("    {} {:<12g} in sample {:>14.6g}   out of sample {:>14.6g}\n", c.at_most ? "<=" : ">=", o.frontier_bounds[i],
+                         res.frontier_in[i], res.frontier_out[i]);
+  }
   out << fmt::format("  the optimum against the config's values on the fresh seed, paired: pfsim summary {}\n", output);
   return kExitOk;
 }

@@ -364,21 +364,25 @@ OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options,
   problem.max_evaluations = spec.max_evaluations;
   problem.tolerance = spec.tolerance;
   problem.stop = options.stop;
-  const auto result = minimize(problem, [&](const std::vector<double>& x) {
-    const auto s = statistics(x, cfg.run.seed, false);
-    std::vector<double> c;
-    for (std::size_t i = 0; i < spec.constraints.size(); ++i) {
-      const auto& k = spec.constraints[i];
-      c.push_back(k.at_most ? s[i + 1] - k.bound : k.bound - s[i + 1]);
-    }
-    if (!quiet) {
-      std::string where;
-      for (std::size_t k = 0; k < x.size(); ++k) where += fmt::format("{}{} = {:.6g}", k ? ", " : "", spec.keys[k], x[k]);
-      std::cerr << fmt::format("pfsim: optimize: {} -> {:.6g}{}\n", where, s[0],
-                               std::all_of(c.begin(), c.end(), [](double v) { return v <= 0; }) ? "" : " (a constraint fails)");
-    }
-    return std::pair<double, std::vector<double>>{spec.maximize ? -s[0] : s[0], c};
-  });
+  // One search under the constraints `cons` (the spec's, or one bound moved for the frontier).
+  auto search = [&](const std::vector<OptimizeConstraint>& cons) {
+    return minimize(problem, [&](const std::vector<double>& x) {
+      const auto s = statistics(x, cfg.run.seed, false);
+      std::vector<double> c;
+      for (std::size_t i = 0; i < cons.size(); ++i) {
+        const auto& k = cons[i];
+        c.push_back(k.at_most ? s[i + 1] - k.bound : k.bound - s[i + 1]);
+      }
+      if (!quiet) {
+        std::string where;
+        for (std::size_t k = 0; k < x.size(); ++k) where += fmt::format("{}{} = {:.6g}", k ? ", " : "", spec.keys[k], x[k]);
+        std::cerr << fmt::format("pfsim: optimize: {} -> {:.6g}{}\n", where, s[0],
+                                 std::all_of(c.begin(), c.end(), [](double v) { return v <= 0; }) ? "" : " (a constraint fails)");
+      }
+      return std::pair<double, std::vector<double>>{spec.maximize ? -s[0] : s[0], c};
+    });
+  };
+  const auto result = search(spec.constraints);
   if (result.best < 0)
     throw InputError({spec.origin, 0, 0}, "optimize.constraints",
                      fmt::format("none of the {} evaluated points meets every constraint on these paths; widen the "
@@ -400,6 +404,30 @@ OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options,
   out.optimum_constraints.assign(opt.begin() + 1, opt.end());
   out.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   out.simulation_seconds = simulating;
+
+  // The efficient frontier: the optimum again with one constraint's bound
+  // moved to each of frontier_bounds, in and out of sample.
+  std::vector<double> frontier_x, frontier_in, frontier_out;
+  std::vector<std::int32_t> frontier_found;
+  for (double bound : spec.frontier_bounds) {
+    auto cons = spec.constraints;
+    cons[static_cast<std::size_t>(spec.frontier_constraint)].bound = bound;
+    const auto r = search(cons);
+    if (r.best < 0) {
+      frontier_found.push_back(0);
+      frontier_x.insert(frontier_x.end(), spec.keys.size(), std::nan(""));
+      frontier_in.push_back(std::nan(""));
+      frontier_out.push_back(std::nan(""));
+      continue;
+    }
+    const auto& b = r.evaluations[static_cast<std::size_t>(r.best)];
+    frontier_found.push_back(1);
+    frontier_x.insert(frontier_x.end(), b.x.begin(), b.x.end());
+    frontier_in.push_back(spec.maximize ? -b.objective : b.objective);
+    frontier_out.push_back(statistics(b.x, spec.out_of_sample_seed, false)[0]);
+  }
+  out.frontier_in = frontier_in;
+  out.frontier_out = frontier_out;
 
   // The paired comparison as a scenario file: "current" (the reference) and "optimum".
   RunConfig study = cfg;
@@ -450,6 +478,14 @@ OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options,
     h5::write(g, "in_sample", in_sample);
     h5::write(g, "out_of_sample_current", now);
     h5::write(g, "out_of_sample_optimum", opt);
+    if (!spec.frontier_bounds.empty()) {
+      h5::attr(g, "frontier_constraint", static_cast<std::int64_t>(spec.frontier_constraint));
+      h5::write(g, "frontier_bounds", spec.frontier_bounds);
+      h5::write(g, "frontier_x", frontier_x, {spec.frontier_bounds.size(), nv});
+      h5::write(g, "frontier_objective_in_sample", frontier_in);
+      h5::write(g, "frontier_objective_out_of_sample", frontier_out);
+      h5::write(g, "frontier_found", frontier_found);
+    }
   });
   return out;
 }

@@ -47,6 +47,8 @@ struct OptimizeOutcome {
   // Wall time of the search and the out-of-sample statistics, and the part
   // of it spent simulating (the rest: loading variants, building models, statistics).
   double search_seconds = 0, simulation_seconds = 0;
+  // The frontier (frontier_bounds): the optimum's objective in and out of sample at each bound; NaN where none is feasible.
+  std::vector<double> frontier_in, frontier_out;
 };
 
 // COBYLA over the variables on the run's seed, then the optimum against the

@@ -83,6 +83,9 @@ statistic = "median"
 metric = "depletion_probability"
 year = 2055
 at_most = 0.45
+[optimize.frontier]
+constraint = 1
+bounds = [0.40, 0.60]
 )");
   auto cfg = load_config(config, {"run.paths=200"});
   REQUIRE(cfg.optimize.enabled);
@@ -126,6 +129,13 @@ at_most = 0.45
   CHECK(o["out_of_sample_optimum"][0].get<double>() == res.optimum_objective);
   CHECK(o["out_of_sample_config"][0].get<double>() == res.current_objective);
   CHECK(o["constraints"][0].get<std::string>() == "P(depleted by 2055) <= 0.45");
+  // The frontier: a looser bound never gives a worse optimum in sample
+  // (up to the search's tolerance on a rough objective: 1%).
+  REQUIRE(res.frontier_in.size() == 2);
+  CHECK(h5::read_doubles(f.id(), "optimize/frontier_bounds") == std::vector<double>{0.40, 0.60});
+  CHECK(h5::read_ints(f.id(), "optimize/frontier_found") == std::vector<std::int32_t>{1, 1});
+  CHECK(res.frontier_in[1] >= 0.99 * res.frontier_in[0]);
+  CHECK(std::isfinite(res.frontier_out[0]));
 }
 
 TEST_CASE("an [optimize] whose constraints no evaluated point meets says so, at the key") {

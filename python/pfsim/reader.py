@@ -153,6 +153,7 @@ class Results:
     """
 
     def __init__(self, path, kind, attrs, group, group_path, scenario_name=None):
+        self.has_optimize = False  # set for a `pfsim optimize` file
         self.path = path
         self.kind = kind
         self.attrs = attrs
@@ -180,6 +181,7 @@ class Results:
             r._scenario_attrs = decode_attrs(f["scenarios"])
             r._comparison = _read_comparison(f["comparison"]) if "comparison" in f else None
             r._sensitivity = _read_sensitivity(f["sensitivity"]) if "sensitivity" in f else None
+            r.has_optimize = "optimize" in f  # a `pfsim optimize` file (results-format.md, /optimize)
         return r
 
     def __repr__(self):

@@ -18,6 +18,7 @@ import re
 import matplotlib
 
 matplotlib.use("Agg")
+import h5py  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402 - the backend is chosen first
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -583,6 +584,65 @@ def regions_section(doc, r):
                    "% of paths", table, legend_outside=True)
 
 
+def optimize_section(doc, r):
+    """`pfsim optimize` files: the search (each evaluation's objective, those
+    that meet every constraint marked), the optimum in and out of sample,
+    and the frontier when the file has one (results-format.md, /optimize)."""
+    with h5py.File(r.path, "r") as f:
+        g = f["optimize"]
+        attrs = reader.decode_attrs(g)
+        data = {k: g[k][()] for k in g}
+    objective = attrs.get("objective", "objective")
+    variables = [v for v in str(attrs.get("variables", "")).split("\n") if v]
+    constraints = [c for c in str(attrs.get("constraints", "")).split("\n") if c]
+    doc.paragraph(f"{attrs.get('goal', '')} the {objective}; subject to "
+                  + ("; ".join(constraints) if constraints else "no constraint")
+                  + f". {len(data['evaluations_objective'])} evaluations on seed {attrs.get('in_sample_seed')} "
+                  f"({attrs.get('status', '')}); checked on seed {attrs.get('out_of_sample_seed')}.")
+    rows = [{"": "config", **{v: data["start"][k] for k, v in enumerate(variables)}},
+            {"": "optimum", **{v: data["optimum"][k] for k, v in enumerate(variables)}}]
+    doc.add("<h3>Variables</h3>" + table_html(pd.DataFrame(rows).set_index("")))
+    stats = ["objective"] + constraints
+    table = pd.DataFrame({"in sample": data["in_sample"], "out of sample, optimum": data["out_of_sample_optimum"],
+                          "out of sample, config": data["out_of_sample_current"]}, index=pd.Index(stats, name="statistic"))
+    doc.add("<h3>In and out of sample</h3>" + table_html(table))
+
+    values = data["evaluations_objective"]
+    feasible = data["evaluations_feasible"].astype(bool)
+    n = np.arange(1, len(values) + 1)
+    # The objective's unit: its metric's (a probability for P(depleted)).
+    m = re.search(r" of (\S+) in \d+$", objective)
+    unit = r.unit(m.group(1)) if m and m.group(1) in r.metrics() else ("share of paths" if objective.startswith("P(") else "")
+    divisor, label = _Run(r).unit(unit, values)
+    fig, ax = _new_figure()
+    ax.plot(n, values / divisor, color="C0", label="each evaluation")
+    ax.scatter(n[feasible], values[feasible] / divisor, color="C2", zorder=3, label="meets every constraint")
+    ax.scatter(n[~feasible], values[~feasible] / divisor, color="C3", marker="x", zorder=3, label="fails a constraint")
+    best = int(attrs.get("best", -1))
+    if best >= 0:
+        ax.scatter([n[best]], [values[best] / divisor], s=120, facecolors="none", edgecolors="black", zorder=4,
+                   label="the optimum")
+    table = pd.DataFrame({"objective": values / divisor, "meets every constraint": feasible},
+                         index=pd.Index(n, name="evaluation"))
+    for k, v in enumerate(variables):
+        table[v] = data["evaluations_x"][:, k]
+    doc.figure(fig, ax, f"The search: the {objective} at each evaluation", "evaluation", label or "objective", table,
+               legend_outside=True)
+
+    if "frontier_bounds" in data:
+        bounds = data["frontier_bounds"]
+        which = int(attrs.get("frontier_constraint", 0))
+        name = constraints[which].rsplit(" ", 2)[0] if which < len(constraints) else "the constraint's bound"
+        fig, ax = _new_figure()
+        ax.plot(bounds, data["frontier_objective_in_sample"] / divisor, marker="o", color="C0", label="in sample")
+        ax.plot(bounds, data["frontier_objective_out_of_sample"] / divisor, marker="s", color="C1",
+                label="out of sample")
+        table = pd.DataFrame({"in sample": data["frontier_objective_in_sample"] / divisor,
+                              "out of sample": data["frontier_objective_out_of_sample"] / divisor},
+                             index=pd.Index(bounds, name="bound"))
+        doc.figure(fig, ax, f"Efficient frontier: the optimum's {objective}", f"bound: {name}", label or "objective", table)
+
+
 def comparison_section(doc, r):
     run = _Run(r)
     conf = r.attrs.get("confidence", 0.95)
@@ -821,6 +881,9 @@ def _document(r, pdf, pyramid_years):
         if getattr(r, "_sensitivity", None) is not None:
             doc.section("sensitivity", "Sensitivity: which assumption drives the risk")
             sensitivity_section(doc, r)
+        if r.has_optimize:
+            doc.section("optimize", "Optimisation")
+            optimize_section(doc, r)
         doc.section("comparison", "Scenario comparison")
         comparison_section(doc, r)
     return doc

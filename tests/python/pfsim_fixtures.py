@@ -31,6 +31,9 @@ FILES = {
     # against the fixed mix (without weights) and the rule with bands.
     "derisking.h5": ["run", os.path.join(CONFIGS, "examples", "derisking.toml"), "--paths", "300", "--seed", "13",
                      "--set", 'scenarios.reference="derisk"'],
+    # A small optimisation with a frontier of one bound.
+    "optimize.h5": ["optimize", os.path.join(CONFIGS, "examples", "optimize_allocation.toml"), "--paths", "200",
+                    "--set", "optimize.max_evaluations=6", "--set", "optimize.frontier.bounds=[-0.05]"],
     "sensitivity.h5": ["sensitivity", os.path.join(CONFIGS, "examples", "sensitivity.toml"), "--paths", "300",
                        "--seed", "9"],
 }

@@ -5,9 +5,11 @@ import os
 import re
 import unittest
 
+import h5py
 import numpy as np
 
 import pfsim_fixtures
+from pfsim.report import fmt
 import pfsim
 from pfsim import report
 
@@ -107,6 +109,24 @@ class Report(unittest.TestCase):
         self.assertTrue(np.isfinite(d["mean"].sel(scenario="derisk_liquid").values).all())
         text = build("derisking.h5")[1]
         self.assertEqual(sections(text)["fund"].count("<img "), 4)
+
+    def test_optimize_charts(self):
+        # The search and the frontier, with their tables; the optimum's
+        # variables as the file holds them.
+        path = pfsim_fixtures.path("optimize.h5")
+        r = pfsim.open(path)
+        self.assertTrue(r.has_optimize)
+        self.assertEqual(r.scenario_names, ["current", "optimum"])
+        text = build("optimize.h5")[1]
+        body = sections(text)["optimize"]
+        self.assertEqual(body.count("<img "), 2)
+        self.assertEqual(body.count("<details><summary>Table"), 2)
+        with h5py.File(path, "r") as f:
+            optimum = f["optimize/optimum"][()]
+            n = len(f["optimize/evaluations_objective"])
+        self.assertLessEqual(n, 6)
+        self.assertIn(fmt(optimum[0]), body)
+        self.assertFalse(pfsim.open(pfsim_fixtures.path("scenarios.h5")).has_optimize)
 
     def test_sensitivity_tornado(self):
         # The tornado's table holds the file's numbers, widest swing first.
