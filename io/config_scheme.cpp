@@ -195,8 +195,8 @@ std::size_t held_asset(Strategy& s, int var) {
   return s.assets.size() - 1;
 }
 
-// [funds.basic.rule]: weights as a piecewise-linear function of one state
-// of the fund on 1 January (model.md D4.6).
+// [funds.NAME.rule]: weights as a piecewise-linear function of one state
+// of the fund on 1 January (model.md D4.7).
 void read_strategy_rule(ConfigTable& t, const ModelParams& m, Strategy& s) {
   auto r = *t.table("rule");
   auto& rule = s.rule;
@@ -255,15 +255,13 @@ FundParams read_fund(ConfigTable& t, const std::string& name, const ModelParams&
   FundParams f;
   f.name = name;
   f.initial_balance = t.number("initial_balance", Range::any(), name == "basic" ? std::optional<double>{} : 0.0);
-  for (const char* key : {"rule", "liquidity", "rebalance"})
-    if (name != "basic" && t.has(key)) t.fail(key, "applies to [funds.basic] only");
   if (t.has("rule")) {
     if (t.has("weights")) {
       // A config that includes another may add a rule to a fund whose
       // weights are given there: the weights are checked, and not used.
       Strategy unused;
       read_weights(t, "weights", m, unused, name);
-      t.warn("weights", "not used: [funds.basic.rule] decides the weights");
+      t.warn("weights", fmt::format("not used: [funds.{}.rule] decides the weights", name));
     }
     read_strategy_rule(t, m, f.strategy);
   } else {

@@ -159,7 +159,7 @@ struct SchemeParams {
 
 // ---- funds and strategies (model.md section 4) -------------------------------
 // A strategy whose weights follow the fund's state on 1 January
-// (model.md D4.6): piecewise linear in the state between points.
+// (model.md D4.7): piecewise linear in the state between points.
 enum class RuleState { months_covered, drawdown, funded_share, years_to_depletion };
 struct StrategyRule {
   bool on = false;

@@ -1,4 +1,4 @@
-// Strategies that react to the fund (models/funds/dynamic_strategy.h; docs/model.md D4.6).
+// Strategies that react to the fund (models/funds/dynamic_strategy.h; docs/model.md D4.7).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -171,8 +171,85 @@ TEST_CASE("bad rules are refused at the key before any simulation") {
          "from 0 to 1");
   expect(head + "horizon = 5\npoints = [[6, {deposit = 1.0}]]\n", "funds.basic.rule.horizon", "applies to state");
   expect("[funds.basic.rule]\nstate = \"cash\"\npoints = [[6, {deposit = 1.0}]]\n", "funds.basic.rule.state", "months_covered");
-  expect("[funds.reserve.rule]\nstate = \"drawdown\"\npoints = [[0, {deposit = 1.0}]]\n", "funds.reserve.rule",
-         "[funds.basic] only");
+  expect("[funds.reserve.rule]\nstate = \"drawdown\"\npoints = [[0, {deposit = 0.9}]]\n", "funds.reserve.rule.points[0]",
+         "sum to 0.9");
+  expect("[funds.accounts.rule]\nstate = \"drawdown\"\npoints = [[0, {deposit = 1.0}]]\n", "funds.accounts",
+         "funding = \"funded\"");
   expect("[funds.basic.liquidity]\nasset = \"gold\"\ncover = 1\n", "funds.basic.liquidity.asset", "deposit");
   expect("[funds.basic.rebalance]\nband = 2\n", "funds.basic.rebalance.band", "");
+}
+
+namespace {
+// The baseline with funded accounts and a large strategic reserve that
+// transfers whenever the basic fund covers less than eight months (up to half
+// of the reserve a year), each fund on a fixed mix, then `rules`.
+std::string reserve_and_accounts(const std::string& name, const std::string& rules) {
+  return test::write_baseline_variant(
+      name,
+      "[scheme.accounts]\nfunding = \"funded\"\n"
+      "[funds.accounts]\ninitial_balance = 1.0e12\nweights = { equity_domestic = 0.2, bond_government = 0.5, deposit = 0.3 }\n"
+      "[funds.reserve]\ninitial_balance = 2.0e13\nweights = { equity_domestic = 0.3, bond_government = 0.5, deposit = 0.2 }\n"
+      "inflow = 1.0e11\ninflow_wage_indexed = true\ntransfer = { below_months = 8, max_share = 0.5 }\n" +
+          rules);
+}
+}  // namespace
+
+TEST_CASE("rules that keep the reserve's and the account fund's mixes fixed reproduce them bit for bit") {
+  const PensionModel fixed(load_config(reserve_and_accounts("funds_fixed.toml", "")).model);
+  const auto cfg = load_config(reserve_and_accounts(
+      "funds_rules_fixed.toml",
+      "[funds.reserve.rule]\nstate = \"months_covered\"\npoints = [[6, { equity_domestic = 0.3, bond_government = 0.5, "
+      "deposit = 0.2 }], [36, { equity_domestic = 0.3, bond_government = 0.5, deposit = 0.2 }]]\n"
+      "[funds.accounts.rule]\nstate = \"drawdown\"\npoints = [[0, { equity_domestic = 0.2, bond_government = 0.5, "
+      "deposit = 0.3 }], [0.5, { equity_domestic = 0.2, bond_government = 0.5, deposit = 0.3 }]]\n"));
+  const PensionModel rules(cfg.model);
+  const auto reports = [&](const std::string& name) {
+    for (const auto& y : rules.year_metrics())
+      if (y.name == name) return true;
+    return false;
+  };
+  REQUIRE(reports("reserve_turnover"));
+  REQUIRE(reports("accounts_weight_deposit"));
+  REQUIRE_FALSE(reports("basic_turnover"));
+  test::require_same_bits(fixed, rules, 21, {0u, 9u});
+}
+
+TEST_CASE("the reserve's and the account fund's rules follow each fund's own state of the year before") {
+  // The reserve de-risks as its months of transfers fall; the account fund
+  // as its funded share of three years' net outflow (payments - contributions) falls.
+  const auto cfg = load_config(reserve_and_accounts(
+      "funds_rules.toml",
+      "[funds.reserve.rule]\nstate = \"months_covered\"\npoints = [[24, { bond_government = 0.5, deposit = 0.5 }], "
+      "[240, { equity_domestic = 0.4, bond_government = 0.4, deposit = 0.2 }]]\n"
+      "[funds.accounts.rule]\nstate = \"funded_share\"\nhorizon = 3\npoints = [[10, { bond_government = 0.6, deposit = 0.4 }], "
+      "[100, { equity_domestic = 0.3, bond_government = 0.5, deposit = 0.2 }]]\n"));
+  const PensionModel m(cfg.model);
+  const auto at = [&](const PathRecord& rec, const char* name, int t) { return rec.at(m.year_metric(name), t); };
+  const auto share = [](double x, double lo, double hi) { return std::isfinite(x) ? std::clamp((x - lo) / (hi - lo), 0.0, 1.0) : 1.0; };
+  int reserve_interior = 0, accounts_interior = 0;
+  for (std::uint64_t path : {1u, 2u, 3u}) {
+    const PathRecord rec = test::simulate_one(m, 8, path);
+    // The first year knows no flows of the year before: the last points.
+    CHECK(at(rec, "reserve_weight_equity_domestic", 0) == 0.4);
+    CHECK(at(rec, "accounts_weight_equity_domestic", 0) == 0.3);
+    for (int t = 1; t < m.years(); ++t) {
+      INFO("path " << path << ", " << 2024 + t);
+      // The reserve: 12 x its balance / its transfer of the year before.
+      const double transfer = at(rec, "reserve_transfer", t - 1);
+      const double months = transfer > 0 ? 12 * at(rec, "reserve_balance", t - 1) / transfer : INFINITY;
+      CHECK(at(rec, "reserve_weight_equity_domestic", t) ==
+            Approx(0.4 * share(months, 24, 240)).epsilon(1e-12).margin(1e-15));
+      if (months > 24 && months < 240) ++reserve_interior;
+      // The account fund: its balance / (3 x (its payments - account contributions)).
+      const double payments = at(rec, "benefits_account", t - 1) - at(rec, "overdraft", t - 1) + at(rec, "refunds", t - 1) +
+                              at(rec, "transfers_out", t - 1);
+      const double outflow = payments - at(rec, "contributions_account", t - 1);
+      const double funded = outflow > 0 ? at(rec, "account_fund_balance", t - 1) / (3 * outflow) : INFINITY;
+      CHECK(at(rec, "accounts_weight_equity_domestic", t) == Approx(0.3 * share(funded, 10, 100)).epsilon(1e-10).margin(1e-12));
+      if (funded > 10 && funded < 100) ++accounts_interior;
+    }
+  }
+  // The paths cross both rules' interiors, not only their flat ends.
+  CHECK(reserve_interior > 10);
+  CHECK(accounts_interior > 10);
 }

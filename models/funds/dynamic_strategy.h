@@ -1,5 +1,5 @@
 #pragma once
-// Strategies that react to the fund (model.md D4.6): weights decided on
+// Strategies that react to the fund (model.md D4.7): weights decided on
 // 1 January from what is known then (the balance, last year's benefits and
 // net outflow, the drawdown of the fund's return index), as a piecewise-
 // linear rule of one state variable, then a liquidity reserve, then the
@@ -13,11 +13,15 @@
 
 namespace pfsim {
 
-// What the fund knows on 1 January of the year.
+// What the fund knows on 1 January of the year (model.md D4.7).
 struct StrategyInputs {
-  double balance = 0;        // F_y, after last year's backstop
-  double benefits_last = 0;  // benefits of y - 1 (in the first year: the calibrated pensions in payment)
-  double outflow_last = 0;   // net outflow of y - 1 (expenditure - income; 0 in the first year)
+  double balance = 0;        // F_y, after last year's backstop (and transfers)
+  // The fund's payments of y - 1: the basic fund's benefits (in the first
+  // year the calibrated pensions in payment), the reserve's transfers to the
+  // basic fund, the account fund's account pensions, refunds and transfers
+  // out (0 in the first year for these two).
+  double benefits_last = 0;
+  double outflow_last = 0;   // the fund's net outflow of y - 1 (payments - income; 0 in the first year)
   double drawdown = 0;       // 1 - index / its peak, the fund's cumulative return index
 };
 

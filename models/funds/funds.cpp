@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "models/units.h"
 
 namespace pfsim {
@@ -23,7 +25,9 @@ FundsModel::FundsModel(const ModelParams& p, OutputRegistry& o)
     reserve_inflow_ = reserve_.inflow.sample(p.start_year, p.end_year);
   }
   if (funded_) account_strategy_ = StrategyModel(account_.strategy, p.start_year, p.end_year);
-  if (basic_.strategy.dynamic()) dynamic_ = DynamicStrategy(basic_.strategy, strategy_);
+  if (basic_.strategy.dynamic()) dynamic_[0] = DynamicStrategy(basic_.strategy, strategy_);
+  if (reserve_on_ && reserve_.strategy.dynamic()) dynamic_[1] = DynamicStrategy(reserve_.strategy, reserve_strategy_);
+  if (funded_ && account_.strategy.dynamic()) dynamic_[2] = DynamicStrategy(account_.strategy, account_strategy_);
 
   out_.balance = o.year("fund_balance", units::kMoney, "basic pension fund balance at 31 December, after any backstop transfer");
   out_.balance_real = o.year("fund_balance_real", units::kRealMoney, "fund_balance / CPI (CPI = 1 in the year before start_year)");
@@ -39,14 +43,20 @@ FundsModel::FundsModel(const ModelParams& p, OutputRegistry& o)
   out_.account_fund = o.year("account_fund_balance", units::kMoney, "invested personal-account fund at 31 December (0 for notional accounts)");
   out_.portfolio = o.year("portfolio_return", "rate", "basic fund's return R_y, net of fees");
   out_.benchmark = o.year("benchmark_return", "rate", "policy benchmark portfolio's return (0 without a benchmark)");
-  if (!dynamic_.empty()) {
-    for (std::size_t k = 0; k < dynamic_.assets(); ++k) {
-      const auto& name = p.economy.variables[static_cast<std::size_t>(dynamic_.asset(k))];
-      weight_slots_.push_back(o.year("basic_weight_" + name, "share",
-                                     "the basic fund's weight in " + name + " held during the year (dynamic strategy)"));
+  static constexpr const char* kFundName[kFundKinds] = {"basic", "reserve", "accounts"};
+  static constexpr const char* kFundText[kFundKinds] = {"basic fund", "strategic reserve", "account fund"};
+  for (std::size_t f = 0; f < kFundKinds; ++f) {
+    const auto& d = dynamic_[f];
+    if (d.empty()) continue;
+    for (std::size_t k = 0; k < d.assets(); ++k) {
+      const auto& name = p.economy.variables[static_cast<std::size_t>(d.asset(k))];
+      weight_slots_[f].push_back(o.year(fmt::format("{}_weight_{}", kFundName[f], name), "share",
+                                        fmt::format("the {}'s weight in {} held during the year (dynamic strategy)",
+                                                    kFundText[f], name)));
     }
-    turnover_slot_ = o.year("basic_turnover", "share",
-                            "buys plus sells at the 1 January rebalancing, a share of the basic fund (0 within the band)");
+    turnover_slot_[f] = o.year(fmt::format("{}_turnover", kFundName[f]), "share",
+                               fmt::format("buys plus sells at the 1 January rebalancing, a share of the {} (0 within the band)",
+                                           kFundText[f]));
   }
   out_.depletion = o.scalar("depletion_year", "year", "first year whose pre-backstop balance is below zero; +inf: never", true);
   out_.terminal_shadow = o.scalar("terminal_real_shadow_balance", units::kRealMoney, "real shadow balance at the end of the horizon");
@@ -64,29 +74,63 @@ void FundsModel::start(FundsState& s) const {
   s.depletion = std::numeric_limits<double>::infinity();
 }
 
+double FundsModel::dynamic_return(FundKind k, int t, const StrategyInputs& in, const double* ez, StrategyMemory& m) const {
+  const auto& d = dynamic_[static_cast<std::size_t>(k)];
+  m.turnover = d.decide(t, in, m.has_weights ? &m.weights : nullptr, m.held);
+  return d.gross_return(m.held, ez, m.turnover);
+}
+
+void FundsModel::remember(FundKind k, double payments, double outflow, double gross, const double* ez,
+                          StrategyMemory& m) const {
+  m.payments_last = payments;
+  m.outflow_last = outflow;
+  m.index *= gross;
+  m.peak = std::max(m.peak, m.index);
+  m.weights = dynamic_[static_cast<std::size_t>(k)].drift(m.held, ez);
+  m.has_weights = true;
+}
+
 FundReturns FundsModel::returns(int t, const double* ez, FundsState& s) const {
-  FundReturns r;
-  if (dynamic_.empty()) {
-    r.basic = strategy_.gross_return(t, ez);
-  } else {
+  // In the first year a fund knows no flows of the year before, except the
+  // basic fund, which knows the pensions in payment (model.md D4.7).
+  const auto inputs = [&](double balance, const StrategyMemory& m, double first_payments) {
     StrategyInputs in;
-    in.balance = s.balance;
-    in.benefits_last = t == 0 ? first_benefits_ : s.benefits_last;
-    in.outflow_last = t == 0 ? 0.0 : s.outflow_last;
-    in.drawdown = 1 - s.index / s.peak;
-    s.turnover = dynamic_.decide(t, in, s.has_weights ? &s.weights : nullptr, s.held);
-    r.basic = dynamic_.gross_return(s.held, ez, s.turnover);
+    in.balance = balance;
+    in.benefits_last = t == 0 ? first_payments : m.payments_last;
+    in.outflow_last = t == 0 ? 0.0 : m.outflow_last;
+    in.drawdown = 1 - m.index / m.peak;
+    return in;
+  };
+  FundReturns r;
+  if (dynamic(FundKind::basic)) {
+    auto& m = s.memory[0];
+    r.basic = dynamic_return(FundKind::basic, t, inputs(s.balance, m, first_benefits_), ez, m);
+  } else {
+    r.basic = strategy_.gross_return(t, ez);
   }
   r.benchmark = benchmark_.empty() ? 1.0 : benchmark_.gross_return(t, ez);
   r.debt = basic_.debt_rate_variable >= 0 ? ez[basic_.debt_rate_variable] : 1.0;
-  r.account = funded_ ? account_strategy_.gross_return(t, ez) : r.basic;
+  if (!funded_) {
+    r.account = r.basic;
+  } else if (dynamic(FundKind::accounts)) {
+    auto& m = s.memory[2];
+    r.account = dynamic_return(FundKind::accounts, t, inputs(s.account_fund, m, 0.0), ez, m);
+  } else {
+    r.account = account_strategy_.gross_return(t, ez);
+  }
+  if (!reserve_on_) {
+    r.reserve = 1.0;
+  } else if (dynamic(FundKind::reserve)) {
+    auto& m = s.memory[1];
+    r.reserve = dynamic_return(FundKind::reserve, t, inputs(s.reserve, m, 0.0), ez, m);
+  } else {
+    r.reserve = reserve_strategy_.gross_return(t, ez);
+  }
   return r;
 }
 
-double FundsModel::reserve_year(int t, double inflow, const double* ez, double target, double& reserve,
-                                FundYear& basic) const {
-  const double rg = reserve_strategy_.gross_return(t, ez);
-  reserve = fund_step(reserve, inflow, rg, rg).end;
+double FundsModel::reserve_year(double inflow, double gross, double target, double& reserve, FundYear& basic) const {
+  reserve = fund_step(reserve, inflow, gross, gross).end;
   double transfer = 0;
   if (basic.before_floor < target) transfer = std::min(target - basic.before_floor, reserve_.transfer_max_share * std::max(reserve, 0.0));
   if (transfer > 0) {  // (under regional pooling there is none, and the regions' backstops stay in basic.end)
@@ -115,24 +159,21 @@ FundsYearResult FundsModel::step(int t, int year, const double* ez, const FundRe
     const double indexing = reserve_.inflow_wage_indexed ? f.average_wage / s.first_wage : 1.0;
     y.reserve_inflow = reserve_inflow_[static_cast<std::size_t>(t)] * indexing;
     const double target = regional ? -std::numeric_limits<double>::infinity() : reserve_.transfer_below_months / 12.0 * benefits;
-    y.reserve_transfer = reserve_year(t, y.reserve_inflow, ez, target, s.reserve, y.basic);
-    reserve_year(t, y.reserve_inflow, ez, target, s.shadow_reserve, shadow);
+    // The shadow reserve earns the reserve's return: only the backstop differs.
+    y.reserve_transfer = reserve_year(y.reserve_inflow, r.reserve, target, s.reserve, y.basic);
+    reserve_year(y.reserve_inflow, r.reserve, target, s.shadow_reserve, shadow);
+    if (dynamic(FundKind::reserve))
+      remember(FundKind::reserve, y.reserve_transfer, y.reserve_transfer - y.reserve_inflow, r.reserve, ez, s.memory[1]);
   }
   if (backstop_ && !regional) apply_backstop(y.basic, floor_months_ / 12.0 * benefits);
   if (funded_) {
     const double account_outflow = f.benefits_account - f.overdraft + f.refunds + f.transfers_out;
     s.account_fund = fund_step(s.account_fund, f.contributions_account - account_outflow, r.account, r.account).end;
+    if (dynamic(FundKind::accounts))
+      remember(FundKind::accounts, account_outflow, account_outflow - f.contributions_account, r.account, ez, s.memory[2]);
   }
   if (y.basic.before_floor < 0 && !std::isfinite(s.depletion)) s.depletion = year;
-  if (!dynamic_.empty()) {
-    // What the strategy will know on 1 January of next year.
-    s.benefits_last = benefits;
-    s.outflow_last = -net;
-    s.index *= r.basic;
-    s.peak = std::max(s.peak, s.index);
-    s.weights = dynamic_.drift(s.held, ez);
-    s.has_weights = true;
-  }
+  if (dynamic(FundKind::basic)) remember(FundKind::basic, benefits, -net, r.basic, ez, s.memory[0]);
   s.balance = y.basic.end;
   s.shadow = y.shadow_end = shadow.end;
   return y;
@@ -157,8 +198,11 @@ void FundsModel::record(int t, const FundsYearResult& y, const FundsState& s, co
   rec.at(out_.account_fund, t) = s.account_fund;
   rec.at(out_.portfolio, t) = r.basic - 1;
   rec.at(out_.benchmark, t) = r.benchmark - 1;
-  for (std::size_t k = 0; k < weight_slots_.size(); ++k) rec.at(weight_slots_[k], t) = s.held[k];
-  if (!dynamic_.empty()) rec.at(turnover_slot_, t) = s.turnover;
+  for (std::size_t fk = 0; fk < kFundKinds; ++fk) {
+    if (dynamic_[fk].empty()) continue;
+    for (std::size_t k = 0; k < weight_slots_[fk].size(); ++k) rec.at(weight_slots_[fk][k], t) = s.memory[fk].held[k];
+    rec.at(turnover_slot_[fk], t) = s.memory[fk].turnover;
+  }
 }
 
 void FundsModel::finish(const FundsState& s, double cpi, PathRecord& rec) const {

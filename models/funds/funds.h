@@ -4,6 +4,7 @@
 // backstop), the strategic reserve and its transfers, the invested
 // personal-account fund, and the policy benchmark. Const and shared by all
 // threads; each path carries its own FundsState.
+#include <array>
 #include <vector>
 
 #include "core/metrics.h"
@@ -22,6 +23,21 @@ struct FundReturns {
   double benchmark = 1;  // its policy benchmark (1 without one)
   double debt = 1;       // charged on a negative balance
   double account = 1;    // the fund backing personal accounts (the basic fund unless funded)
+  double reserve = 1;    // the strategic reserve (1 without one)
+};
+
+// The funds that may follow a dynamic strategy, in the order of their outputs.
+enum class FundKind : std::size_t { basic = 0, reserve = 1, accounts = 2 };
+inline constexpr std::size_t kFundKinds = 3;
+
+// A dynamic strategy's memory (model.md D4.7): what its fund knows on 1 January.
+struct StrategyMemory {
+  double payments_last = 0, outflow_last = 0;  // the fund's payments and net outflow of last year
+  double index = 1, peak = 1;  // the fund's cumulative return index and its peak
+  bool has_weights = false;    // `weights` holds last year's drifted weights
+  AssetWeights weights{};      // the weights at 1 January (after last year's drift)
+  AssetWeights held{};         // the weights held this year
+  double turnover = 0;
 };
 
 // One path's funds at 1 January of the year being simulated.
@@ -32,13 +48,7 @@ struct FundsState {
   double account_fund = 0;
   double depletion = 0;       // first year whose pre-backstop balance is negative; +inf until then
   double first_wage = 0;      // the average wage of start_year (wage-indexed reserve inflows)
-  // A dynamic strategy's memory (model.md D4.6): what it knows on 1 January.
-  double benefits_last = 0, outflow_last = 0;
-  double index = 1, peak = 1;  // the basic fund's cumulative return index and its peak
-  bool has_weights = false;    // `weights` holds last year's drifted weights
-  AssetWeights weights{};      // the basic fund's weights at 1 January (after last year's drift)
-  AssetWeights held{};         // the weights held this year
-  double turnover = 0;
+  std::array<StrategyMemory, kFundKinds> memory;  // per fund, used by a dynamic strategy only
 };
 
 // What happened to the funds during one year.
@@ -54,13 +64,13 @@ class FundsModel {
   FundsModel(const ModelParams& params, OutputRegistry& outputs);
 
   void start(FundsState& s) const;
-  // The year's returns; a dynamic strategy decides its weights here, on
-  // the state of 1 January, and keeps them in s.
+  // The year's returns; each dynamic strategy decides its weights here, on
+  // its fund's state of 1 January, and keeps them in s.
   FundReturns returns(int t, const double* ez, FundsState& s) const;
   // The benefits in payment in the year before start_year (a dynamic
   // strategy's months covered in the first year).
   void set_first_benefits(double benefits) { first_benefits_ = benefits; }
-  bool dynamic() const { return !dynamic_.empty(); }
+  bool dynamic(FundKind k) const { return !dynamic_[static_cast<std::size_t>(k)].empty(); }
   // Year t (calendar `year`) of one path: the scheme's flows `f` enter the
   // funds mid-year; the reserve tops the basic fund up, then the backstop
   // lifts it to its floor. Updates `s` to 31 December.
@@ -82,16 +92,22 @@ class FundsModel {
  private:
   // Reserve year: inflow and return, then a transfer that lifts the basic
   // fund towards the reserve's target, within its yearly share.
-  double reserve_year(int t, double inflow, const double* ez, double target, double& reserve, FundYear& basic) const;
+  double reserve_year(double inflow, double gross, double target, double& reserve, FundYear& basic) const;
 
   FundParams basic_, reserve_, account_;
   bool reserve_on_ = false, funded_ = false, backstop_ = false;
   double floor_months_ = 0;
+  // A fund's return on a dynamic strategy: the weights decided on its state
+  // of 1 January (`in`), kept in `m`.
+  double dynamic_return(FundKind k, int t, const StrategyInputs& in, const double* ez, StrategyMemory& m) const;
+  // What the strategy of fund k will know on 1 January of next year.
+  void remember(FundKind k, double payments, double outflow, double gross, const double* ez, StrategyMemory& m) const;
+
   StrategyModel strategy_, benchmark_, reserve_strategy_, account_strategy_;
-  DynamicStrategy dynamic_;
+  std::array<DynamicStrategy, kFundKinds> dynamic_;
   double first_benefits_ = 0;
-  std::vector<std::size_t> weight_slots_;
-  std::size_t turnover_slot_ = 0;
+  std::array<std::vector<std::size_t>, kFundKinds> weight_slots_;
+  std::array<std::size_t, kFundKinds> turnover_slot_{};
   std::vector<double> reserve_inflow_;  // nominal, per year (wage indexing applied per path)
   struct Slots {
     std::size_t balance, balance_real, shadow_real, months, backstop, empty_gap, burden_employers, burden_individuals,

@@ -466,9 +466,10 @@ def results_sections(doc, r, pyramid_years):
                         ("months_covered", "Months of benefits covered by the fund")):
         fan_chart(doc, run, name, title)
 
-    weights = sorted(n for n in r.metrics() if n.startswith("basic_weight_"))
-    if weights:
-        lines_chart(doc, run, weights, "The basic fund's weights under its dynamic strategy", band=True)
+    for fund, text in (("basic", "basic fund"), ("reserve", "strategic reserve"), ("accounts", "account fund")):
+        weights = sorted(n for n in r.metrics() if n.startswith(f"{fund}_weight_"))
+        if weights:
+            lines_chart(doc, run, weights, f"The {text}'s weights under its dynamic strategy", band=True)
 
     doc.section("depletion", "Depletion")
     depletion_charts(doc, run)

@@ -28,9 +28,14 @@ FILES = {
     # Three pooling regimes on the five illustrative regions.
     "regions.h5": ["run", os.path.join(CONFIGS, "examples", "pooling_regimes.toml"), "--paths", "300", "--seed", "11"],
     # A de-risking rule (a dynamic strategy's weights) as the reference,
-    # against the fixed mix (without weights) and the rule with bands.
+    # against the fixed mix (without weights) and the rule with bands; in
+    # every scenario a strategic reserve with a rule of its own.
     "derisking.h5": ["run", os.path.join(CONFIGS, "examples", "derisking.toml"), "--paths", "300", "--seed", "13",
-                     "--set", 'scenarios.reference="derisk"'],
+                     "--set", 'scenarios.reference="derisk"',
+                     "--set", 'funds.reserve={ initial_balance = 2.0e12, inflow = 1.0e11, '
+                     'transfer = { below_months = 8, max_share = 0.5 }, rule = { state = "months_covered", '
+                     'points = [[24, { bond_government = 0.5, deposit = 0.5 }], '
+                     '[240, { equity_domestic = 0.4, bond_government = 0.4, deposit = 0.2 }]] } }'],
     # A small optimisation with a frontier of one bound.
     "optimize.h5": ["optimize", os.path.join(CONFIGS, "examples", "optimize_allocation.toml"), "--paths", "200",
                     "--set", "optimize.max_evaluations=6", "--set", "optimize.frontier.bounds=[-0.05]"],

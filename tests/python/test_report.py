@@ -107,8 +107,14 @@ class Report(unittest.TestCase):
         d = r.difference("basic_weight_equity_domestic")
         self.assertTrue(np.isnan(d["mean"].sel(scenario="current").values).all())
         self.assertTrue(np.isfinite(d["mean"].sel(scenario="derisk_liquid").values).all())
+        # The reserve's rule gives its own weights, in every scenario.
+        reserve = [n for n in r.metrics() if n.startswith("reserve_weight_")]
+        self.assertEqual(len(reserve), 3)
+        self.assertEqual(len([n for n in r.scenario("current").metrics() if n.startswith("reserve_weight_")]), 3)
         text = build("derisking.h5")[1]
-        self.assertEqual(sections(text)["fund"].count("<img "), 4)
+        fund = sections(text)["fund"]
+        self.assertEqual(fund.count("<img "), 5)
+        self.assertIn("strategic reserve", fund)
 
     def test_optimize_charts(self):
         # The search and the frontier, with their tables; the optimum's
