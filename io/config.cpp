@@ -110,30 +110,88 @@ toml::table load_with_includes(const std::string& path, std::vector<std::string>
   return load_with_includes(path, chain, files);
 }
 
-// Sets key.path (creating tables on the way) to the value `v` of `parsed`.
-void set_value(toml::table& root, const std::string& key, toml::table& parsed, const std::string& origin) {
-  std::vector<std::string> parts;
+// One component of a key path: a key and the array indexes after it
+// ("points[1][0]": key "points", indexes 1 and 0).
+struct PathStep {
+  std::string key;
+  std::vector<std::size_t> index;
+};
+
+std::vector<PathStep> parse_key_path(const std::string& key, const std::string& origin) {
+  std::vector<PathStep> steps;
   std::stringstream ss(key);
   std::string part;
   while (std::getline(ss, part, '.')) {
-    if (part.empty()) throw InputError({origin, 0, 0}, key, "empty component in the key path");
-    parts.push_back(part);
+    PathStep step;
+    const auto bracket = part.find('[');
+    step.key = part.substr(0, bracket);
+    if (step.key.empty()) throw InputError({origin, 0, 0}, key, "empty component in the key path");
+    for (auto at = bracket; at != std::string::npos && at < part.size();) {
+      const auto close = part.find(']', at);
+      const std::string digits = close == std::string::npos ? std::string() : part.substr(at + 1, close - at - 1);
+      if (part[at] != '[' || digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos)
+        throw InputError({origin, 0, 0}, key, fmt::format("'{}': expected key[index]..., an index being a whole number", part));
+      step.index.push_back(static_cast<std::size_t>(std::stoul(digits)));
+      at = close + 1;
+    }
+    steps.push_back(std::move(step));
   }
-  if (parts.empty()) throw InputError({origin, 0, 0}, key, "empty key path");
+  if (steps.empty()) throw InputError({origin, 0, 0}, key, "empty key path");
+  return steps;
+}
+
+// The element `index` of the array `n` (the path so far in `where`).
+toml::node& element(toml::node& n, std::size_t index, const std::string& key, std::string& where, const std::string& origin) {
+  auto* a = n.as_array();
+  if (!a) throw InputError({origin, 0, 0}, key, fmt::format("'{}' is not an array in the config", where));
+  if (index >= a->size())
+    throw InputError({origin, 0, 0}, key, fmt::format("'{}' has {} elements: no index {}", where, a->size(), index));
+  where += fmt::format("[{}]", index);
+  return *a->get(index);
+}
+
+// The table at `steps` (every step a table, or an array element that is
+// one); missing tables are created when `create` (not inside arrays).
+toml::table& table_at(toml::table& root, const std::vector<PathStep>& steps, std::size_t count, bool create,
+                      const std::string& key, const std::string& origin) {
   toml::table* t = &root;
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-    auto* n = t->get(parts[i]);
+  std::string where;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto& step = steps[i];
+    where += (where.empty() ? "" : ".") + step.key;
+    auto* n = t->get(step.key);
     if (!n) {
+      if (!create || !step.index.empty()) throw InputError({origin, 0, 0}, key, fmt::format("'{}' is not set in the config", where));
       // A new table carries the override as its source, for error messages.
       auto holder = toml::parse("[v]", std::string_view(origin));
-      t->insert(parts[i], std::move(*holder.get("v")->as_table()));
-      n = t->get(parts[i]);
+      t->insert(step.key, std::move(*holder.get("v")->as_table()));
+      n = t->get(step.key);
     }
-    if (!n->is_table())
-      throw InputError({origin, 0, 0}, key, fmt::format("'{}' is not a table in the config", parts[i]));
+    for (std::size_t k : step.index) n = &element(*n, k, key, where, origin);
+    if (!n->is_table()) throw InputError({origin, 0, 0}, key, fmt::format("'{}' is not a table in the config", where));
     t = n->as_table();
   }
-  parsed.get("v")->visit([&](auto&& concrete) { t->insert_or_assign(parts.back(), std::move(concrete)); });
+  return *t;
+}
+
+// Sets key.path (creating tables on the way) to the value `v` of `parsed`.
+// An element of an array is addressed by its index: points[1][0].
+void set_value(toml::table& root, const std::string& key, toml::table& parsed, const std::string& origin) {
+  const auto steps = parse_key_path(key, origin);
+  toml::table& t = table_at(root, steps, steps.size() - 1, true, key, origin);
+  const auto& last = steps.back();
+  if (last.index.empty()) {
+    parsed.get("v")->visit([&](auto&& concrete) { t.insert_or_assign(last.key, std::move(concrete)); });
+    return;
+  }
+  std::string where = last.key;
+  auto* n = t.get(last.key);
+  if (!n) throw InputError({origin, 0, 0}, key, fmt::format("'{}' is not set in the config", where));
+  for (std::size_t i = 0; i + 1 < last.index.size(); ++i) n = &element(*n, last.index[i], key, where, origin);
+  (void)element(*n, last.index.back(), key, where, origin);  // checks the index
+  auto& array = *n->as_array();
+  const auto at = array.cbegin() + static_cast<std::ptrdiff_t>(last.index.back());
+  parsed.get("v")->visit([&](auto&& concrete) { array.replace(at, std::move(concrete)); });
 }
 
 void apply_override(toml::table& root, const std::string& spec) {
@@ -167,13 +225,12 @@ void rebalance(toml::table& root, const std::string& table_path, const std::stri
     std::string k;
     while (std::getline(ks, k, ',')) kept.insert(k);
   }
-  toml::table* t = &root;
-  std::stringstream ss(table_path);
-  std::string part;
-  while (std::getline(ss, part, '.')) {
-    auto* n = t->get(part);
-    if (!n || !n->is_table()) throw InputError({origin, 0, 0}, table_path, "rebalance: not a table of the config");
-    t = n->as_table();
+  const auto steps = parse_key_path(table_path, origin);
+  toml::table* t = nullptr;
+  try {
+    t = &table_at(root, steps, steps.size(), false, table_path, origin);
+  } catch (const InputError&) {
+    throw InputError({origin, 0, 0}, table_path, "rebalance: not a table of the config");
   }
   double fixed = 0, others = 0;
   for (auto&& [k, v] : *t) {

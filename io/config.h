@@ -121,7 +121,10 @@ struct OptimizeSpec {
   bool enabled = false;
   std::vector<std::string> keys;         // config key paths, one per variable
   std::vector<double> lower, upper, start;  // bounds; the config's values (the search's first point)
-  std::string rebalance;                 // a weights table whose other keys are rescaled to sum to 1, or empty
+  // Weights tables whose other keys are rescaled to sum to 1 after their
+  // variables are set (each holds one or more variables; variables outside
+  // them are set as they are).
+  std::vector<std::string> rebalance;
   StatisticSpec objective;
   bool maximize = true;
   std::vector<OptimizeConstraint> constraints;

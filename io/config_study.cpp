@@ -170,15 +170,31 @@ std::string StatisticSpec::describe() const {
   return fmt::format("{:g}% expected shortfall of {} in {}", 100 * level, metric, year);
 }
 
+namespace {
+// The table a variable's key belongs to directly ("a.b[1][1].equity" -> "a.b[1][1]").
+std::string table_of(const std::string& key) {
+  const auto dot = key.rfind('.');
+  return dot == std::string::npos ? std::string() : key.substr(0, dot);
+}
+}  // namespace
+
 std::vector<ValueOverride> OptimizeSpec::at(const std::vector<double>& x) const {
   std::vector<ValueOverride> out;
-  std::string kept;
-  for (const auto& key : keys) kept += (kept.empty() ? "" : ",") + key.substr(key.rfind('.') + 1);
-  for (std::size_t k = 0; k < keys.size(); ++k) {
-    // The weights table is rescaled once, after the last variable is set.
-    const bool last = k + 1 == keys.size();
+  for (std::size_t k = 0; k < keys.size(); ++k)
     out.push_back({keys[k], fmt::format("v = {:.17g}", x[k]), origin + " (optimize " + keys[k] + " = " + number_text(x[k]) + ")",
-                   last ? rebalance : std::string(), last ? kept : std::string()});
+                   std::string(), std::string()});
+  // Each weights table is rescaled once, after the last of its variables is
+  // set, keeping all of its variables.
+  for (const auto& table : rebalance) {
+    std::string kept;
+    std::size_t last = 0;
+    for (std::size_t k = 0; k < keys.size(); ++k)
+      if (table_of(keys[k]) == table) {
+        kept += (kept.empty() ? "" : ",") + keys[k].substr(table.size() + 1);
+        last = k;
+      }
+    out[last].rebalance = table;
+    out[last].kept = kept;
   }
   return out;
 }
@@ -207,6 +223,33 @@ StatisticSpec read_statistic(ConfigTable& t, const RunConfig& cfg) {
   return s;
 }
 
+// Variables that move a rule's states (KEY.points[i][0]) must keep them
+// increasing at every point of the box, not only at its corners (which the
+// variants loaded before the search check): the ranges of two variable
+// states of one rule must not overlap.
+void check_rule_states(std::vector<ConfigTable>& vars, const OptimizeSpec& o) {
+  struct State {
+    std::string rule;
+    std::size_t point, variable;
+  };
+  std::vector<State> states;
+  for (std::size_t k = 0; k < o.keys.size(); ++k) {
+    const auto& key = o.keys[k];
+    const auto at = key.rfind(".points[");
+    if (at == std::string::npos || key.size() < 4 || key.compare(key.size() - 3, 3, "[0]") != 0) continue;
+    const std::string digits = key.substr(at + 8, key.size() - 3 - (at + 8) - 1);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    states.push_back({key.substr(0, at), std::stoul(digits), k});
+  }
+  for (const auto& a : states)
+    for (const auto& b : states)
+      if (a.rule == b.rule && a.point < b.point && !(o.upper[a.variable] < o.lower[b.variable]))
+        vars[b.variable].fail("lower", fmt::format("the rule's states must increase at every point of the search: '{}' may "
+                                                   "reach {} while '{}' may fall to {} (give ranges that do not overlap)",
+                                                   o.keys[a.variable], o.upper[a.variable], o.keys[b.variable],
+                                                   o.lower[b.variable]));
+}
+
 }  // namespace
 
 // [optimize]: the allocation that best meets the objective (pfsim optimize).
@@ -218,7 +261,7 @@ void read_optimize(ConfigTable& top, RunConfig& cfg) {
   auto& o = cfg.optimize;
   o.enabled = true;
   o.origin = where_text(op->raw());
-  const auto vars = op->tables("variables");
+  auto vars = op->tables("variables");
   if (vars.empty() || vars.size() > 8) op->fail("variables", "give 1 to 8 variables: [[optimize.variables]] key, lower, upper");
   for (auto v : vars) {
     const auto key = v.string("key");
@@ -235,11 +278,20 @@ void read_optimize(ConfigTable& top, RunConfig& cfg) {
     o.upper.push_back(upper);
     o.start.push_back(std::clamp(*value, lower, upper));
   }
-  o.rebalance = op->string("rebalance", {}, "");
-  if (!o.rebalance.empty())
-    for (const auto& key : o.keys)
-      if (key.rfind(o.rebalance + ".", 0) != 0 || key.find('.', o.rebalance.size() + 1) != std::string::npos)
-        op->fail("rebalance", fmt::format("every variable must be a key of the table '{}' it rescales; '{}' is not", o.rebalance, key));
+  if (op->has("rebalance")) {
+    // One table or several; each must hold at least one variable directly.
+    const auto* node = op->node("rebalance");
+    o.rebalance = node->is_array() ? op->strings("rebalance") : std::vector<std::string>{op->string("rebalance")};
+    if (o.rebalance.empty()) op->fail("rebalance", "give a weights table, or an array of them");
+    for (const auto& table : o.rebalance) {
+      if (std::count(o.rebalance.begin(), o.rebalance.end(), table) > 1)
+        op->fail("rebalance", fmt::format("'{}' is named twice", table));
+      if (std::none_of(o.keys.begin(), o.keys.end(), [&](const std::string& key) { return table_of(key) == table; }))
+        op->fail("rebalance", fmt::format("no variable is a key of the table '{}' it rescales (a variable's key must be "
+                                          "'{}.ASSET')", table, table));
+    }
+  }
+  check_rule_states(vars, o);
   auto objective = op->table("objective", true);
   o.objective = read_statistic(*objective, cfg);
   o.maximize = objective->string("goal", {"maximize", "minimize"}, "maximize") == "maximize";

@@ -2,8 +2,11 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "core/optimize.h"
 #include "io/config.h"
@@ -178,11 +181,79 @@ TEST_CASE("bad [optimize] tables are refused before any simulation, at the key")
                             "[optimize]\n[[optimize.variables]]\nkey = \"funds.basic.fee\"\nlower = 1\nupper = 0\n" + obj,
                             "optimize.variables[0].upper", "lower < upper");
   test::expect_config_error("optimize_bad.toml", "[optimize]\nrebalance = \"funds.basic.weights\"\n" + var + obj,
-                            "optimize.rebalance", "every variable must be a key");
+                            "optimize.rebalance", "no variable is a key of the table 'funds.basic.weights'");
   test::expect_config_error("optimize_bad.toml", "[optimize]\n" + var + obj + "statistic = \"mode\"\n",
                             "optimize.objective.statistic", "median");
   test::expect_config_error("optimize_bad.toml", "[optimize]\n" + var + obj + "[[optimize.constraints]]\nmetric = \"depletion_probability\"\nyear = 2050\n",
                             "optimize.constraints[0]", "exactly one of at_most or at_least");
   test::expect_config_error("optimize_bad.toml", "[optimize]\n" + var + obj + "[scenarios]\nreference = \"a\"\n[scenarios.define.a]\n",
                             "optimize", "not both");
+}
+
+namespace {
+const std::string kRule = R"(
+[funds.basic.rule]
+state = "months_covered"
+points = [
+  [6,  { equity_domestic = 0.00, bond_government = 0.40, deposit = 0.60 }],
+  [24, { equity_domestic = 0.20, bond_government = 0.40, deposit = 0.30, project_equity = 0.10 }],
+]
+[optimize.objective]
+metric = "fund_balance_real"
+year = 2045
+)";
+std::string variable(const std::string& key, double lower, double upper) {
+  return fmt::format("[[optimize.variables]]\nkey = \"{}\"\nlower = {}\nupper = {}\n", key, lower, upper);
+}
+}  // namespace
+
+TEST_CASE("an optimisation may move a rule's states and the weights at its points") {
+  const auto path = test::write_baseline_variant(
+      "optimize_rule.toml", "[optimize]\nrebalance = [\"funds.basic.rule.points[1][1]\"]\n" +
+                                variable("funds.basic.rule.points[0][0]", 0, 12) +
+                                variable("funds.basic.rule.points[1][0]", 13, 60) +
+                                variable("funds.basic.rule.points[1][1].equity_domestic", 0, 0.3) +
+                                variable("funds.basic.fee", 0, 0.01) + kRule);
+  const auto cfg = load_config(path);
+  const auto& o = cfg.optimize;
+  REQUIRE(o.keys.size() == 4);
+  // The search starts at the config's values.
+  CHECK(o.start == std::vector<double>{6, 24, 0.2, 0.001});
+  const auto v = load_variant(path, {}, o.at({3.5, 40, 0.28, 0.002}));
+  const auto& rule = v.model.basic_fund.strategy.rule;
+  REQUIRE(rule.at.size() == 2);
+  CHECK(rule.at[0] == 3.5);
+  CHECK(rule.at[1] == 40);
+  CHECK(v.model.basic_fund.strategy.fee == 0.002);
+  // At the second point equity is the variable's value and the other weights
+  // keep their proportions (0.4 : 0.3 : 0.1), scaled to 1 - 0.28 together.
+  const auto& assets = v.model.basic_fund.strategy.assets;
+  const auto& econ = v.model.economy;
+  const auto weight = [&](std::size_t point, const char* name) {
+    const auto at = std::find(assets.begin(), assets.end(), econ.index_of(name));
+    REQUIRE(at != assets.end());
+    return rule.weights[point][static_cast<std::size_t>(at - assets.begin())];
+  };
+  CHECK(weight(1, "equity_domestic") == 0.28);
+  CHECK(weight(1, "bond_government") == Approx(0.4 * 0.72 / 0.8).epsilon(1e-15));
+  CHECK(weight(1, "deposit") == Approx(0.3 * 0.72 / 0.8).epsilon(1e-15));
+  CHECK(weight(1, "project_equity") == Approx(0.1 * 0.72 / 0.8).epsilon(1e-15));
+  // The first point is untouched.
+  CHECK(weight(0, "deposit") == 0.6);
+}
+
+TEST_CASE("an optimisation over a rule's states that could cross is refused, as are indexes that do not exist") {
+  test::expect_config_error("optimize_rule_bad.toml",
+                            "[optimize]\n" + variable("funds.basic.rule.points[0][0]", 0, 12) +
+                                variable("funds.basic.rule.points[1][0]", 10, 60) + kRule,
+                            "optimize.variables[1].lower", "must increase at every point of the search");
+  test::expect_config_error("optimize_rule_bad.toml", "[optimize]\n" + variable("funds.basic.rule.points[2][0]", 30, 60) + kRule,
+                            "optimize.variables[0].key", "not set");
+  // A corner of the box that breaks the rule is found when the variants load.
+  test::expect_config_error("optimize_rule_bad.toml", "[optimize]\n" + variable("funds.basic.rule.points[1][0]", 2, 60) + kRule,
+                            "funds.basic.rule.points[1]", "increase strictly");
+  test::expect_config_error("optimize_rule_bad.toml",
+                            "[optimize]\nrebalance = [\"funds.basic.rule.points[1][1]\", \"funds.basic.rule.points[1][1]\"]\n" +
+                                variable("funds.basic.rule.points[1][1].deposit", 0.2, 0.4) + kRule,
+                            "optimize.rebalance", "named twice");
 }
