@@ -546,3 +546,20 @@ TEST_CASE("a goal-seek tolerance finer than the lever can resolve is refused bef
   expect_refused(o, "'goal_seek.tolerance': 1e-18 is finer than bisection can resolve over [0.1, 0.3]; allowed: tolerance >= 2e-13",
                  output);
 }
+
+TEST_CASE("every config the project ships loads and passes every check") {
+  // The configs in configs/ and configs/examples/, with every scenario,
+  // goal-seek and optimisation variant they define (load_config checks them all).
+  int loaded = 0;
+  for (const char* dir : {"/configs", "/configs/examples"}) {
+    for (const auto& entry : fs::directory_iterator(kSource + dir)) {
+      if (entry.path().extension() != ".toml") continue;
+      INFO(entry.path().string());
+      pfsim::RunConfig cfg;
+      REQUIRE_NOTHROW(cfg = pfsim::load_config(entry.path().string()));
+      CHECK(cfg.model.end_year > cfg.model.start_year);
+      ++loaded;
+    }
+  }
+  CHECK(loaded >= 14);  // 4 configs and 10 examples when this was written: none skipped
+}
