@@ -123,6 +123,9 @@ struct Optimization {
   std::string objective, goal, status;
   std::int64_t in_seed = 0, out_seed = 0, evaluations = 0;
   std::vector<double> start, optimum, in_sample, current, at_optimum;
+  // Each statistic's Monte Carlo interval (absent from files of earlier versions).
+  bool intervals = false;
+  std::vector<double> in_lower, in_upper, current_lower, current_upper, optimum_lower, optimum_upper;
 };
 
 // Everything the summary shows, read and checked before anything is printed.
@@ -239,6 +242,18 @@ Results read_results(const std::string& path) {
     o.in_sample = sized(h5::read_doubles(g, "in_sample"), 1 + nc, "optimize/in_sample");
     o.current = sized(h5::read_doubles(g, "out_of_sample_current"), 1 + nc, "optimize/out_of_sample_current");
     o.at_optimum = sized(h5::read_doubles(g, "out_of_sample_optimum"), 1 + nc, "optimize/out_of_sample_optimum");
+    o.intervals = h5::exists(g, "in_sample_lower");
+    if (o.intervals) {
+      const auto interval = [&](const char* name) {
+        return sized(h5::read_doubles(g, name), 1 + nc, std::string("optimize/") + name);
+      };
+      o.in_lower = interval("in_sample_lower");
+      o.in_upper = interval("in_sample_upper");
+      o.current_lower = interval("out_of_sample_current_lower");
+      o.current_upper = interval("out_of_sample_current_upper");
+      o.optimum_lower = interval("out_of_sample_optimum_lower");
+      o.optimum_upper = interval("out_of_sample_optimum_upper");
+    }
     r.optimization = std::move(o);
   }
   if (h5::exists(root, format::kComparison)) {
@@ -604,6 +619,15 @@ Json to_json(const std::string& path, const Results& r, const Selection& s) {
                              {"in_sample_seed", o.in_seed}, {"out_of_sample_seed", o.out_seed},
                              {"in_sample", values(o.in_sample)}, {"out_of_sample_config", values(o.current)},
                              {"out_of_sample_optimum", values(o.at_optimum)}};
+    if (o.intervals) {
+      auto& jo = j["optimization"];
+      jo["in_sample_lower"] = values(o.in_lower);
+      jo["in_sample_upper"] = values(o.in_upper);
+      jo["out_of_sample_config_lower"] = values(o.current_lower);
+      jo["out_of_sample_config_upper"] = values(o.current_upper);
+      jo["out_of_sample_optimum_lower"] = values(o.optimum_lower);
+      jo["out_of_sample_optimum_upper"] = values(o.optimum_upper);
+    }
   }
   return j;
 }
@@ -880,11 +904,16 @@ void print_summary(const std::string& path, const SummaryRequest& request, std::
                            o.goal, o.objective);
         for (std::size_t k = 0; k < o.variables.size(); ++k)
           out << fmt::format("  {} = {:.6g} (the config: {:.6g})\n", o.variables[k], o.optimum[k], o.start[k]);
-        out << fmt::format("  {:<60} {:>14} {:>14} {:>14}\n", "", "in sample", "out: optimum", "out: config");
-        out << fmt::format("  {:<60} {:>14.6g} {:>14.6g} {:>14.6g}\n", "objective", o.in_sample[0], o.at_optimum[0], o.current[0]);
-        for (std::size_t i = 0; i < o.constraints.size(); ++i)
-          out << fmt::format("  {:<60} {:>14.6g} {:>14.6g} {:>14.6g}\n", o.constraints[i], o.in_sample[i + 1], o.at_optimum[i + 1],
-                             o.current[i + 1]);
+        out << fmt::format("  {:<60} {:>26} {:>26} {:>26}\n", "", "in sample", "out: optimum", "out: config");
+        for (std::size_t i = 0; i <= o.constraints.size(); ++i) {
+          out << fmt::format("  {:<60} {:>26.6g} {:>26.6g} {:>26.6g}\n", i == 0 ? std::string("objective") : o.constraints[i - 1],
+                             o.in_sample[i], o.at_optimum[i], o.current[i]);
+          if (!o.intervals) continue;
+          const auto range = [](double a, double b) { return fmt::format("[{:.5g}, {:.5g}]", a, b); };
+          out << fmt::format("  {:<60} {:>26} {:>26} {:>26}\n", fmt::format("  {:g}% interval", 100 * r.confidence),
+                             range(o.in_lower[i], o.in_upper[i]), range(o.optimum_lower[i], o.optimum_upper[i]),
+                             range(o.current_lower[i], o.current_upper[i]));
+        }
         out << fmt::format("  (out of sample: seed {}; the scenarios above compare the optimum with the config there, paired)\n", o.out_seed);
       }
       if (r.sensitivity) print_sensitivity(*r.sensitivity, out);

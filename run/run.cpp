@@ -307,18 +307,26 @@ int optimize_command(const RunRequest& r, const std::atomic<bool>* stop, std::os
                      res.status, res.search_seconds, 100 * res.simulation_seconds / std::max(res.search_seconds, 1e-9));
   for (std::size_t k = 0; k < o.keys.size(); ++k)
     out << fmt::format("  {} = {:.6g}   (the config: {:.6g}; range [{:g}, {:g}])\n", o.keys[k], res.x[k], o.start[k], o.lower[k], o.upper[k]);
-  out << fmt::format("  in sample: objective {:.6g}", res.objective);
-  for (std::size_t i = 0; i < o.constraints.size(); ++i) out << fmt::format("; constraint {} {:.6g}", i + 1, res.constraints[i]);
+  // Each statistic with its Monte Carlo interval at run.confidence.
+  const auto range = [](const std::vector<double>& lo, const std::vector<double>& hi, std::size_t i) {
+    return fmt::format(" [{:.5g}, {:.5g}]", lo[i], hi[i]);
+  };
+  out << fmt::format("  in sample: objective {:.6g}{}", res.objective, range(res.in_lower, res.in_upper, 0));
+  for (std::size_t i = 0; i < o.constraints.size(); ++i)
+    out << fmt::format("; constraint {} {:.6g}{}", i + 1, res.constraints[i], range(res.in_lower, res.in_upper, i + 1));
   out << "\n";
-  out << fmt::format("  out of sample (seed {}): objective {:.6g} at the optimum, {:.6g} at the config's values", o.out_of_sample_seed,
-                     res.optimum_objective, res.current_objective);
+  out << fmt::format("  out of sample (seed {}): objective {:.6g}{} at the optimum, {:.6g}{} at the config's values",
+                     o.out_of_sample_seed, res.optimum_objective, range(res.optimum_lower, res.optimum_upper, 0),
+                     res.current_objective, range(res.current_lower, res.current_upper, 0));
   for (std::size_t i = 0; i < o.constraints.size(); ++i) {
     const auto& c = o.constraints[i];
     const double v = res.optimum_constraints[i];
     const bool holds = c.at_most ? v <= c.bound : v >= c.bound;
-    out << fmt::format("; constraint {} {:.6g}{}", i + 1, v, holds ? "" : " (fails out of sample)");
+    out << fmt::format("; constraint {} {:.6g}{}{}", i + 1, v, range(res.optimum_lower, res.optimum_upper, i + 1),
+                       holds ? "" : " (fails out of sample)");
   }
   out << "\n";
+  out << fmt::format("  (in brackets: {:g}% Monte Carlo intervals)\n", 100 * cfg.run.confidence);
   if (!o.frontier_bounds.empty()) {
     const auto& c = o.constraints[static_cast<std::size_t>(o.frontier_constraint)];
     out << fmt::format("  frontier: the objective at the optimum as the bound of {} moves\n", c.statistic.describe());

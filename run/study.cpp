@@ -314,17 +314,37 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
 
 namespace pfsim {
 
-double sample_statistic(const PensionModel& model, const PathSample& sample, const StatisticSpec& s) {
+StatisticEstimate sample_statistic(const PensionModel& model, const PathSample& sample, const StatisticSpec& s,
+                                   double confidence) {
+  StatisticEstimate e;
   if (s.metric == "depletion_probability") {
     std::uint64_t k = 0;
     for (double y : sample.scalar_column(model.scalar_metric("depletion_year"))) k += depleted_by(y, s.year) ? 1 : 0;
-    return static_cast<double>(k) / static_cast<double>(sample.paths());
+    e.value = static_cast<double>(k) / static_cast<double>(sample.paths());
+    const auto w = stats::wilson_interval(k, sample.paths(), confidence);
+    e.lower = w.lower;
+    e.upper = w.upper;
+    return e;
   }
   const auto col = sample.year_column(model.year_metric(s.metric), s.year - model.params().start_year);
   std::vector<double> x(col.begin(), col.end());
-  if (s.statistic == "mean") return stats::moments(std::span<const double>(x)).mean;
-  if (s.statistic == "quantile") return stats::quantile(x, s.level);
-  return stats::lower_tail_risk(x, s.level).expected_shortfall;
+  const double z = stats::two_sided_z(confidence);
+  if (s.statistic == "mean") {
+    const auto m = stats::moments(std::span<const double>(x));
+    e.value = m.mean;
+    e.lower = m.mean - z * m.se;
+    e.upper = m.mean + z * m.se;
+  } else if (s.statistic == "quantile") {
+    const double p[1] = {s.level};
+    const auto q = stats::quantiles_with_ci(x, p, confidence);
+    e = {q[0].value, q[0].lower, q[0].upper};
+  } else {
+    const auto t = stats::lower_tail_risk(x, s.level);
+    e.value = t.expected_shortfall;
+    e.lower = t.expected_shortfall - z * t.expected_shortfall_se;
+    e.upper = t.expected_shortfall + z * t.expected_shortfall_se;
+  }
+  return e;
 }
 
 OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet,
@@ -352,9 +372,15 @@ OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options,
     const auto t0 = std::chrono::steady_clock::now();
     const auto sample = simulate_paths(model, seed, 0, cfg.run.paths, eo);
     simulating += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::vector<double> out{sample_statistic(model, sample, spec.objective)};
-    for (const auto& c : spec.constraints) out.push_back(sample_statistic(model, sample, c.statistic));
+    std::vector<StatisticEstimate> out{sample_statistic(model, sample, spec.objective, cfg.run.confidence)};
+    for (const auto& c : spec.constraints) out.push_back(sample_statistic(model, sample, c.statistic, cfg.run.confidence));
     return out;
+  };
+  // The values, the lower and the upper ends of a point's statistics.
+  const auto values = [](const std::vector<StatisticEstimate>& e, double StatisticEstimate::*part) {
+    std::vector<double> v;
+    for (const auto& x : e) v.push_back(x.*part);
+    return v;
   };
   OptimizeProblem problem;
   problem.lower = spec.lower;
@@ -367,7 +393,7 @@ OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options,
   // One search under the constraints `cons` (the spec's, or one bound moved for the frontier).
   auto search = [&](const std::vector<OptimizeConstraint>& cons) {
     return minimize(problem, [&](const std::vector<double>& x) {
-      const auto s = statistics(x, cfg.run.seed, false);
+      const auto s = values(statistics(x, cfg.run.seed, false), &StatisticEstimate::value);
       std::vector<double> c;
       for (std::size_t i = 0; i < cons.size(); ++i) {
         const auto& k = cons[i];
@@ -392,12 +418,21 @@ OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options,
   out.x = best.x;
   out.evaluations = result.evaluations.size();
   out.status = result.status;
-  const auto in_sample = statistics(best.x, cfg.run.seed, false);
+  const auto in_estimates = statistics(best.x, cfg.run.seed, false);
+  const auto in_sample = values(in_estimates, &StatisticEstimate::value);
   out.objective = in_sample[0];
   out.constraints.assign(in_sample.begin() + 1, in_sample.end());
   // Out of sample: the config's values and the optimum on a fresh seed.
-  const auto now = statistics(best.x, spec.out_of_sample_seed, true);
-  const auto opt = statistics(best.x, spec.out_of_sample_seed, false);
+  const auto now_estimates = statistics(best.x, spec.out_of_sample_seed, true);
+  const auto opt_estimates = statistics(best.x, spec.out_of_sample_seed, false);
+  const auto now = values(now_estimates, &StatisticEstimate::value);
+  const auto opt = values(opt_estimates, &StatisticEstimate::value);
+  out.in_lower = values(in_estimates, &StatisticEstimate::lower);
+  out.in_upper = values(in_estimates, &StatisticEstimate::upper);
+  out.optimum_lower = values(opt_estimates, &StatisticEstimate::lower);
+  out.optimum_upper = values(opt_estimates, &StatisticEstimate::upper);
+  out.current_lower = values(now_estimates, &StatisticEstimate::lower);
+  out.current_upper = values(now_estimates, &StatisticEstimate::upper);
   out.current_objective = now[0];
   out.optimum_objective = opt[0];
   out.current_constraints.assign(now.begin() + 1, now.end());
@@ -424,7 +459,7 @@ OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options,
     frontier_found.push_back(1);
     frontier_x.insert(frontier_x.end(), b.x.begin(), b.x.end());
     frontier_in.push_back(spec.maximize ? -b.objective : b.objective);
-    frontier_out.push_back(statistics(b.x, spec.out_of_sample_seed, false)[0]);
+    frontier_out.push_back(statistics(b.x, spec.out_of_sample_seed, false)[0].value);
   }
   out.frontier_in = frontier_in;
   out.frontier_out = frontier_out;
@@ -478,6 +513,12 @@ OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options,
     h5::write(g, "in_sample", in_sample);
     h5::write(g, "out_of_sample_current", now);
     h5::write(g, "out_of_sample_optimum", opt);
+    h5::write(g, "in_sample_lower", out.in_lower);
+    h5::write(g, "in_sample_upper", out.in_upper);
+    h5::write(g, "out_of_sample_current_lower", out.current_lower);
+    h5::write(g, "out_of_sample_current_upper", out.current_upper);
+    h5::write(g, "out_of_sample_optimum_lower", out.optimum_lower);
+    h5::write(g, "out_of_sample_optimum_upper", out.optimum_upper);
     if (!spec.frontier_bounds.empty()) {
       h5::attr(g, "frontier_constraint", static_cast<std::int64_t>(spec.frontier_constraint));
       h5::write(g, "frontier_bounds", spec.frontier_bounds);

@@ -31,13 +31,24 @@ std::vector<int> comparison_years(const RunConfig& cfg, const RunSummary& refere
 // statistic's confidence bounds. Writes the evaluations to `output`.
 GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet);
 
-// A statistic (docs/config.md, [optimize]) of one run's sample.
-double sample_statistic(const PensionModel& model, const PathSample& sample, const StatisticSpec& s);
+// A statistic (docs/config.md, [optimize]) of one run's sample, with its
+// Monte Carlo interval at `confidence`: Wilson for a probability, mean -+ z
+// s.e. for a mean, the order-statistic interval for a quantile, and
+// ES -+ z s.e. for an expected shortfall (the intervals of the results file).
+struct StatisticEstimate {
+  double value = 0, lower = 0, upper = 0;
+};
+StatisticEstimate sample_statistic(const PensionModel& model, const PathSample& sample, const StatisticSpec& s,
+                                   double confidence);
 
 struct OptimizeOutcome {
   std::vector<double> x;                  // the optimum: the best evaluation that meets every constraint in sample
   double objective = 0;                   // its objective in sample
   std::vector<double> constraints;        // its constrained statistics in sample
+  // Each statistic's Monte Carlo interval (run.confidence), objective first
+  // then the constraints: in sample, and out of sample at the optimum and
+  // at the config's values.
+  std::vector<double> in_lower, in_upper, optimum_lower, optimum_upper, current_lower, current_upper;
   std::size_t evaluations = 0;
   std::string status;                     // why the search stopped
   // Out of sample (a fresh seed): the objective and constraints at the

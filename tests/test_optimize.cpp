@@ -132,6 +132,31 @@ bounds = [0.40, 0.60]
   CHECK(o["out_of_sample_optimum"][0].get<double>() == res.optimum_objective);
   CHECK(o["out_of_sample_config"][0].get<double>() == res.current_objective);
   CHECK(o["constraints"][0].get<std::string>() == "P(depleted by 2055) <= 0.45");
+  // Each statistic's Monte Carlo interval holds its value ...
+  for (const char* part : {"in_sample", "out_of_sample_optimum", "out_of_sample_config"})
+    for (std::size_t i = 0; i < 2; ++i) {
+      INFO(part << " " << i);
+      CHECK(o[std::string(part) + "_lower"][i].get<double>() <= o[part][i].get<double>());
+      CHECK(o[part][i].get<double>() <= o[std::string(part) + "_upper"][i].get<double>());
+      CHECK(o[std::string(part) + "_lower"][i].get<double>() < o[std::string(part) + "_upper"][i].get<double>());
+    }
+  // ... and is the interval the file's statistics give the same run: out of
+  // sample at the optimum, the median's order-statistic interval of
+  // fund_balance_real in 2040 and the Wilson interval of P(depleted by 2055)
+  // of the scenario "optimum".
+  {
+    const auto probs = h5::read_doubles_attr(h5::open_group(f.id(), "scenarios/optimum/metrics/fund_balance_real"), "probabilities");
+    const auto median = static_cast<std::size_t>(std::find(probs.begin(), probs.end(), 0.5) - probs.begin());
+    REQUIRE(median < probs.size());
+    const std::size_t ny = 2100 - 2024 + 1, t = 2040 - 2024;
+    const auto lower = h5::read_doubles(f.id(), "scenarios/optimum/metrics/fund_balance_real/quantiles_lower");
+    const auto upper = h5::read_doubles(f.id(), "scenarios/optimum/metrics/fund_balance_real/quantiles_upper");
+    CHECK(res.optimum_lower[0] == lower[median * ny + t]);
+    CHECK(res.optimum_upper[0] == upper[median * ny + t]);
+    const std::size_t t2 = 2055 - 2024;
+    CHECK(res.optimum_lower[1] == h5::read_doubles(f.id(), "scenarios/optimum/risk/depletion_probability_lower")[t2]);
+    CHECK(res.optimum_upper[1] == h5::read_doubles(f.id(), "scenarios/optimum/risk/depletion_probability_upper")[t2]);
+  }
   // The frontier: a looser bound never gives a worse optimum in sample
   // (up to the search's tolerance on a rough objective: 1%).
   REQUIRE(res.frontier_in.size() == 2);

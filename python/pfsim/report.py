@@ -604,8 +604,14 @@ def optimize_section(doc, r):
             {"": "optimum", **{v: data["optimum"][k] for k, v in enumerate(variables)}}]
     doc.add("<h3>Variables</h3>" + table_html(pd.DataFrame(rows).set_index("")))
     stats = ["objective"] + constraints
-    table = pd.DataFrame({"in sample": data["in_sample"], "out of sample, optimum": data["out_of_sample_optimum"],
-                          "out of sample, config": data["out_of_sample_current"]}, index=pd.Index(stats, name="statistic"))
+    columns = {}
+    for label, key in (("in sample", "in_sample"), ("out of sample, optimum", "out_of_sample_optimum"),
+                       ("out of sample, config", "out_of_sample_current")):
+        columns[label] = data[key]
+        if f"{key}_lower" in data:  # the Monte Carlo interval (files of earlier versions have none)
+            columns[f"{label}: interval"] = [f"[{lo:.5g}, {hi:.5g}]"
+                                             for lo, hi in zip(data[f"{key}_lower"], data[f"{key}_upper"])]
+    table = pd.DataFrame(columns, index=pd.Index(stats, name="statistic"))
     doc.add("<h3>In and out of sample</h3>" + table_html(table))
 
     values = data["evaluations_objective"]

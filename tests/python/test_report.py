@@ -132,6 +132,11 @@ class Report(unittest.TestCase):
             n = len(f["optimize/evaluations_objective"])
         self.assertLessEqual(n, 6)
         self.assertIn(fmt(optimum[0]), body)
+        # The optimum's statistics with their Monte Carlo intervals, as the file holds them.
+        with h5py.File(path, "r") as f:
+            lo, hi = f["optimize/out_of_sample_optimum_lower"][0], f["optimize/out_of_sample_optimum_upper"][0]
+        self.assertIn("out of sample, optimum: interval", body)
+        self.assertIn(f"[{lo:.5g}, {hi:.5g}]", body)
         self.assertFalse(pfsim.open(pfsim_fixtures.path("scenarios.h5")).has_optimize)
 
     def test_sensitivity_tornado(self):
