@@ -123,9 +123,9 @@ void PensionModel::lane_year(int t, std::uint64_t path, int l, const EconomyYear
   PoolingState& pooling = ws.pooling[lu];
   PoolingYear& py = ws.pooling_year;
   pooling_.step(t, year, l, ws.regions, returns.basic, returns.debt, pooling, py);
-  if (!py.regional && py.basic.start != 0) {  // balances the regions keep at the switch to national pooling
-    funds.balance -= py.basic.start;
-    funds.shadow -= py.basic.start;
+  if (!py.regional && py.withdrawn != 0) {  // balances the regions keep at the switch to national pooling
+    funds.balance -= py.withdrawn;
+    funds.shadow -= py.withdrawn;
   }
   const FundsYearResult fy = funds_.step(t, year, econ.ez, returns, f, funds, py.regional ? &py.basic : nullptr);
   if (!py.regional) pooling_.after_national(year, fy.basic.before_floor < 0, pooling);

@@ -99,12 +99,15 @@ TEST_CASE("the central adjustment of two regions by hand") {
   // Levies 4% x 90% x wage x members = 36,000 each; 72,000 over 10 retirees
   // is 7,200 a retiree: A receives 14,400 (net -21,600), B 57,600 (+21,600).
   double levy = 0;
-  const auto net = PoolingModel::central_adjustment(0.04, 0.9, {100000, 50000}, {10, 20}, {2, 8}, levy);
+  std::vector<double> net{1, 2, 3};  // resized: what it held before does not matter
+  PoolingModel::central_adjustment(0.04, 0.9, {100000, 50000}, {10, 20}, {2, 8}, levy, net);
+  REQUIRE(net.size() == 2);
   CHECK(levy == Approx(72000).epsilon(1e-15));
   CHECK(net[0] == Approx(-21600).epsilon(1e-15));
   CHECK(net[1] == Approx(21600).epsilon(1e-15));
   // Without retirees nothing is paid out, and nothing raised stays unallocated silently: the levy is reported.
-  const auto none = PoolingModel::central_adjustment(0.04, 0.9, {100000}, {10}, {0}, levy);
+  std::vector<double> none;
+  PoolingModel::central_adjustment(0.04, 0.9, {100000}, {10}, {0}, levy, none);
   CHECK(levy == Approx(36000).epsilon(1e-15));
   CHECK(none[0] == Approx(-36000).epsilon(1e-15));
 }

@@ -144,14 +144,12 @@ double FundsModel::reserve_year(double inflow, double gross, double target, doub
 FundsYearResult FundsModel::step(int t, int year, const double* ez, const FundReturns& r, const SchemeFlows& f,
                                  FundsState& s, const FundYear* regional) const {
   if (t == 0) s.first_wage = f.average_wage;
-  const double contributions = f.contributions_pooling + f.contributions_account;
   const double benefits = f.benefits();
   // Notional accounts: everything passes through the basic fund. Funded
   // accounts: the account fund takes account contributions and pays account
   // pensions up to the balances, refunds and transfers out; the basic fund
   // pays the overdraft.
-  const double net = funded_ ? f.contributions_pooling + f.subsidy - f.benefits_pooled() - f.overdraft - f.admin_costs
-                             : contributions + f.subsidy - f.expenditure();
+  const double net = basic_net_cash_flow(f, funded_);
   FundsYearResult y;
   y.basic = regional ? *regional : fund_step(s.balance, net, r.basic, r.debt);
   FundYear shadow = fund_step(s.shadow, net, r.basic, r.debt);

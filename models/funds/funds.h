@@ -40,6 +40,15 @@ struct StrategyMemory {
   double turnover = 0;
 };
 
+// The basic fund's net cash flow of a year: income - expenditure of the
+// scheme with notional accounts; with funded accounts (model.md D4.6) the
+// pooling contributions and the subsidy less the pooled pensions, the
+// overdraft and the administrative costs (the account fund takes the rest).
+inline double basic_net_cash_flow(const SchemeFlows& f, bool funded_accounts) {
+  return funded_accounts ? f.contributions_pooling + f.subsidy - f.benefits_pooled() - f.overdraft - f.admin_costs
+                         : f.income() - f.expenditure();
+}
+
 // One path's funds at 1 January of the year being simulated.
 struct FundsState {
   double balance = 0;         // basic fund, after any backstop

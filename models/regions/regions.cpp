@@ -6,6 +6,7 @@
 
 #include "core/normal.h"
 #include "core/rng.h"
+#include "models/funds/funds.h"
 #include "models/units.h"
 
 namespace pfsim {
@@ -205,7 +206,8 @@ void RegionsModel::wage_factors(std::uint64_t seed, const std::array<std::uint64
   for (std::size_t r = 0; r < regions; ++r)
     if (!wage_factor_[r].empty()) factors[r] = splat(wage_factor_[r][t]);
   if (!wage_shocks_ || central || !p_.economy.shocks_on) return;
-  std::vector<double> eps(regions);
+  std::vector<double>& eps = s.wage_eps;
+  eps.resize(regions);
   for (int l = 0; l < kLanes; ++l) {
     RandomStream rs(seed, paths[static_cast<std::size_t>(l)], Stream::region_wages,
                     static_cast<std::uint32_t>(year - p_.start_year + 1));
@@ -257,7 +259,7 @@ void RegionsModel::step(std::uint64_t seed, const std::array<std::uint64_t, kLan
   national.births = births;
   national.deaths = deaths;
 
-  std::vector<Lane> factors;
+  std::vector<Lane>& factors = s.wage_factor;
   wage_factors(seed, paths, central, year, s, factors);
   for (std::size_t r = 0; r < regions; ++r) {
     SchemeEconomyLanes e = econ;
@@ -303,21 +305,20 @@ void RegionsModel::step(std::uint64_t seed, const std::array<std::uint64_t, kLan
 
 // ---- PoolingModel ------------------------------------------------------------
 
-std::vector<double> PoolingModel::central_adjustment(double ratio, double wage_share, const std::vector<double>& wages,
-                                                     const std::vector<double>& members,
-                                                     const std::vector<double>& retirees, double& levy) {
+void PoolingModel::central_adjustment(double ratio, double wage_share, const std::vector<double>& wages,
+                                      const std::vector<double>& members, const std::vector<double>& retirees,
+                                      double& levy, std::vector<double>& out) {
   const std::size_t n = wages.size();
-  std::vector<double> paid(n), out(n);
+  out.resize(n);
   levy = 0;
   double total_retirees = 0;
   for (std::size_t r = 0; r < n; ++r) {
-    paid[r] = ratio * wage_share * wages[r] * members[r];
-    levy += paid[r];
+    out[r] = ratio * wage_share * wages[r] * members[r];  // what the region pays
+    levy += out[r];
     total_retirees += retirees[r];
   }
   const double per_retiree = total_retirees > 0 ? levy / total_retirees : 0.0;
-  for (std::size_t r = 0; r < n; ++r) out[r] = per_retiree * retirees[r] - paid[r];
-  return out;
+  for (std::size_t r = 0; r < n; ++r) out[r] = per_retiree * retirees[r] - out[r];
 }
 
 PoolingModel::PoolingModel(const ModelParams& params, const RegionsModel& regions, OutputRegistry& o)
@@ -388,7 +389,7 @@ void PoolingModel::step(int /*t*/, int year, int l, const RegionsState& rs, doub
   y.adjustment.assign(n, 0.0);
   y.backstop.assign(n, 0.0);
   y.basic = FundYear{};
-  double withdrawn = 0;
+  y.withdrawn = 0;
   if (!y.regional) {
     if (!s.national) {
       // The switch to national pooling: the regions' balances join the
@@ -396,36 +397,34 @@ void PoolingModel::step(int /*t*/, int year, int l, const RegionsState& rs, doub
       for (std::size_t r = 0; r < n; ++r) {
         if (!p_.pooling.pool_balances) {
           s.kept[r] = s.balance[r];
-          withdrawn += s.balance[r];
+          y.withdrawn += s.balance[r];
         }
         s.balance[r] = 0;
       }
       s.national = true;
     }
     for (auto& k : s.kept) k *= gross_return;  // invested like the basic fund, never drawn by the nation
-    y.basic.start = withdrawn;                 // the caller takes it out of the national fund
-    return;
+    return;                                    // (the caller takes y.withdrawn out of the national fund)
   }
-  std::vector<double> wages(n), members(n), retirees(n);
-  for (std::size_t r = 0; r < n; ++r) {
-    const SchemeFlowLanes& f = rs.flows[r];
-    wages[r] = f.average_wage[l];
-    const double density = p_.regions.empty() ? p_.scheme.contribution_density : p_.regions[r].scheme.contribution_density;
-    members[r] = f.contributor_years[l] / density;
-    retirees[r] = f.pensioner_years[l];
+  if (regime == PoolingRegime::central_adjustment) {
+    y.wages.resize(n);
+    y.members.resize(n);
+    y.retirees.resize(n);
+    for (std::size_t r = 0; r < n; ++r) {
+      const SchemeFlowLanes& f = rs.flows[r];
+      y.wages[r] = f.average_wage[l];
+      y.members[r] = f.contributor_years[l] / p_.regions[r].scheme.contribution_density;
+      y.retirees[r] = f.pensioner_years[l];
+    }
+    central_adjustment(p_.pooling.adjustment_ratio.at(year), p_.pooling.adjustment_wage_share, y.wages, y.members,
+                       y.retirees, y.levy, y.adjustment);
   }
-  if (regime == PoolingRegime::central_adjustment)
-    y.adjustment = central_adjustment(p_.pooling.adjustment_ratio.at(year), p_.pooling.adjustment_wage_share, wages,
-                                      members, retirees, y.levy);
+  // (A regional regime needs [regions]: the regions are never the single national pool.)
   for (std::size_t r = 0; r < n; ++r) {
     const SchemeFlows f = lane(rs.flows[r], l);
-    double net = funded_ ? f.contributions_pooling + f.subsidy - f.benefits_pooled() - f.overdraft - f.admin_costs
-                         : f.income() - f.expenditure();
-    if (!regions_.single()) {
-      const RegionTransfers& tr = rs.transfers[r];
-      net += tr.pooled_in[l] - tr.pooled_out[l];
-      if (!funded_) net += tr.accounts_in[l] - tr.accounts_out[l];
-    }
+    const RegionTransfers& tr = rs.transfers[r];
+    double net = basic_net_cash_flow(f, funded_) + (tr.pooled_in[l] - tr.pooled_out[l]);
+    if (!funded_) net += tr.accounts_in[l] - tr.accounts_out[l];
     FundYear fy = fund_step(s.balance[r], net + y.adjustment[r], gross_return, gross_debt);
     if (backstop_) apply_backstop(fy, floor_months_ / 12.0 * f.benefits());
     if (fy.before_floor < 0 && !std::isfinite(s.depletion[r])) s.depletion[r] = year;

@@ -45,6 +45,8 @@ struct RegionsState {
   std::vector<std::array<std::vector<Lane>, 2>> accounts_moving;  // [region][sex][age]: their account balances
   std::vector<Lane> population;             // each region's people at the year's end
   std::vector<Lane> wage_deviation;         // each region's AR(1) deviation of ln(w_r / w)
+  std::vector<Lane> wage_factor;            // scratch: each region's w_r / w factor of the year
+  std::vector<double> wage_eps;             // scratch: each region's wage shock of the year, one lane
   Lane national_wage{};                     // w_{y} of the nation
 };
 
@@ -106,9 +108,11 @@ struct PoolingState {
 struct PoolingYear {
   bool regional = false;           // a regional regime: `basic` is the regions' funds summed
   FundYear basic;
+  double withdrawn = 0;            // balances the regions keep at the switch to national pooling
   std::vector<double> adjustment;  // central adjustment: allocation - levy, per region (nets to zero)
   std::vector<double> backstop;    // per region (regional regimes)
   double levy = 0;                 // the adjustment fund's size (sum of the levies)
+  std::vector<double> wages, members, retirees;  // scratch of the central adjustment, per region
 };
 
 class PoolingModel {
@@ -131,10 +135,10 @@ class PoolingModel {
   // The central adjustment of one year (Guo Fa [2018] 18): each region pays
   // ratio x wage_share x its average wage x its members who should
   // contribute; the fund is shared out per retiree. Returns allocation -
-  // levy per region; `levy` gets the fund's size.
-  static std::vector<double> central_adjustment(double ratio, double wage_share, const std::vector<double>& wages,
-                                                const std::vector<double>& members,
-                                                const std::vector<double>& retirees, double& levy);
+  // levy per region into `out` (sized like `wages`); `levy` gets the fund's size.
+  static void central_adjustment(double ratio, double wage_share, const std::vector<double>& wages,
+                                 const std::vector<double>& members, const std::vector<double>& retirees, double& levy,
+                                 std::vector<double>& out);
 
  private:
   const ModelParams& p_;
