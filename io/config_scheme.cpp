@@ -32,6 +32,8 @@ RetirementRule read_rule(ConfigTable& r, std::string_view key, double* share) {
   return rule;
 }
 
+}  // namespace
+
 void read_weights(ConfigTable& f, std::string_view key, const ModelParams& m, Strategy& s, const std::string& fund) {
   auto w = *f.table(key, true);
   const auto& e = m.economy;
@@ -55,8 +57,6 @@ void read_weights(ConfigTable& f, std::string_view key, const ModelParams& m, St
       w.fail_here(fmt::format("fund '{}': the weights sum to {:.10g} in {}, not 1", fund, sum, y));
   }
 }
-
-}  // namespace
 
 void read_scheme(ConfigTable& top, ModelParams& m) {
   auto s = *top.table("scheme", true);

@@ -16,6 +16,12 @@ void read_output(ConfigTable& top, RunConfig& cfg);
 void read_regions(ConfigTable& top, ModelParams& m);
 // [uncertainty]: per-path parameter priors, after economy and demography.
 void read_uncertainty(ConfigTable& top, ModelParams& m);
+// [workers]: representative workers and their supplementary tiers, after scheme.
+void read_workers(ConfigTable& top, ModelParams& m);
+
+// A fixed mix or glide path of weights (table `key` of `f`) for `fund`,
+// summing to 1 in every year of the run.
+void read_weights(ConfigTable& f, std::string_view key, const ModelParams& m, Strategy& s, const std::string& fund);
 
 // A time path: a number, [[year, value], ...], { points = [...], interpolation = "linear"|"step" },
 // or { file = "x.csv", column = "c", year_column = "year", interpolation = ..., scale = 1 }.

@@ -242,6 +242,35 @@ struct PoolingParams {
   }
 };
 
+// ---- representative workers and the supplementary tiers (model.md section 7) --
+// A funded defined-contribution tier of a representative worker: an
+// occupational or enterprise annuity, or the private pension.
+struct SupplementaryTier {
+  bool on = false;
+  TimePath employer{0.0}, member{0.0};  // shares of the contribution base per year (annuities)
+  bool employer_notional = false;    // occupational annuity of a budget-funded unit: the employer part is notional
+  TimePath notional_rate{0.0};       // its crediting rate per year (unless notional_at_crediting)
+  bool notional_at_crediting = true; // the notional part credited at the basic accounts' crediting rate
+  TimePath amount{0.0};              // private pension: yuan per year (nominal), at most `cap`
+  double cap = 0;
+  double tax = 0;                    // on withdrawal: the pension is paid net of it
+  int from_year = 0;                 // first year of contributions
+  Strategy strategy;                 // the funded part's investment (fixed mix or glide path)
+  TimePath history_return{0.0};      // the funded part's return before start_year
+};
+
+struct WorkersParams {
+  bool on = false;
+  std::vector<int> cohorts;          // birth years (born on 1 January)
+  std::vector<int> groups;           // 0 men, 1 women cadres, 2 women workers
+  std::vector<double> careers;       // wage / the average wage, the whole career
+  int entry_age = 22;                // contributes from 1 January of the year of this birthday
+  double base_floor = 0.6, base_cap = 3.0;  // the contribution base: the wage within these multiples of the average
+  double threshold = 0.4;            // P(total replacement rate below it)
+  bool public_sector = false;        // the annuity is the occupational (true) or the enterprise annuity
+  SupplementaryTier annuity, private_pension;
+};
+
 struct ModelParams {
   int start_year = 2024;
   int end_year = 2100;
@@ -260,6 +289,7 @@ struct ModelParams {
   std::vector<RegionParams> regions;
   std::vector<double> migration_age_profile;       // relative intensity by age 0..omega, peak 1
   PoolingParams pooling;
+  WorkersParams workers;                // representative workers' replacement rates (optional)
   bool discount_at_fund_return = true;  // actuarial balance: the path's fund return, or
   double discount_rate = 0;             // a fixed annual rate
 

@@ -18,7 +18,8 @@ PensionModel::PensionModel(const ModelParams& params)
       scheme_outputs_(outputs_),
       economy_outputs_(params.economy, outputs_),
       population_(demography_, params.pyramid_years, outputs_),
-      parameters_(params, outputs_) {
+      parameters_(params, outputs_),
+      workers_(p_, outputs_) {
   population_.register_pyramids(outputs_);
   // The pensions in payment before the first year: what a dynamic strategy
   // knows of the benefits on 1 January of start_year.
@@ -64,6 +65,7 @@ void PensionModel::start(std::uint64_t seed, const std::array<std::uint64_t, kLa
     funds_.start(ws.funds[lu]);
     valuation_.start(ws.valuation[lu]);
     performance_.start(ws.performance[lu]);
+    if (!workers_.empty()) workers_.start(ws.workers[lu]);
   }
   demography_.start(ws.demography);
   regions_.start(ws.demography, ws.regions);
@@ -139,6 +141,8 @@ void PensionModel::lane_year(int t, std::uint64_t path, int l, const EconomyYear
   funds_.record(t, fy, funds, returns, f, prices.cpi, rec);
   population_.record(t, year, ws.demography, population, l, rec);
   pooling_.record(t, year, l, ws.regions, py, pooling, prices.cpi, fy.basic.backstop, rec);
+  if (!workers_.empty())
+    workers_.step(t, year, {f.average_wage, f.crediting_rate, p_.scheme.account_rate.at(year), econ.ez}, ws.workers[lu]);
 
   if (!std::isfinite(funds.balance) || !std::isfinite(funds.shadow) || !std::isfinite(f.benefits()) ||
       !std::isfinite(population.total[l]))
@@ -154,6 +158,7 @@ void PensionModel::finish(const Workspace& ws, int l, PathRecord& rec) const {
   performance_.finish(ws.performance[lu], rec);
   parameters_.record(ws.economy[lu], ws.demography, l, rec);
   pooling_.finish(ws.pooling[lu], rec);
+  if (!workers_.empty()) workers_.finish(ws.workers[lu], rec);
 }
 
 }  // namespace pfsim

@@ -36,6 +36,7 @@
 #include "models/regions/regions.h"
 #include "models/scheme/scheme.h"
 #include "models/scheme/scheme_outputs.h"
+#include "models/workers/workers.h"
 
 namespace pfsim {
 
@@ -52,6 +53,7 @@ struct Workspace {
   std::array<FundsState, kLanes> funds;
   std::array<ValuationState, kLanes> valuation;
   std::array<PerformanceState, kLanes> performance;
+  std::array<WorkersState, kLanes> workers;
   std::array<PathRecord, kLanes> records;  // for simulate() of one path
 };
 
@@ -121,6 +123,7 @@ class PensionModel {
   EconomyOutputs economy_outputs_;
   PopulationOutputs population_;
   ParameterOutputs parameters_;  // registered before the pyramids, which come last
+  WorkersModel workers_;         // representative workers (none without [workers])
 };
 
 }  // namespace pfsim

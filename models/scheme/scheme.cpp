@@ -58,10 +58,10 @@ double SchemeModel::award_years(double mean, int year) const {
   return mean + sd * density / tail;
 }
 
-double SchemeModel::divisor(double age_months) const {
+double account_divisor(const SchemeParams& p, double age_months) {
   // Linear between the published integer ages, flat beyond the table's ends.
   const double age = age_months / 12.0;
-  const auto& d = p_.divisors;
+  const auto& d = p.divisors;
   if (age <= d.begin()->first) return d.begin()->second;
   if (age >= d.rbegin()->first) return d.rbegin()->second;
   const auto hi = d.upper_bound(static_cast<int>(std::floor(age)));
@@ -70,15 +70,19 @@ double SchemeModel::divisor(double age_months) const {
   return lo->second + t * (hi->second - lo->second);
 }
 
-double SchemeModel::history_wage(int year) const {
+double history_average_wage(const SchemeParams& p, int start_year, int year) {
   // The average wage of a past year at the model's level: w_{y0-1} times the
   // level series' ratio, or deflated back with the assumed growth path.
-  const int last = start_year_ - 1;
-  if (p_.history_from_levels) return p_.average_wage_base * p_.history_average_wage.at(year) / p_.history_average_wage.at(last);
-  double wage = p_.average_wage_base;
-  for (int u = year + 1; u <= last; ++u) wage /= 1 + p_.history_wage_growth.at(u);
+  const int last = start_year - 1;
+  if (p.history_from_levels) return p.average_wage_base * p.history_average_wage.at(year) / p.history_average_wage.at(last);
+  double wage = p.average_wage_base;
+  for (int u = year + 1; u <= last; ++u) wage /= 1 + p.history_wage_growth.at(u);
   return wage;
 }
+
+double SchemeModel::divisor(double age_months) const { return account_divisor(p_, age_months); }
+
+double SchemeModel::history_wage(int year) const { return history_average_wage(p_, start_year_, year); }
 
 double SchemeModel::rebuilt_balance(int a) const {
   // Contributions since 1997 at the historical account rate on the compliance

@@ -89,6 +89,12 @@ struct SchemeCalibration {
   double pensioner_account_pension = 0;  // their account pensions, total per year
 };
 
+// Account divisor (months) for a retirement age in months: linear between
+// the table's integer ages, flat beyond its ends.
+double account_divisor(const SchemeParams& p, double age_months);
+// The average wage of a past year (before start_year) at the model's level.
+double history_average_wage(const SchemeParams& p, int start_year, int year);
+
 class SchemeModel {
  public:
   // Calibrates to the base year on the deterministic initial population.
