@@ -182,6 +182,19 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
     h5::attr(cal, "region_contributors", contributors);
     h5::attr(cal, "region_pensioners", pensioners);
   }
+  if (!model.workers().empty()) {
+    // The representative workers, their years of retirement and the threshold of replacement_below.
+    const auto& w = model.workers();
+    std::vector<std::string> names;
+    std::vector<double> retire;
+    for (std::size_t i = 0; i < w.count(); ++i) {
+      names.push_back(w.name(i));
+      retire.push_back(w.retirement_year(i));
+    }
+    h5::lines_attr(cal, "workers", names);
+    h5::attr(cal, "worker_retirement_year", retire);
+    h5::attr(cal, "workers_threshold", w.threshold());
+  }
   h5::attr(cal, "contributors", c.contributors);
   h5::attr(cal, "pensioners", c.pensioners);
   h5::attr(cal, "account_balances", c.account_balances);

@@ -1,6 +1,7 @@
 #include "io/summary.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <optional>
@@ -117,6 +118,19 @@ struct Regions {
   Dist any, regime;
 };
 
+// The representative workers of a run with [workers] (results-format.md,
+// "Representative workers"): per worker each tier's replacement rate, the
+// total, and the indicator below the threshold.
+struct Workers {
+  static constexpr const char* kTiers[4] = {"basic", "account", "annuity", "private"};
+  std::vector<std::string> names;
+  std::vector<double> retirement_year;
+  double threshold = 0;
+  bool has[4] = {true, true, false, false};
+  std::vector<std::array<Dist, 4>> tier;  // [worker][tier]
+  std::vector<Dist> total, below;
+};
+
 // An optimisation file's /optimize (results-format.md).
 struct Optimization {
   std::vector<std::string> variables, constraints;
@@ -149,6 +163,7 @@ struct Results {
   std::optional<Comparison> comparison;
   std::optional<Sensitivity> sensitivity;
   std::optional<Regions> regions;
+  std::optional<Workers> workers;
   std::optional<Optimization> optimization;
 
   std::size_t col(int year) const { return static_cast<std::size_t>(year - years.front()); }
@@ -224,6 +239,28 @@ Results read_results(const std::string& path) {
     g.any = read_dist(metrics, format::kMetrics, "any_region_depleted", ny);
     g.regime = read_dist(metrics, format::kMetrics, "pooling_regime", ny);
     r.regions = std::move(g);
+  }
+  if (h5::exists(root, format::kCalibration) && h5::has_attr(h5::open_group(root, format::kCalibration), "workers")) {
+    const auto cal = h5::open_group(root, format::kCalibration);
+    Workers w;
+    w.names = h5::read_lines_attr(cal, "workers");
+    w.retirement_year = sized(h5::read_doubles_attr(cal, "worker_retirement_year"), w.names.size(),
+                              "calibration/worker_retirement_year");
+    w.threshold = h5::read_double_attr(cal, "workers_threshold");
+    for (std::size_t k = 2; k < 4; ++k)
+      w.has[k] = !w.names.empty() && h5::exists(scalars, fmt::format("replacement_{}@{}", Workers::kTiers[k], w.names[0]));
+    for (const auto& name : w.names) {
+      auto& tiers = w.tier.emplace_back();
+      for (std::size_t k = 0; k < 4; ++k)
+        if (w.has[k]) {
+          tiers[k] = read_dist(scalars, format::kScalars, fmt::format("replacement_{}@{}", Workers::kTiers[k], name), 1);
+          tiers[k].row(0.5);
+        }
+      w.total.push_back(read_dist(scalars, format::kScalars, "replacement_total@" + name, 1));
+      for (double p : {0.05, 0.5, 0.95}) w.total.back().row(p);
+      w.below.push_back(read_dist(scalars, format::kScalars, "replacement_below@" + name, 1));
+    }
+    r.workers = std::move(w);
   }
   if (h5::exists(root, "optimize")) {
     auto g = h5::open_group(root, "optimize");
@@ -524,6 +561,39 @@ void print_regions(const Results& r, const Selection& s, std::ostream& out) {
   line("any region", g.any, nullptr);
 }
 
+Json workers_json(const Workers& w) {
+  Json list = Json::array();
+  for (std::size_t i = 0; i < w.names.size(); ++i) {
+    Json tiers = Json::object();
+    for (std::size_t k = 0; k < 4; ++k)
+      if (w.has[k]) tiers[Workers::kTiers[k]] = dist_json(w.tier[i][k]);
+    list.push_back(Json{{"name", w.names[i]}, {"retirement_year", static_cast<int>(w.retirement_year[i])},
+                        {"tiers", tiers}, {"total", dist_json(w.total[i])},
+                        {"below", Json{{"probability", num(w.below[i].mean[0])}, {"se", num(w.below[i].se[0])}}}});
+  }
+  return Json{{"threshold", num(w.threshold)}, {"workers", list}};
+}
+
+void print_workers(const Workers& w, std::ostream& out) {
+  out << "\nReplacement rates of representative workers at retirement: the first year's pension / the own wage of the year\n"
+         "before, medians over paths (the total also 5-95%), and P(total below the threshold) +- s.e.\n";
+  std::size_t width = 6;
+  for (const auto& n : w.names) width = std::max(width, n.size());
+  out << fmt::format("  {:<{}}  {:>7}", "worker", width, "retires");
+  for (std::size_t k = 0; k < 4; ++k)
+    if (w.has[k]) out << fmt::format("  {:>7}", Workers::kTiers[k]);
+  out << fmt::format("  {:>7}  {:>13}  {:>16}\n", "total", "5-95%", fmt::format("P(< {:g}%)", 100 * w.threshold));
+  for (std::size_t i = 0; i < w.names.size(); ++i) {
+    out << fmt::format("  {:<{}}  {:>7.0f}", w.names[i], width, w.retirement_year[i]);
+    for (std::size_t k = 0; k < 4; ++k)
+      if (w.has[k]) out << fmt::format("  {:>7}", pct(w.tier[i][k].at(0.5)));
+    const Dist& t = w.total[i];
+    out << fmt::format("  {:>7}  {:>13}  {:>16}\n", pct(t.at(0.5)),
+                       fmt::format("{:.1f}-{:.1f}%", 100 * t.at(0.05), 100 * t.at(0.95)),
+                       fmt::format("{} +- {:.1f}", pct(w.below[i].mean[0]), 100 * w.below[i].se[0]));
+  }
+}
+
 Json to_json(const std::string& path, const Results& r, const Selection& s) {
   Json j;
   j["format"] = "pfsim-summary";
@@ -604,6 +674,7 @@ Json to_json(const std::string& path, const Results& r, const Selection& s) {
   }
   if (r.sensitivity) j["sensitivity"] = sensitivity_json(*r.sensitivity);
   if (r.regions) j["regions"] = regions_json(r, s);
+  if (r.workers) j["workers"] = workers_json(*r.workers);
   if (r.optimization) {
     const auto& o = *r.optimization;
     Json vars = Json::array();
@@ -898,6 +969,7 @@ void print_summary(const std::string& path, const SummaryRequest& request, std::
     } else {
       print_text(r, s, out);
       if (r.regions) print_regions(r, s, out);
+      if (r.workers) print_workers(*r.workers, out);
       if (r.optimization) {
         const auto& o = *r.optimization;
         out << fmt::format("\nOptimisation ({} evaluations on seed {}; {}): {} the {}\n", o.evaluations, o.in_seed, o.status,

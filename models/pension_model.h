@@ -69,6 +69,8 @@ class PensionModel {
   // Slots of metrics by name (std::out_of_range for an unknown name).
   std::size_t year_metric(std::string_view name) const { return outputs_.year_index(name); }
   std::size_t scalar_metric(std::string_view name) const { return outputs_.scalar_index(name); }
+  // The representative workers ([workers]; empty without).
+  const WorkersModel& workers() const { return workers_; }
   // The shape of every sample of this model.
   SampleShape shape() const { return outputs_.shape(years()); }
 

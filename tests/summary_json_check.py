@@ -135,6 +135,29 @@ for p in doc["preservation"]:
         check(lines.get(p["horizon"], "").rstrip().endswith(str(p["paths"])), f"horizon {p['horizon']}: its paths in the text")
 check(held[0] == doc["run"]["n_paths"] and held[-1] < held[0], "every path holds assets in year 1; fewer over the whole run")
 
+# --- representative workers -------------------------------------------------------
+# Each worker's tiers, total and P(below) are the file's scalars; the text lists every worker.
+wfile, wdoc = run_and_summarise("summary_workers.h5", "examples/replacement_rates.toml", "--paths", "300", "--seed", "5")
+check("workers" in wdoc and "workers" not in doc, "the workers block: with [workers] only")
+with h5py.File(wfile, "r") as f:
+    names = [n for n in f["calibration"].attrs["workers"].decode().split("\n") if n]
+    check([w["name"] for w in wdoc["workers"]["workers"]] == names and len(names) == 36, "the workers are the file's, in order")
+    check(wdoc["workers"]["threshold"] == 0.4, "the threshold")
+    for w in wdoc["workers"]["workers"]:
+        for tier in ("basic", "account", "annuity", "private", "total"):
+            g = f[f"scalars/replacement_{tier}@{w['name']}"]
+            p = list(g.attrs["probabilities"])
+            got = w["total"] if tier == "total" else w["tiers"][tier]
+            check(got["median"] == g["quantiles"][p.index(0.5)] and got["p05"] == g["quantiles"][p.index(0.05)],
+                  f"{w['name']}: the {tier} tier's median and 5% are the file's")
+        b = f[f"scalars/replacement_below@{w['name']}"]
+        check(w["below"]["probability"] == b["mean"][0] and w["below"]["se"] == b["se"][0], f"{w['name']}: P(below)")
+wtext = pfsim("summary", wfile).stdout
+check("Replacement rates of representative workers" in wtext and all(n in wtext for n in names), "the workers in the text")
+broken = json.loads(json.dumps(wdoc))
+del broken["workers"]["workers"][0]["tiers"]["basic"]
+check(not validator.is_valid(broken), "the schema rejects a worker without the basic tier")
+
 # --- a scenario file -------------------------------------------------------------
 scen, sdoc = run_and_summarise("summary_scenarios.h5", os.path.join("examples", "equity_share.toml"), "--paths", "300", "--seed", "9")
 check(len(sdoc["scenarios"]["scenarios"]) > 2, "the scenario summary lists the scenarios")

@@ -47,6 +47,8 @@ class WorkersModel {
   bool empty() const { return workers_.empty(); }
   std::size_t count() const { return workers_.size(); }
   const std::string& name(std::size_t w) const { return workers_[w].name; }
+  int retirement_year(std::size_t w) const { return workers_[w].retire_year; }
+  double threshold() const { return p_.threshold; }
   // The balances on 1 January of start_year (the history before it, deterministic).
   void start(WorkersState& s) const;
   // Year t (calendar `year`): contributions and crediting of every worker

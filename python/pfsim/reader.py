@@ -315,7 +315,9 @@ class Results:
             raise KeyError(f"{self.path}: no regions (the run has no [regions] table)")
         data, attrs = {}, {}
         for table, value_dims in ((self._g.metrics, ("year",)), (self._g.scalars, ())):
-            bases = sorted({n.split("@", 1)[0] for n in table if "@" in n})
+            # The bases every region has (a representative worker's scalars are not a region's).
+            bases = sorted({n.split("@", 1)[0] for n in table if "@" in n
+                            if all(f"{n.split('@', 1)[0]}@{r}" in table for r in regions)})
             for base in bases:
                 groups = [table[f"{base}@{r}"] for r in regions]
                 for d in STAT_DATASETS:
@@ -329,6 +331,59 @@ class Results:
         for base, unit in attrs.items():
             ds[base].attrs["unit"] = unit
         return ds
+
+    # ---- representative workers -----------------------------------------
+
+    @property
+    def worker_names(self):
+        """The representative workers of a run with [workers]
+        (`<cohort>_<group>_<career %>`), by cohort, group and career; [] without."""
+        order = {"male": 0, "female_cadre": 1, "female_worker": 2}
+        names = [n.split("@", 1)[1] for n in self._g.scalars if n.startswith("replacement_total@")]
+
+        def key(name):
+            cohort, rest = name.split("_", 1)
+            group, career = rest.rsplit("_", 1)
+            return int(cohort), order.get(group, 9), int(career)
+        return sorted(names, key=key)
+
+    @property
+    def workers(self):
+        """The representative workers' replacement rates (results-format.md,
+        "Representative workers") in one Dataset: `mean`, `quantiles`,
+        `quantiles_lower`, `quantiles_upper` with dims (worker, tier[,
+        quantile]) for the tiers basic, account, annuity, private and total
+        (NaN for a tier the run does not have); `below` and `below_se`, the
+        probability that the total is below workers.threshold, and its
+        standard error (dim worker); coordinates cohort, group and career
+        (a multiple of the average wage) along worker. For example
+        `r.workers["quantiles"].sel(tier="total", quantile=0.5)`."""
+        names = self.worker_names
+        if not names:
+            raise KeyError(f"{self.path}: no representative workers (the run has no [workers] table)")
+        tiers = ["basic", "account", "annuity", "private", "total"]
+        q = self.probabilities
+        mean = np.full((len(names), len(tiers)), np.nan)
+        quant = {d: np.full((len(names), len(tiers), len(q)), np.nan) for d in QUANTILE_DATASETS}
+        for i, w in enumerate(names):
+            for j, tier in enumerate(tiers):
+                g = self._g.scalars.get(f"replacement_{tier}@{w}")
+                if g is None:
+                    continue
+                mean[i, j] = g["mean"][0]
+                for d in QUANTILE_DATASETS:
+                    quant[d][i, j] = g[d]
+        below = [self._g.scalars[f"replacement_below@{w}"] for w in names]
+        parts = [(w.split("_", 1)[0], *w.split("_", 1)[1].rsplit("_", 1)) for w in names]
+        data = {"mean": (("worker", "tier"), mean),
+                "below": ("worker", np.array([b["mean"][0] for b in below])),
+                "below_se": ("worker", np.array([b["se"][0] for b in below]))}
+        data.update({d: (("worker", "tier", "quantile"), quant[d]) for d in QUANTILE_DATASETS})
+        coords = {"worker": names, "tier": tiers, "quantile": q,
+                  "cohort": ("worker", [int(c) for c, _, _ in parts]),
+                  "group": ("worker", [g for _, g, _ in parts]),
+                  "career": ("worker", [int(k) / 100 for _, _, k in parts])}
+        return xr.Dataset(data, coords=coords)
 
     # ---- risk, demography, calibration, paths ----------------------------
 

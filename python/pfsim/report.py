@@ -585,6 +585,48 @@ def regions_section(doc, r):
                    "% of paths", table, legend_outside=True)
 
 
+def workers_section(doc, r):
+    """Representative workers (results-format.md): the replacement rate of
+    each tier at retirement (medians) and of the total (median and 5-95%
+    of paths), and the probability that the total is below the threshold."""
+    ds = r.workers
+    med = ds["quantiles"].sel(quantile=0.5, method="nearest")
+    lo = ds["quantiles"].sel(tier="total").sel(quantile=0.05, method="nearest").values
+    hi = ds["quantiles"].sel(tier="total").sel(quantile=0.95, method="nearest").values
+    tiers = [t for t in ("basic", "account", "annuity", "private") if np.isfinite(med.sel(tier=t).values).any()]
+    threshold = None
+    if isinstance(r.config, dict):
+        threshold = r.config.get("workers", {}).get("threshold", 0.4)
+    doc.paragraph("The replacement rate of each tier at retirement: the first year's pension over the worker's own "
+                  "wage of the year before (model.md section 7), over the paths. The bars stack the tiers' medians; "
+                  "the whisker is the 5-95% range of the total (a median of the total is not the sum of the tiers' "
+                  "medians).")
+    names = list(ds["worker"].values)
+    fig, ax = _new_figure(wide=True)
+    x = np.arange(len(names))
+    bottom = np.zeros(len(names))
+    table = pd.DataFrame(index=pd.Index(names, name="worker"))
+    for k, tier in enumerate(tiers):
+        v = 100 * np.nan_to_num(med.sel(tier=tier).values)
+        ax.bar(x, v, bottom=bottom, color=f"C{k}", label=tier)
+        bottom += v
+        table[f"{tier} (median, %)"] = v
+    total = 100 * med.sel(tier="total").values
+    ax.errorbar(x, total, yerr=[total - 100 * lo, 100 * hi - total], fmt="none", ecolor="black", capsize=2,
+                label="total, 5-95%")
+    if threshold is not None:
+        ax.axhline(100 * threshold, color="C3", linestyle="--", label=f"threshold {100 * threshold:g}%")
+    ax.set_xticks(x)
+    ax.set_xticklabels(names, rotation=90, fontsize="x-small")
+    table["total (median, %)"] = total
+    table["total 5% (%)"] = 100 * lo
+    table["total 95% (%)"] = 100 * hi
+    table["P(total below the threshold) (%)"] = 100 * ds["below"].values
+    table["its s.e. (pp)"] = 100 * ds["below_se"].values
+    doc.figure(fig, ax, "Replacement rate at retirement by tier", "worker (cohort, group, career in % of the average wage)",
+               "% of the own wage", table, legend_outside=True)
+
+
 def optimize_section(doc, r):
     """`pfsim optimize` files: the search (each evaluation's objective, those
     that meet every constraint marked), the optimum in and out of sample,
@@ -884,6 +926,9 @@ def _document(r, pdf, pyramid_years):
     if r.region_names:
         doc.section("regions", "Regions and pooling")
         regions_section(doc, r)
+    if r.worker_names:
+        doc.section("workers", "Replacement rates of representative workers")
+        workers_section(doc, r)
     if r.kind == "scenarios":
         if getattr(r, "_sensitivity", None) is not None:
             doc.section("sensitivity", "Sensitivity: which assumption drives the risk")

@@ -39,6 +39,10 @@ FILES = {
     # A small optimisation with a frontier of one bound.
     "optimize.h5": ["optimize", os.path.join(CONFIGS, "examples", "optimize_allocation.toml"), "--paths", "200",
                     "--set", "optimize.max_evaluations=6", "--set", "optimize.frontier.bounds=[-0.05]"],
+    # Representative workers with both funded tiers; and workers beside regions.
+    "workers.h5": ["run", os.path.join(CONFIGS, "examples", "replacement_rates.toml"), "--paths", "300", "--seed", "17"],
+    "regions_workers.h5": ["run", os.path.join(CONFIGS, "china_regions.toml"), "--paths", "100", "--seed", "19",
+                           "--set", "workers={ cohorts = [2005] }"],
     "sensitivity.h5": ["sensitivity", os.path.join(CONFIGS, "examples", "sensitivity.toml"), "--paths", "300",
                        "--seed", "9"],
 }

@@ -260,6 +260,56 @@ class Regions(unittest.TestCase):
         self.assertEqual(national & without, set(), "region metrics in a run without regions")
 
 
+class Workers(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.path = pfsim_fixtures.path("workers.h5")
+        cls.r = pfsim.open(cls.path)
+
+    def test_every_dataset_reaches_the_reader(self):
+        RoundTrip.check_file(self, self.path)
+
+    def test_workers_dataset(self):
+        r = self.r
+        names = r.worker_names
+        self.assertEqual(len(names), 4 * 3 * 3)
+        self.assertEqual(names[:3], ["1975_male_60", "1975_male_100", "1975_male_300"])
+        self.assertEqual(pfsim.open(pfsim_fixtures.path("results.h5")).worker_names, [])
+        ds = r.workers
+        self.assertEqual(ds["quantiles"].dims, ("worker", "tier", "quantile"))
+        for w in names:
+            for tier in ("basic", "account", "annuity", "private", "total"):
+                np.testing.assert_array_equal(ds["quantiles"].sel(worker=w, tier=tier).values,
+                                              r.scalar(f"replacement_{tier}@{w}")["quantiles"].values)
+            self.assertEqual(float(ds["below"].sel(worker=w)), float(r.scalar(f"replacement_below@{w}")["mean"]))
+        # The man born 1995 on the average wage: 41 years, basic (1 + 1)/2 x 41 x 1% on every path.
+        basic = ds["quantiles"].sel(worker="1995_male_100", tier="basic").values
+        np.testing.assert_allclose(basic, 0.41, rtol=1e-12)
+        self.assertEqual(int(ds["cohort"].sel(worker="1995_male_100")), 1995)
+        self.assertEqual(str(ds["group"].sel(worker="2005_female_worker_60").values), "female_worker")
+        self.assertEqual(float(ds["career"].sel(worker="2005_female_worker_300")), 3.0)
+
+    def test_worker_scalars_documented(self):
+        names = documented_names("Representative workers")
+        patterns = [re.compile("^" + re.escape(n).replace("<worker>", "[0-9]{4}_[a-z_]+_[0-9]+") + "$") for n in names]
+        self.assertEqual(len(patterns), 6)
+        found = [n for n in self.r.scalars() if n.startswith("replacement_")]
+        self.assertEqual(len(found), 36 * 6)
+        for n in found:
+            self.assertTrue(any(p.match(n) for p in patterns), n)
+        for p in patterns:
+            self.assertTrue(any(p.match(n) for n in found), p.pattern)
+
+    def test_beside_regions(self):
+        # A run with regions and workers: each view has only its own names.
+        r = pfsim.open(pfsim_fixtures.path("regions_workers.h5"))
+        self.assertEqual(len(r.worker_names), 3 * 3)
+        self.assertEqual(len(r.region_names), 5)
+        self.assertNotIn("replacement_total", r.regions)
+        self.assertIn("depletion_year", r.regions)
+        self.assertTrue(np.isnan(r.workers["mean"].sel(tier="annuity").values).all())
+
+
 class FormatErrors(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="pfsim-py-reader-", dir=pfsim_fixtures.scratch())

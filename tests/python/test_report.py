@@ -116,6 +116,19 @@ class Report(unittest.TestCase):
         self.assertEqual(fund.count("<img "), 5)
         self.assertIn("strategic reserve", fund)
 
+    def test_workers_section(self):
+        # One chart of the tiers by worker, its table a row per worker with
+        # the file's figures; no such section without workers.
+        path = pfsim_fixtures.path("workers.h5")
+        r = pfsim.open(path)
+        body = sections(build("workers.h5")[1])["workers"]
+        self.assertEqual(body.count("<img "), 1)
+        for w in r.worker_names:
+            self.assertIn(f"<th>{w}</th>", body)
+        p = float(r.workers["below"].sel(worker="1975_female_worker_100"))
+        self.assertEqual(p, 1.0)  # 28 years at 50: below 40% on every path
+        self.assertNotIn("workers", sections(build("results.h5")[1]))
+
     def test_optimize_charts(self):
         # The search and the frontier, with their tables; the optimum's
         # variables as the file holds them.
