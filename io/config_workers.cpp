@@ -15,6 +15,9 @@ namespace {
 void read_tier(ConfigTable& t, const ModelParams& m, SupplementaryTier& tier, const std::string& name, int default_from) {
   tier.on = true;
   tier.from_year = static_cast<int>(t.integer("from", 1950, m.end_year, default_from));
+  tier.level_annuity = t.string("payout", {"divisor", "level_annuity"}, "divisor") == "level_annuity";
+  if (tier.level_annuity) tier.annuity_rate = t.number("annuity_rate", Range::between(-0.05, 0.2));
+  else if (t.has("annuity_rate")) t.fail("annuity_rate", "applies with payout = \"level_annuity\" only");
   read_weights(t, "weights", m, tier.strategy, name);
   tier.strategy.fee = t.number("fee", Range::between(0, 0.1), 0.0);
   if (tier.from_year < m.start_year) {

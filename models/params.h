@@ -254,6 +254,8 @@ struct SupplementaryTier {
   TimePath amount{0.0};              // private pension: yuan per year (nominal), at most `cap`
   double cap = 0;
   double tax = 0;                    // on withdrawal: the pension is paid net of it
+  bool level_annuity = false;        // paid as a level annuity (else balance / the account divisor)
+  double annuity_rate = 0;           // its pricing rate
   int from_year = 0;                 // first year of contributions
   Strategy strategy;                 // the funded part's investment (fixed mix or glide path)
   TimePath history_return{0.0};      // the funded part's return before start_year

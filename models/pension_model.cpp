@@ -19,7 +19,7 @@ PensionModel::PensionModel(const ModelParams& params)
       economy_outputs_(params.economy, outputs_),
       population_(demography_, params.pyramid_years, outputs_),
       parameters_(params, outputs_),
-      workers_(p_, outputs_) {
+      workers_(p_, demography_, outputs_) {
   population_.register_pyramids(outputs_);
   // The pensions in payment before the first year: what a dynamic strategy
   // knows of the benefits on 1 January of start_year.

@@ -71,7 +71,8 @@ TEST_CASE("the basic pension's replacement rate is (1 + I)/2 n 1% / k on every p
 TEST_CASE("accounts credited at wage growth replace 12 x 8% x n x sqrt(1 + g) / D of the last wage") {
   const auto cfg = load_config(test::write_baseline_variant("workers_account.toml", kMan2005));
   OutputRegistry o;
-  const WorkersModel m(cfg.model, o);
+  const DemographyModel demo(cfg.model.demography, cfg.model.start_year, cfg.model.end_year);
+  const WorkersModel m(cfg.model, demo, o);
   REQUIRE(m.count() == 3);
   const double g = 0.05;
   const auto s = run_hand_path(m, cfg.model, g, 0.03);
@@ -96,7 +97,8 @@ TEST_CASE("an 8% + 4% annuity at a fixed return is the closed form of a growing 
         name, kMan2005 + "sector = \"public\"\n[workers.annuity]\nemployer = 0.08\nmember = 0.04\nfrom = 2024\n"
                          "weights = { deposit = 1.0 }\n" + extra));
     OutputRegistry o;
-    const WorkersModel m(cfg.model, o);
+    const DemographyModel demo(cfg.model.demography, cfg.model.start_year, cfg.model.end_year);
+  const WorkersModel m(cfg.model, demo, o);
     const auto s = run_hand_path(m, cfg.model, g, r);
     std::vector<double> out;
     for (std::size_t w = 0; w < m.count(); ++w)
@@ -120,7 +122,8 @@ TEST_CASE("the private pension: a flat amount up to the cap at a fixed return, t
         "workers_private.toml", kMan2005 + fmt::format("[workers.private]\namount = {}\nfrom = 2024\n"
                                                        "weights = {{ bond_government = 1.0 }}\n", amount)));
     OutputRegistry o;
-    const WorkersModel m(cfg.model, o);
+    const DemographyModel demo(cfg.model.demography, cfg.model.start_year, cfg.model.end_year);
+  const WorkersModel m(cfg.model, demo, o);
     const auto s = run_hand_path(m, cfg.model, g, r);
     const double paid = std::min(amount, 12000.0);
     const double fv = paid * std::sqrt(1 + r) * (std::pow(1 + r, 41) - 1) / r;
@@ -160,4 +163,60 @@ TEST_CASE("bad [workers] tables are refused at the key before any simulation") {
   expect("[workers]\ncohorts = [1985]\n[workers.private]\namount = 2000\nfrom = 2024\nweights = { gold = 1.0 }\n",
          "workers.private.weights.gold", "not an asset class");
   expect("[workers]\ncohorts = [1985]\nthreshold = -1\n", "workers.threshold", "");
+  expect("[workers]\ncohorts = [1985]\n[workers.private]\namount = 2000\nfrom = 2024\nannuity_rate = 0.03\n"
+         "weights = { deposit = 1.0 }\n",
+         "workers.private.annuity_rate", "level_annuity");
+  expect("[workers]\ncohorts = [1985]\n[workers.private]\namount = 2000\nfrom = 2024\npayout = \"lump_sum\"\n"
+         "weights = { deposit = 1.0 }\n",
+         "workers.private.payout", "level_annuity");
+}
+
+TEST_CASE("the level annuity factor is the closed form at a constant force of mortality") {
+  // mx = mu at every age and year: a = sum_{t=0}^{130-age} q^t = (1 - q^N) / (1 - q),
+  // q = exp(-mu) / (1 + i), N = 131 - age terms.
+  for (double mu : {0.0, 0.02, 0.1})
+    for (double i : {0.0, 0.03}) {
+      const double q = std::exp(-mu) / (1 + i);
+      const int age = 63;
+      const double expected = q == 1.0 ? 131.0 - age : (1 - std::pow(q, 131 - age)) / (1 - q);
+      INFO("mu " << mu << ", rate " << i);
+      CHECK(WorkersModel::level_annuity_factor([&](int, int) { return mu; }, age, 2068, i) ==
+            Approx(expected).epsilon(1e-12));
+    }
+  // Survival follows the cohort's diagonal: rates that fall with the year raise the factor.
+  const auto flat = WorkersModel::level_annuity_factor([](int a, int) { return 0.01 * std::exp(0.09 * (a - 60)); }, 63, 2068, 0.03);
+  const auto improving = WorkersModel::level_annuity_factor(
+      [](int a, int y) { return 0.01 * std::exp(0.09 * (a - 60)) * std::exp(-0.01 * (y - 2068)); }, 63, 2068, 0.03);
+  CHECK(improving > flat);
+}
+
+TEST_CASE("a level annuity priced on the central projection pays the balance over the factor on every path") {
+  // The same balances paid by the divisor and as a level annuity: their
+  // ratio is 12 a / D(R), one number per worker on every path (the pricing
+  // basis is the central projection, not the path's mortality), and a
+  // higher pricing rate pays more.
+  const std::string tier = "[workers.private]\namount = 2000\nfrom = 2024\nweights = { deposit = 1.0 }\n";
+  const auto load = [&](const std::string& name, const std::string& payout) {
+    return load_config(test::write_baseline_variant(name, "[workers]\ncohorts = [2005]\ncareers = [1.0]\n" + tier + payout));
+  };
+  const auto divisor_cfg = load("workers_divisor.toml", "");
+  const auto level_cfg = load("workers_level.toml", "payout = \"level_annuity\"\nannuity_rate = 0.02\n");
+  const auto level_high = load("workers_level_high.toml", "payout = \"level_annuity\"\nannuity_rate = 0.04\n");
+  const PensionModel a(divisor_cfg.model), b(level_cfg.model), c(level_high.model);
+  for (const char* w : {"2005_male_100", "2005_female_cadre_100", "2005_female_worker_100"}) {
+    const std::string name = std::string("replacement_private@") + w;
+    double ratio = 0;
+    for (std::uint64_t path : {1u, 2u, 3u}) {
+      const double by_divisor = test::simulate_one(a, 9, path).scalars[a.scalar_metric(name)];
+      const double level = test::simulate_one(b, 9, path).scalars[b.scalar_metric(name)];
+      const double higher = test::simulate_one(c, 9, path).scalars[c.scalar_metric(name)];
+      INFO(w << ", path " << path);
+      REQUIRE(level > 0);
+      if (ratio == 0) ratio = by_divisor / level;
+      CHECK(by_divisor / level == Approx(ratio).epsilon(1e-12));
+      CHECK(higher > level);
+    }
+    // A man of 63 lives about 20 years more: 12 a is well above D(63) = 117 months.
+    if (std::string(w) == "2005_male_100") CHECK(ratio > 1.3);
+  }
 }

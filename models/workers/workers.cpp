@@ -1,6 +1,7 @@
 #include "models/workers/workers.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -23,9 +24,45 @@ double grow(double balance, double c, double g, double fraction) {
 }
 }  // namespace
 
-WorkersModel::WorkersModel(const ModelParams& params, OutputRegistry& o)
+double WorkersModel::level_annuity_factor(const std::function<double(int, int)>& mx, int age, int year, double rate) {
+  constexpr int kLastAge = 130;
+  const double v = 1 / (1 + rate);
+  double factor = 0, survival = 1, discount = 1;
+  for (int t = 0; age + t <= kLastAge; ++t) {
+    factor += discount * survival;
+    survival *= std::exp(-mx(age + t, year + t));
+    discount *= v;
+  }
+  return factor;
+}
+
+WorkersModel::WorkersModel(const ModelParams& params, const DemographyModel& demography, OutputRegistry& o)
     : p_(params.workers), scheme_(params.scheme), start_year_(params.start_year) {
   if (!p_.on) return;
+  // The central projection of mortality by sex, age and year (the pricing
+  // basis of a level annuity): beyond end_year the last year's rates, beyond
+  // the last age the last age's.
+  std::array<std::vector<std::vector<double>>, 2> central;  // [sex][year][age]
+  if (p_.annuity.level_annuity || p_.private_pension.level_annuity) {
+    DemographyState d;
+    demography.start(d);
+    const std::array<std::uint64_t, kLanes> paths{};
+    for (int y = params.start_year; y <= params.end_year; ++y) {
+      demography.rates(0, paths, true, y, d);
+      for (int x = 0; x < 2; ++x) {
+        auto& row = central[x].emplace_back();
+        for (const Lane& m : d.mx[x]) row.push_back(m[0]);
+      }
+    }
+  }
+  const auto mx_of = [&](int sex) {
+    return [&central, sex, first = params.start_year](int age, int year) {
+      const auto& by_year = central[static_cast<std::size_t>(sex)];
+      const auto t = static_cast<std::size_t>(std::clamp(year - first, 0, static_cast<int>(by_year.size()) - 1));
+      const auto& row = by_year[t];
+      return row[static_cast<std::size_t>(std::min(age, static_cast<int>(row.size()) - 1))];
+    };
+  };
   has_annuity_ = p_.annuity.on;
   has_private_ = p_.private_pension.on;
   if (has_annuity_) annuity_strategy_ = StrategyModel(p_.annuity.strategy, params.start_year, params.end_year);
@@ -48,6 +85,14 @@ WorkersModel::WorkersModel(const ModelParams& params, OutputRegistry& o)
         w.basic_factor = (1 + w.base) / 2 * n * 0.01 + scheme_.transitional_rate * w.base * n_pre;
         w.eligible = n >= scheme_.min_contribution_years.at(w.retire_year) - 1e-9;
         w.divisor = account_divisor(scheme_, r_months);
+        const int sex = g == 0 ? 0 : 1;
+        const auto payout = [&](const SupplementaryTier& tier) {
+          return tier.level_annuity
+                     ? 12 * level_annuity_factor(mx_of(sex), r_months / 12, w.retire_year, tier.annuity_rate)
+                     : w.divisor;
+        };
+        w.annuity_divisor = payout(p_.annuity);
+        w.private_divisor = payout(p_.private_pension);
         const std::string at = "@" + w.name;
         const std::string who = fmt::format("born 1 January {}, {}, career at {:g}% of the average wage, retiring in {}", b,
                                             kGroupName[g], 100 * k, w.retire_year);
@@ -112,8 +157,8 @@ void WorkersModel::award(const Worker& w, std::size_t index, double previous_wag
   double* r = &s.rates[index * kTiers];
   r[basic] = w.eligible ? w.basic_factor * previous_wage / own : 0.0;
   r[account] = w.eligible ? 12 * b.account / w.divisor / own : 0.0;  // else refunded
-  r[annuity] = 12 * (b.annuity + b.annuity_notional) / w.divisor / own;
-  r[private_pension] = 12 * b.private_pension / w.divisor * (1 - p_.private_pension.tax) / own;
+  r[annuity] = 12 * (b.annuity + b.annuity_notional) / w.annuity_divisor / own;
+  r[private_pension] = 12 * b.private_pension / w.private_divisor * (1 - p_.private_pension.tax) / own;
   r[total] = r[basic] + r[account] + r[annuity] + r[private_pension];
 }
 

@@ -5,9 +5,11 @@
 // retirement: the basic pension (pooled and transitional), the personal
 // account, an occupational or enterprise annuity and the private pension.
 // Const and shared by all threads; each path carries its own WorkersState.
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "models/demography/demography.h"
 #include "models/funds/fund.h"
 #include "models/outputs.h"
 #include "models/params.h"
@@ -42,7 +44,15 @@ class WorkersModel {
   // The tiers reported per worker, in this order.
   enum Tier { basic = 0, account = 1, annuity = 2, private_pension = 3, total = 4, kTiers = 5 };
 
-  WorkersModel(const ModelParams& params, OutputRegistry& outputs);
+  // demography: the central projection that prices a level annuity (needed
+  // only when a tier pays one).
+  WorkersModel(const ModelParams& params, const DemographyModel& demography, OutputRegistry& outputs);
+
+  // The level annuity factor a = sum_{t >= 0} v^t tp of a life aged `age` in
+  // `year`, payments at the start of each year, v = 1 / (1 + rate), tp the
+  // survival along the cohort's diagonal, tp_{t+1} = tp_t exp(-mx(age + t,
+  // year + t)), to age 130. The annual pension of a balance B is B / a.
+  static double level_annuity_factor(const std::function<double(int age, int year)>& mx, int age, int year, double rate);
 
   bool empty() const { return workers_.empty(); }
   std::size_t count() const { return workers_.size(); }
@@ -68,6 +78,7 @@ class WorkersModel {
     double retire_time = 0;            // b + R / 12 (born on 1 January of b)
     int entry_year = 0, retire_year = 0;
     double divisor = 0;                // D(R), months
+    double annuity_divisor = 0, private_divisor = 0;  // each funded tier's: D(R), or 12 x its level annuity factor
     double basic_factor = 0;           // (1 + I)/2 n 1% + transitional, times w_{y_r - 1}
     bool eligible = true;              // n >= the minimum years in the year of retirement
     std::size_t slots[kTiers + 1];     // the tiers' scalars, then the indicator below the threshold
