@@ -124,6 +124,18 @@ void BM_ModelPathRegions(benchmark::State& state) {
 // Args: regions, internal migration (every region to every other: R (R - 1) flows by age).
 BENCHMARK(BM_ModelPathRegions)->Args({1, 0})->Args({2, 1})->Args({5, 1})->Args({10, 1})->Args({5, 0})->Args({10, 0});
 
+// The whole model with representative workers (configs/examples/
+// replacement_rates.toml: 36 workers, an annuity and a private pension) on
+// one thread; items = path-years, so the time per item against BM_ModelPath
+// is the cost of the workers.
+void BM_ModelPathWorkers(benchmark::State& state) {
+  static const pfsim::RunConfig cfg =
+      pfsim::load_config(std::string(PFSIM_SOURCE_DIR) + "/configs/examples/replacement_rates.toml");
+  static const pfsim::PensionModel m(cfg.model);
+  model_groups(state, m);
+}
+BENCHMARK(BM_ModelPathWorkers);
+
 // The engine over 512 paths at 1 and 2 threads; items = path-years.
 void BM_Engine(benchmark::State& state) {
   const auto& m = model();

@@ -88,8 +88,8 @@ class WorkersModel {
               double annuity_return, double private_return, WorkerBalances& b) const;
   void award(const Worker& w, std::size_t index, double previous_wage, const WorkerBalances& b, WorkersState& s) const;
 
-  const WorkersParams& p_;
-  const SchemeParams& scheme_;
+  WorkersParams p_;      // copies: the model outlives any config it was built from
+  SchemeParams scheme_;
   int start_year_ = 0;
   std::vector<Worker> workers_;
   std::vector<WorkerBalances> initial_;  // on 1 January of start_year
