@@ -52,12 +52,10 @@ void read_workers(ConfigTable& top, ModelParams& m) {
   if (p.groups.empty()) w->fail("groups", "give at least one group");
   p.careers = w->numbers("careers", Range::between(0.05, 20), std::vector<double>{0.6, 1.0, 3.0});
   if (p.careers.empty() || p.careers.size() > 10) w->fail("careers", "give 1 to 10 wage multiples");
-  for (const auto* list : {&p.cohorts}) {
-    auto sorted = *list;
-    std::sort(sorted.begin(), sorted.end());
-    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) w->fail("cohorts", "a birth year is listed twice");
-  }
   {
+    auto b = p.cohorts;
+    std::sort(b.begin(), b.end());
+    if (std::adjacent_find(b.begin(), b.end()) != b.end()) w->fail("cohorts", "a birth year is listed twice");
     auto g = p.groups;
     std::sort(g.begin(), g.end());
     if (std::adjacent_find(g.begin(), g.end()) != g.end()) w->fail("groups", "a group is listed twice");

@@ -120,27 +120,43 @@ WorkersModel::WorkersModel(const ModelParams& params, const DemographyModel& dem
       if (!(fraction > 0)) break;
       const double account_rate = u >= kAccountsStart ? scheme_.history_account_rate.at(u) : 0.0;
       accrue(w, u, fraction, history_average_wage(scheme_, start_year_, u), scheme_.history_crediting.at(u), account_rate,
-             1 + p_.annuity.history_return.at(u), 1 + p_.private_pension.history_return.at(u), initial_[j]);
+             tier_year(u), 1 + p_.annuity.history_return.at(u), 1 + p_.private_pension.history_return.at(u), initial_[j]);
     }
   }
+  for (int y = params.start_year; y <= params.end_year; ++y) tier_years_.push_back(tier_year(y));
+}
+
+WorkersModel::TierYear WorkersModel::tier_year(int year) const {
+  TierYear t;
+  const auto& a = p_.annuity;
+  t.annuity = has_annuity_ && year >= a.from_year;
+  if (t.annuity) {
+    t.employer = a.employer.at(year);
+    t.member = a.member.at(year);
+    if (a.employer_notional && !a.notional_at_crediting) t.notional_rate = a.notional_rate.at(year);
+  }
+  const auto& pp = p_.private_pension;
+  t.private_pension = has_private_ && year >= pp.from_year;
+  if (t.private_pension) t.private_amount = std::min(pp.amount.at(year), pp.cap);
+  return t;
 }
 
 void WorkersModel::accrue(const Worker& w, int year, double fraction, double wage, double crediting,
-                          double account_rate, double annuity_return, double private_return, WorkerBalances& b) const {
+                          double account_rate, const TierYear& tiers, double annuity_return, double private_return,
+                          WorkerBalances& b) const {
   const double base = w.base * wage;
   if (year >= kAccountsStart) b.account = grow(b.account, account_rate * base * fraction, 1 + crediting, fraction);
   const auto& a = p_.annuity;
-  if (has_annuity_ && year >= a.from_year) {
-    const double employer = a.employer.at(year), member = a.member.at(year);
-    b.annuity = grow(b.annuity, (member + (a.employer_notional ? 0.0 : employer)) * base * fraction, annuity_return, fraction);
+  if (tiers.annuity) {
+    b.annuity = grow(b.annuity, (tiers.member + (a.employer_notional ? 0.0 : tiers.employer)) * base * fraction,
+                     annuity_return, fraction);
     if (a.employer_notional) {
-      const double rate = a.notional_at_crediting ? crediting : a.notional_rate.at(year);
-      b.annuity_notional = grow(b.annuity_notional, employer * base * fraction, 1 + rate, fraction);
+      const double rate = a.notional_at_crediting ? crediting : tiers.notional_rate;
+      b.annuity_notional = grow(b.annuity_notional, tiers.employer * base * fraction, 1 + rate, fraction);
     }
   }
-  const auto& pp = p_.private_pension;
-  if (has_private_ && year >= pp.from_year)
-    b.private_pension = grow(b.private_pension, std::min(pp.amount.at(year), pp.cap) * fraction, private_return, fraction);
+  if (tiers.private_pension)
+    b.private_pension = grow(b.private_pension, tiers.private_amount * fraction, private_return, fraction);
 }
 
 void WorkersModel::start(WorkersState& s) const {
@@ -170,8 +186,8 @@ void WorkersModel::step(int t, int year, const WorkerYear& in, WorkersState& s) 
     if (year < w.entry_year || year > w.retire_year) continue;
     const double fraction = std::clamp(w.retire_time - year, 0.0, 1.0);
     if (fraction > 0)
-      accrue(w, year, fraction, in.average_wage, in.crediting, in.account_rate, annuity_return, private_return,
-             s.balances[j]);
+      accrue(w, year, fraction, in.average_wage, in.crediting, in.account_rate, tier_years_[static_cast<std::size_t>(t)],
+             annuity_return, private_return, s.balances[j]);
     if (year == w.retire_year) award(w, j, s.previous_wage, s.balances[j], s);
   }
   s.previous_wage = in.average_wage;

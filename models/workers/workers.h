@@ -83,9 +83,16 @@ class WorkersModel {
     bool eligible = true;              // n >= the minimum years in the year of retirement
     std::size_t slots[kTiers + 1];     // the tiers' scalars, then the indicator below the threshold
   };
+  // The funded tiers' contribution rules of one year, read from their paths.
+  struct TierYear {
+    bool annuity = false, private_pension = false;  // the tier takes contributions this year
+    double employer = 0, member = 0, notional_rate = 0;
+    double private_amount = 0;                       // within the cap
+  };
+  TierYear tier_year(int year) const;
   // Contributions and crediting of worker w over `fraction` of year `year`.
   void accrue(const Worker& w, int year, double fraction, double wage, double crediting, double account_rate,
-              double annuity_return, double private_return, WorkerBalances& b) const;
+              const TierYear& tiers, double annuity_return, double private_return, WorkerBalances& b) const;
   void award(const Worker& w, std::size_t index, double previous_wage, const WorkerBalances& b, WorkersState& s) const;
 
   WorkersParams p_;      // copies: the model outlives any config it was built from
@@ -93,6 +100,7 @@ class WorkersModel {
   int start_year_ = 0;
   std::vector<Worker> workers_;
   std::vector<WorkerBalances> initial_;  // on 1 January of start_year
+  std::vector<TierYear> tier_years_;     // per simulated year
   StrategyModel annuity_strategy_, private_strategy_;
   bool has_annuity_ = false, has_private_ = false;
 };
