@@ -136,6 +136,17 @@ void BM_ModelPathWorkers(benchmark::State& state) {
 }
 BENCHMARK(BM_ModelPathWorkers);
 
+// The whole model with the residents' scheme, GDP and both annuity plans
+// (configs/examples/multilevel.toml) on one thread; items = path-years, so
+// the time per item against BM_ModelPath is the cost of the added tiers.
+void BM_ModelPathMultilevel(benchmark::State& state) {
+  static const pfsim::RunConfig cfg =
+      pfsim::load_config(std::string(PFSIM_SOURCE_DIR) + "/configs/examples/multilevel.toml");
+  static const pfsim::PensionModel m(cfg.model);
+  model_groups(state, m);
+}
+BENCHMARK(BM_ModelPathMultilevel);
+
 // The engine over 512 paths at 1 and 2 threads; items = path-years.
 void BM_Engine(benchmark::State& state) {
   const auto& m = model();

@@ -339,6 +339,8 @@ RunConfig build(toml::table& root, const std::string& path, std::vector<std::str
   read_funds(top, cfg.model);
   read_regions(top, cfg.model);
   read_workers(top, cfg.model);
+  read_residents(top, cfg.model);
+  read_annuities(top, cfg.model);
   read_output(top, cfg);
   read_studies(top, cfg);
   registry.check(root);

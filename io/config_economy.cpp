@@ -326,6 +326,16 @@ void read_economy(ConfigTable& top, ModelParams& m) {
       e.initial(e.index_of(k)) = init->number(k, Range::between(-5, 5));
       warn_if_not_a_log_rate(*init, k, TimePath(e.initial(e.index_of(k))), "starting value");
     }
+
+  // Nominal GDP (model.md D8.6).
+  if (auto gdp = econ.table("gdp")) {
+    e.gdp_on = true;
+    e.gdp_base = gdp->number("base", Range::above(0));
+    const auto year = gdp->integer("year", 1900, 2200);
+    if (year != m.start_year - 1)
+      gdp->fail("year", fmt::format("the base is GDP of the year before start_year: {}, not {}", m.start_year - 1, year));
+    e.labour_share = read_time_path(*gdp, "labour_share", Range::between(0.05, 1), Interpolation::linear, TimePath(1.0));
+  }
 }
 
 }  // namespace pfsim

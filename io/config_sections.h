@@ -18,6 +18,10 @@ void read_regions(ConfigTable& top, ModelParams& m);
 void read_uncertainty(ConfigTable& top, ModelParams& m);
 // [workers]: representative workers and their supplementary tiers, after scheme.
 void read_workers(ConfigTable& top, ModelParams& m);
+// [residents]: the residents' scheme, after economy (it needs [economy.gdp]).
+void read_residents(ConfigTable& top, ModelParams& m);
+// [annuities]: the aggregate enterprise and occupational annuity plans, after scheme.
+void read_annuities(ConfigTable& top, ModelParams& m);
 
 // A fixed mix or glide path of weights (table `key` of `f`) for `fund`,
 // summing to 1 in every year of the run.

@@ -195,6 +195,20 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
     h5::attr(cal, "worker_retirement_year", retire);
     h5::attr(cal, "workers_threshold", w.threshold());
   }
+  if (!model.residents().empty()) {
+    // The residents' scheme's calibration (model.md D8.1, D8.3).
+    const auto& rc = model.residents().calibration();
+    h5::attr(cal, "residents_participation", rc.participation);
+    h5::attr(cal, "residents_beneficiary_share", rc.beneficiary_share);
+    h5::attr(cal, "residents_participants", rc.participants);
+    h5::attr(cal, "residents_beneficiaries", rc.beneficiaries);
+    h5::attr(cal, "residents_fund", rc.fund);
+    h5::attr(cal, "residents_history_contribution", rc.history_contribution);
+  }
+  for (auto plan : {AnnuityFundsModel::enterprise, AnnuityFundsModel::occupational})
+    if (model.annuities().has(plan))  // members / the employees' scheme's contributors on 1 January (model.md D9.1)
+      h5::attr(cal, plan == AnnuityFundsModel::enterprise ? "enterprise_annuity_member_share" : "occupational_annuity_member_share",
+               model.annuities().member_share(plan));
   h5::attr(cal, "contributors", c.contributors);
   h5::attr(cal, "pensioners", c.pensioners);
   h5::attr(cal, "account_balances", c.account_balances);

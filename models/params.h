@@ -50,6 +50,13 @@ struct EconomyParams {
   std::vector<double> mean_shift_sd;
   bool shocks_on = true;             // false: every path follows the central economy ([shocks] economic = false)
 
+  // Nominal GDP ([economy.gdp], model.md D8.6): the base year's GDP carried
+  // forward with the average wage and the working-age population, divided by
+  // the labour share's change. Off: no `gdp` metric.
+  bool gdp_on = false;
+  double gdp_base = 0;               // GDP of start_year - 1
+  TimePath labour_share{1.0};        // relative; only its ratio to start_year - 1 matters
+
   int index_of(const std::string& name) const;
   bool is_asset(const std::string& name) const;
 };
@@ -273,6 +280,56 @@ struct WorkersParams {
   SupplementaryTier annuity, private_pension;
 };
 
+// The urban and rural residents' basic pension (model.md section 8).
+struct ResidentsParams {
+  bool on = false;
+  int first_age = 16;                // participants from this age (1 January)
+  int pension_age = 60;              // pensions from 1 January after the 60th birthday
+  int min_years = 15;
+  int launch_year = 2011;            // first year of contributions to the accounts
+  int student_last_age = 21;         // ages first_age..this: a share in education, not participating
+  double students = 0.5;
+  double contribution_density = 1.0; // share of working-age participants who pay in a year
+  double calib_participants = 0, calib_beneficiaries = 0;  // on 1 January of start_year
+  double calib_fund = -1;            // < 0: the history's own result
+  SourceLocation calib_origin;       // where the config sets participants, for errors
+  std::vector<double> grades;        // yuan per year
+  std::vector<double> grade_shares;  // sum to 1
+  bool grades_wage_indexed = false;  // grades and subsidies rise with the average wage from start_year
+  TimePath subsidy{30.0}, subsidy_high{60.0};  // yuan per contributor per year (nominal)
+  double subsidy_high_from = 500;    // grades from this pay subsidy_high
+  TimePath minimum;                  // central minimum pension, yuan per month, to its last point
+  TimePath top_up{0.0};              // average local top-up, yuan per month, to the minimum's last point
+  double index_prices = 1.0, index_wages = 0.0;  // after it: 1 + ip pi_{y-1} + iw G_{y-1} each January
+  double bonus_per_year = 0;         // yuan per month for each year of contributions beyond min_years
+  double divisor = 139;              // months, at pension_age
+  double central_share = 0.8;        // share of the central minimum the central budget pays
+  Strategy strategy;                 // the accounts' investment
+  double history_contribution = 0;   // yuan per participant and year (with subsidy) before start_year
+  double history_return = 0.025;     // the accounts' return before start_year
+  // A representative member ([residents.member]): a grade from first_year to
+  // retire_year - 1, the pension in retire_year.
+  bool member = false;
+  double member_grade = 100;
+  int member_first = 0, member_retire = 0;
+};
+
+// An aggregate occupational or enterprise annuity plan (model.md section 9).
+struct AnnuityPlanParams {
+  bool on = false;
+  double members = 0, assets = 0;      // on 1 January of start_year
+  double benefits = 0;                 // paid in the year before start_year (sizes the assets in payment)
+  TimePath coverage{1.0};              // members / the employees' scheme's contributors, relative to start_year
+  TimePath employer{0.0}, member{0.0}; // contribution rates of the base
+  double wage_ratio = 1;               // members' contribution base / the average wage
+  double employer_funded = 1;          // share of the employer part funded (the rest notional)
+  double notional = 0;                 // notional balances on 1 January of start_year
+  double divisor = 139;                // months: payments are 12 / divisor of the assets in payment
+  double retiring_ratio = 1;           // a retiring member's balance / the average member's
+  Strategy strategy;
+  SourceLocation origin;               // where the config sets members, for errors
+};
+
 struct ModelParams {
   int start_year = 2024;
   int end_year = 2100;
@@ -292,6 +349,8 @@ struct ModelParams {
   std::vector<double> migration_age_profile;       // relative intensity by age 0..omega, peak 1
   PoolingParams pooling;
   WorkersParams workers;                // representative workers' replacement rates (optional)
+  ResidentsParams residents;            // the residents' scheme (optional)
+  AnnuityPlanParams enterprise_annuity, occupational_annuity;  // aggregate plans (optional)
   bool discount_at_fund_return = true;  // actuarial balance: the path's fund return, or
   double discount_rate = 0;             // a fixed annual rate
 

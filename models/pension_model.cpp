@@ -19,7 +19,10 @@ PensionModel::PensionModel(const ModelParams& params)
       economy_outputs_(params.economy, outputs_),
       population_(demography_, params.pyramid_years, outputs_),
       parameters_(params, outputs_),
-      workers_(p_, demography_, outputs_) {
+      workers_(p_, demography_, outputs_),
+      gdp_(p_, demography_, outputs_),
+      residents_(p_, demography_, regions_, outputs_),
+      annuities_(p_, regions_, outputs_) {
   population_.register_pyramids(outputs_);
   // The pensions in payment before the first year: what a dynamic strategy
   // knows of the benefits on 1 January of start_year.
@@ -66,7 +69,10 @@ void PensionModel::start(std::uint64_t seed, const std::array<std::uint64_t, kLa
     valuation_.start(ws.valuation[lu]);
     performance_.start(ws.performance[lu]);
     if (!workers_.empty()) workers_.start(ws.workers[lu]);
+    if (!gdp_.empty()) gdp_.start(ws.gdp[lu]);
+    if (!annuities_.empty()) annuities_.start(ws.annuities[lu]);
   }
+  if (!residents_.empty()) residents_.start(ws.residents);
   demography_.start(ws.demography);
   regions_.start(ws.demography, ws.regions);
   for (auto& s : ws.pooling) pooling_.start(s);
@@ -101,6 +107,14 @@ void PensionModel::simulate(std::uint64_t seed, const std::array<std::uint64_t, 
     const SchemeEconomyLanes se = scheme_economy(t, ws, econ, returns);
     demography_.rates(seed, paths, central, year, ws.demography);
     regions_.step(seed, paths, central, year, se, ws.demography, ws.regions, ws.flows);
+    if (!residents_.empty()) {
+      ResidentsYear ry;
+      for (int l = 0; l < kLanes; ++l) ry.gross_return[l] = residents_.fund_return(t, econ[static_cast<std::size_t>(l)].ez);
+      ry.prev_inflation = se.prev_inflation;
+      ry.prev_wage_growth = se.prev_wage_growth;
+      ry.wage = ws.flows.average_wage;
+      residents_.step(t, year, ry, ws.demography, ws.regions, ws.residents);
+    }
     const PopulationTotals population = population_.totals(ws.demography);
     // The parts that run per path: funds, valuation, performance, metrics.
     for (int l = 0; l < kLanes; ++l) {
@@ -109,6 +123,7 @@ void PensionModel::simulate(std::uint64_t seed, const std::array<std::uint64_t, 
     }
     DemographyModel::advance(ws.demography);
     RegionsModel::advance(ws.regions);
+    ResidentsModel::advance(ws.residents);
   }
   for (int l = 0; l < kLanes; ++l) finish(ws, l, recs[static_cast<std::size_t>(l)]);
 }
@@ -141,6 +156,24 @@ void PensionModel::lane_year(int t, std::uint64_t path, int l, const EconomyYear
   funds_.record(t, fy, funds, returns, f, prices.cpi, rec);
   population_.record(t, year, ws.demography, population, l, rec);
   pooling_.record(t, year, l, ws.regions, py, pooling, prices.cpi, fy.basic.backstop, rec);
+  double gdp = 0;
+  if (!gdp_.empty()) {
+    gdp = gdp_.step(year, f.average_wage, population.working[l], ws.gdp[lu]);
+    gdp_.record(t, ws.gdp[lu], rec);
+  }
+  if (!residents_.empty()) {
+    residents_.record(t, l, ws.residents, gdp, f.pensioner_years > 0 ? f.benefits() / f.pensioner_years : 0.0, rec);
+    if (!std::isfinite(ws.residents.flows.fund[l]) || !std::isfinite(ws.residents.flows.local[l]))
+      throw SimulationError(path, year, "the residents' scheme became non-finite");
+  }
+  if (!annuities_.empty()) {
+    const double working = f.members + f.new_pensioners;
+    annuities_.step(t, year, {f.contributors, working > 0 ? f.new_pensioners / working : 0.0, f.average_wage,
+                              f.crediting_rate, econ.ez}, ws.annuities[lu], rec);
+    for (const auto& plan : ws.annuities[lu].plan)
+      if (!std::isfinite(plan.active) || !std::isfinite(plan.in_payment) || !std::isfinite(plan.notional))
+        throw SimulationError(path, year, "an annuity plan's assets became non-finite");
+  }
   if (!workers_.empty())
     workers_.step(t, year, {f.average_wage, f.crediting_rate, p_.scheme.account_rate.at(year), econ.ez}, ws.workers[lu]);
 
@@ -159,6 +192,7 @@ void PensionModel::finish(const Workspace& ws, int l, PathRecord& rec) const {
   parameters_.record(ws.economy[lu], ws.demography, l, rec);
   pooling_.finish(ws.pooling[lu], rec);
   if (!workers_.empty()) workers_.finish(ws.workers[lu], rec);
+  if (!residents_.empty()) residents_.finish(ws.residents, l, rec);
 }
 
 }  // namespace pfsim

@@ -7,6 +7,8 @@
 //   regions     RegionsModel (each region's population and SchemeModel: members,
 //               accounts, awards, pensions; internal migration), SchemeOutputs;
 //               PoolingModel (the regime, central adjustment, regional funds)
+//   residents   ResidentsModel (the residents' scheme outside the employees'), GdpModel
+//   annuities   AnnuityFundsModel (the aggregate enterprise and occupational plans)
 //   funds       FundsModel (basic fund + backstop, reserve, account fund),
 //               ValuationModel (actuarial balance), PerformanceModel (returns)
 //
@@ -23,17 +25,20 @@
 #include "core/lanes.h"
 #include "core/metrics.h"
 #include "core/path_sample.h"
+#include "models/annuities/annuity_funds.h"
 #include "models/demography/demography.h"
 #include "models/demography/population_outputs.h"
 #include "models/uncertainty.h"
 #include "models/economy/economy.h"
 #include "models/economy/economy_outputs.h"
+#include "models/economy/gdp.h"
 #include "models/funds/funds.h"
 #include "models/funds/performance.h"
 #include "models/funds/valuation.h"
 #include "models/outputs.h"
 #include "models/params.h"
 #include "models/regions/regions.h"
+#include "models/residents/residents.h"
 #include "models/scheme/scheme.h"
 #include "models/scheme/scheme_outputs.h"
 #include "models/workers/workers.h"
@@ -54,6 +59,9 @@ struct Workspace {
   std::array<ValuationState, kLanes> valuation;
   std::array<PerformanceState, kLanes> performance;
   std::array<WorkersState, kLanes> workers;
+  std::array<GdpState, kLanes> gdp;
+  ResidentsState residents;    // the residents' scheme, kLanes paths side by side
+  std::array<AnnuityFundsState, kLanes> annuities;
   std::array<PathRecord, kLanes> records;  // for simulate() of one path
 };
 
@@ -71,6 +79,10 @@ class PensionModel {
   std::size_t scalar_metric(std::string_view name) const { return outputs_.scalar_index(name); }
   // The representative workers ([workers]; empty without).
   const WorkersModel& workers() const { return workers_; }
+  // The residents' scheme ([residents]; empty without).
+  const ResidentsModel& residents() const { return residents_; }
+  // The aggregate annuity plans ([annuities]; empty without).
+  const AnnuityFundsModel& annuities() const { return annuities_; }
   // The shape of every sample of this model.
   SampleShape shape() const { return outputs_.shape(years()); }
 
@@ -126,6 +138,9 @@ class PensionModel {
   PopulationOutputs population_;
   ParameterOutputs parameters_;  // registered before the pyramids, which come last
   WorkersModel workers_;         // representative workers (none without [workers])
+  GdpModel gdp_;                 // nominal GDP (none without [economy.gdp])
+  ResidentsModel residents_;     // the residents' scheme (none without [residents])
+  AnnuityFundsModel annuities_;  // the aggregate annuity plans (none without [annuities])
 };
 
 }  // namespace pfsim

@@ -15,14 +15,19 @@ namespace pfsim::test {
 
 inline const std::string kBaselineConfig = PFSIM_SOURCE_DIR "/configs/china_baseline.toml";
 
-// PFSIM_TEST_TMP/name: the baseline included, then `body`.
-inline std::string write_baseline_variant(const std::string& name, const std::string& body) {
+// PFSIM_TEST_TMP/name: the config `base` included, then `body`.
+inline std::string write_variant_of(const std::string& base, const std::string& name, const std::string& body) {
   const std::string path = std::string(PFSIM_TEST_TMP) + "/" + name;
   std::ofstream out(path);
-  out << "include = [\"" << kBaselineConfig << "\"]\n" << body;
+  out << "include = [\"" << base << "\"]\n" << body;
   out.close();
   REQUIRE(out.good());
   return path;
+}
+
+// PFSIM_TEST_TMP/name: the baseline included, then `body`.
+inline std::string write_baseline_variant(const std::string& name, const std::string& body) {
+  return write_variant_of(kBaselineConfig, name, body);
 }
 
 inline PathRecord simulate_one(const PensionModel& m, std::uint64_t seed, std::uint64_t path) {
@@ -69,6 +74,23 @@ inline void expect_config_error(const std::string& name, const std::string& body
     CHECK_THAT(std::string(e.what()), Catch::Contains(fragment));
   }
   INFO(body);
+  CHECK(thrown);
+}
+
+// The config (the baseline plus `body`, as file `name`) loads, and building
+// its model fails before any simulation with an InputError at `key` that
+// names the file: a calibration no population can meet.
+inline void expect_model_error(const std::string& name, const std::string& body, const std::string& key) {
+  const auto cfg = load_config(write_baseline_variant(name, body));
+  bool thrown = false;
+  try {
+    const PensionModel m(cfg.model);
+  } catch (const InputError& e) {
+    thrown = true;
+    INFO(e.what());
+    CHECK(e.key() == key);
+    CHECK_THAT(std::string(e.what()), Catch::Contains(name));
+  }
   CHECK(thrown);
 }
 

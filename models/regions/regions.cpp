@@ -71,6 +71,41 @@ RegionsModel::RegionsModel(const ModelParams& params, const DemographyModel& dem
   }
 }
 
+void RegionsModel::initial_employees(std::array<std::vector<double>, 2>& out) const {
+  for (int x = 0; x < 2; ++x) {
+    const auto n = initial_[0][static_cast<std::size_t>(x)].size();
+    out[static_cast<std::size_t>(x)].assign(n, 0.0);
+    for (std::size_t r = 0; r < schemes_.size(); ++r) {
+      const SchemeModel& sc = schemes_[r];
+      const auto& pop = initial_[r][static_cast<std::size_t>(x)];
+      const auto& pensioners = sc.initial_pensioners()[static_cast<std::size_t>(x)];
+      for (std::size_t a = 0; a < n; ++a) {
+        const int age = static_cast<int>(a);
+        out[static_cast<std::size_t>(x)][a] +=
+            pop[a] * sc.member_share(x, age, 0) * (1 - sc.retired(x, age, 0)) + pensioners[a];
+      }
+    }
+  }
+}
+
+void RegionsModel::employees_at_year_end(int t, const DemographyState& national, const RegionsState& s,
+                                         std::array<std::vector<Lane>, 2>& out) const {
+  for (int x = 0; x < 2; ++x) {
+    const auto xs = static_cast<std::size_t>(x);
+    const auto n = national.next[xs].size();
+    out[xs].assign(n, splat(0.0));
+    for (std::size_t r = 0; r < schemes_.size(); ++r) {
+      const SchemeModel& sc = schemes_[r];
+      const auto& pop = single_ ? national.next[xs] : s.demography[r].next[xs];
+      const auto& pensioners = s.scheme[r].next_pensioners[xs];
+      for (std::size_t a = 0; a < n; ++a) {
+        const int age = static_cast<int>(a);
+        out[xs][a] += pop[a] * (sc.member_share(x, age, t + 1) * (1 - sc.retired(x, age, t + 1))) + pensioners[a];
+      }
+    }
+  }
+}
+
 void RegionsModel::start(DemographyState& national, RegionsState& s) const {
   const auto regions = schemes_.size();
   const auto n = national.pop[0].size();

@@ -58,6 +58,14 @@ class RegionsModel {
   int count() const { return static_cast<int>(schemes_.size()); }
   bool single() const { return single_; }
   const SchemeModel& scheme(int r) const { return schemes_[static_cast<std::size_t>(r)]; }
+  // The employees' scheme's people (members of working status and
+  // pensioners) by sex and age, summed over regions: on 1 January of
+  // start_year (deterministic), and at the end of year start_year + t once
+  // step has run (before advance), from each region's next population and
+  // pensioners.
+  void initial_employees(std::array<std::vector<double>, 2>& out) const;
+  void employees_at_year_end(int t, const DemographyState& national, const RegionsState& s,
+                             std::array<std::vector<Lane>, 2>& out) const;
   const std::array<std::vector<double>, 2>& initial_population(int r) const {
     return initial_[static_cast<std::size_t>(r)];
   }

@@ -122,6 +122,8 @@ class SchemeModel {
   static void advance(SchemeState& s);
 
   const SchemeCalibration& calibration() const { return calib_; }
+  // Pensioners by sex and age on 1 January of start_year.
+  const std::array<std::vector<double>, 2>& initial_pensioners() const { return initial_pensioners_; }
   // The youngest age whose pensioners' survival ratio a step computes.
   int first_pensioner_age() const { return first_pensioner_age_; }
   const SchemeParams& params() const { return p_; }
