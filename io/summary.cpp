@@ -131,6 +131,26 @@ struct Workers {
   std::vector<Dist> total, below;
 };
 
+// The residents' scheme of a run with [residents] (results-format.md, "The
+// residents' scheme"): by year its beneficiaries, fund and fiscal cost, and
+// the representative member's pension when there is one.
+struct Residents {
+  static constexpr const char* kMetrics[5] = {"residents_beneficiaries", "residents_fund", "residents_central_cost",
+                                              "residents_local_cost", "residents_cost_gdp"};
+  std::array<Dist, 5> metric;
+  std::optional<Dist> member_pension, member_replacement;
+  int member_year = 0;
+};
+
+// The aggregate annuity plans of a run with [annuities] (results-format.md,
+// "The annuity plans"): by year each plan's members, assets and benefits.
+struct Annuities {
+  static constexpr const char* kPlans[2] = {"enterprise_annuity", "occupational_annuity"};
+  static constexpr const char* kFields[3] = {"members", "assets", "benefits"};
+  bool has[2] = {false, false};
+  std::array<std::array<Dist, 3>, 2> metric;
+};
+
 // An optimisation file's /optimize (results-format.md).
 struct Optimization {
   std::vector<std::string> variables, constraints;
@@ -164,6 +184,8 @@ struct Results {
   std::optional<Sensitivity> sensitivity;
   std::optional<Regions> regions;
   std::optional<Workers> workers;
+  std::optional<Residents> residents;
+  std::optional<Annuities> annuities;
   std::optional<Optimization> optimization;
 
   std::size_t col(int year) const { return static_cast<std::size_t>(year - years.front()); }
@@ -261,6 +283,33 @@ Results read_results(const std::string& path) {
       w.below.push_back(read_dist(scalars, format::kScalars, "replacement_below@" + name, 1));
     }
     r.workers = std::move(w);
+  }
+  if (h5::exists(metrics, "residents_fund")) {
+    Residents rs;
+    for (std::size_t k = 0; k < 5; ++k) {
+      rs.metric[k] = read_dist(metrics, format::kMetrics, Residents::kMetrics[k], ny);
+      for (double p : {0.05, 0.5, 0.95}) rs.metric[k].row(p);
+    }
+    if (h5::exists(scalars, "residents_member_pension")) {
+      rs.member_pension = read_dist(scalars, format::kScalars, "residents_member_pension", 1);
+      rs.member_replacement = read_dist(scalars, format::kScalars, "residents_member_replacement", 1);
+      for (const Dist* d : {&*rs.member_pension, &*rs.member_replacement})
+        for (double p : {0.05, 0.5, 0.95}) d->row(p);
+    }
+    r.residents = std::move(rs);
+  }
+  {
+    Annuities an;
+    for (std::size_t k = 0; k < 2; ++k) {
+      an.has[k] = h5::exists(metrics, std::string(Annuities::kPlans[k]) + "_assets");
+      if (!an.has[k]) continue;
+      for (std::size_t f = 0; f < 3; ++f) {
+        an.metric[k][f] = read_dist(metrics, format::kMetrics,
+                                    fmt::format("{}_{}", Annuities::kPlans[k], Annuities::kFields[f]), ny);
+        for (double p : {0.05, 0.5, 0.95}) an.metric[k][f].row(p);
+      }
+    }
+    if (an.has[0] || an.has[1]) r.annuities = std::move(an);
   }
   if (h5::exists(root, "optimize")) {
     auto g = h5::open_group(root, "optimize");
@@ -594,6 +643,77 @@ void print_workers(const Workers& w, std::ostream& out) {
   }
 }
 
+Json residents_json(const Results& r, const Selection& s) {
+  const Residents& rs = *r.residents;
+  Json rows = Json::array();
+  for (int y : s.table) {
+    const auto t = r.col(y);
+    Json row{{"year", y}};
+    const char* keys[5] = {"beneficiaries", "fund", "central_cost", "local_cost", "cost_gdp"};
+    for (std::size_t k = 0; k < 5; ++k) row[keys[k]] = dist_json(rs.metric[k], t);
+    rows.push_back(row);
+  }
+  Json j{{"years", rows}};
+  if (rs.member_pension)
+    j["member"] = Json{{"pension", dist_json(*rs.member_pension)}, {"replacement", dist_json(*rs.member_replacement)}};
+  return j;
+}
+
+void print_residents(const Results& r, const Selection& s, std::ostream& out) {
+  const Residents& rs = *r.residents;
+  out << "\nThe residents' scheme: medians over paths (5-95%); money in bn " << rs.metric[1].unit << "\n";
+  out << fmt::format("  {:>4}  {:>12}  {:>22}  {:>22}  {:>22}  {:>15}\n", "year", "beneficiaries", "accounts fund",
+                     "central budget", "local budgets", "cost % of GDP");
+  const auto band = [](const Dist& d, std::size_t t, double scale) {
+    return fmt::format("{:.1f} ({:.1f}-{:.1f})", d.at(0.5, t) / scale, d.at(0.05, t) / scale, d.at(0.95, t) / scale);
+  };
+  for (int y : s.table) {
+    const auto t = r.col(y);
+    out << fmt::format("  {:>4}  {:>11.1f}M  {:>22}  {:>22}  {:>22}  {:>14.2f}%\n", y, rs.metric[0].at(0.5, t) / 1e6,
+                       band(rs.metric[1], t, 1e9), band(rs.metric[2], t, 1e9), band(rs.metric[3], t, 1e9),
+                       100 * rs.metric[4].at(0.5, t));
+  }
+  if (rs.member_pension)
+    out << fmt::format("  the representative member's first monthly pension: {:.1f} ({:.1f}-{:.1f}), {} of the average "
+                       "wage\n", rs.member_pension->at(0.5), rs.member_pension->at(0.05), rs.member_pension->at(0.95),
+                       pct(rs.member_replacement->at(0.5)));
+}
+
+Json annuities_json(const Results& r, const Selection& s) {
+  const Annuities& an = *r.annuities;
+  Json j = Json::object();
+  for (std::size_t k = 0; k < 2; ++k) {
+    if (!an.has[k]) continue;
+    Json rows = Json::array();
+    for (int y : s.table) {
+      const auto t = r.col(y);
+      Json row{{"year", y}};
+      for (std::size_t f = 0; f < 3; ++f) row[Annuities::kFields[f]] = dist_json(an.metric[k][f], t);
+      rows.push_back(row);
+    }
+    j[Annuities::kPlans[k]] = rows;
+  }
+  return j;
+}
+
+void print_annuities(const Results& r, const Selection& s, std::ostream& out) {
+  const Annuities& an = *r.annuities;
+  for (std::size_t k = 0; k < 2; ++k) {
+    if (!an.has[k]) continue;
+    out << fmt::format("\nThe {} plan: medians over paths (5-95%); money in bn {}\n",
+                       k == 0 ? "enterprise annuity" : "occupational annuity", an.metric[k][1].unit);
+    out << fmt::format("  {:>4}  {:>10}  {:>24}  {:>22}\n", "year", "members", "assets", "benefits");
+    for (int y : s.table) {
+      const auto t = r.col(y);
+      const auto band = [&](const Dist& d) {
+        return fmt::format("{:.1f} ({:.1f}-{:.1f})", d.at(0.5, t) / 1e9, d.at(0.05, t) / 1e9, d.at(0.95, t) / 1e9);
+      };
+      out << fmt::format("  {:>4}  {:>9.2f}M  {:>24}  {:>22}\n", y, an.metric[k][0].at(0.5, t) / 1e6,
+                         band(an.metric[k][1]), band(an.metric[k][2]));
+    }
+  }
+}
+
 Json to_json(const std::string& path, const Results& r, const Selection& s) {
   Json j;
   j["format"] = "pfsim-summary";
@@ -675,6 +795,8 @@ Json to_json(const std::string& path, const Results& r, const Selection& s) {
   if (r.sensitivity) j["sensitivity"] = sensitivity_json(*r.sensitivity);
   if (r.regions) j["regions"] = regions_json(r, s);
   if (r.workers) j["workers"] = workers_json(*r.workers);
+  if (r.residents) j["residents"] = residents_json(r, s);
+  if (r.annuities) j["annuities"] = annuities_json(r, s);
   if (r.optimization) {
     const auto& o = *r.optimization;
     Json vars = Json::array();
@@ -970,6 +1092,8 @@ void print_summary(const std::string& path, const SummaryRequest& request, std::
       print_text(r, s, out);
       if (r.regions) print_regions(r, s, out);
       if (r.workers) print_workers(*r.workers, out);
+      if (r.residents) print_residents(r, s, out);
+      if (r.annuities) print_annuities(r, s, out);
       if (r.optimization) {
         const auto& o = *r.optimization;
         out << fmt::format("\nOptimisation ({} evaluations on seed {}; {}): {} the {}\n", o.evaluations, o.in_seed, o.status,

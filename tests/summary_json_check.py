@@ -158,6 +158,45 @@ broken = json.loads(json.dumps(wdoc))
 del broken["workers"]["workers"][0]["tiers"]["basic"]
 check(not validator.is_valid(broken), "the schema rejects a worker without the basic tier")
 
+# --- the residents' scheme ------------------------------------------------------------
+# Each year's figures are the file's quantiles; the member's pension is the file's scalar.
+rfile, rdoc = run_and_summarise("summary_residents.h5", "examples/multilevel.toml", "--paths", "200", "--seed", "5")
+check("residents" in rdoc and "residents" not in doc, "the residents block: with [residents] only")
+with h5py.File(rfile, "r") as f:
+    years = list(f["years"][:])
+    check([row["year"] for row in rdoc["residents"]["years"]] == [row["year"] for row in rdoc["balance"]],
+          "the residents' years are the balance table's")
+    for row in rdoc["residents"]["years"]:
+        t = years.index(row["year"])
+        for key, name in (("beneficiaries", "residents_beneficiaries"), ("fund", "residents_fund"),
+                          ("central_cost", "residents_central_cost"), ("local_cost", "residents_local_cost"),
+                          ("cost_gdp", "residents_cost_gdp")):
+            g = f[f"metrics/{name}"]
+            p = list(g.attrs["probabilities"])
+            check(row[key]["median"] == g["quantiles"][p.index(0.5), t] and row[key]["p95"] == g["quantiles"][p.index(0.95), t]
+                  and row[key]["mean"] == g["mean"][t], f"{row['year']}: {key} is the file's")
+    g = f["scalars/residents_member_pension"]
+    p = list(g.attrs["probabilities"])
+    check(rdoc["residents"]["member"]["pension"]["median"] == g["quantiles"][p.index(0.5)], "the member's pension is the file's")
+    for plan in ("enterprise_annuity", "occupational_annuity"):
+        for row in rdoc["annuities"][plan]:
+            t = years.index(row["year"])
+            for key in ("members", "assets", "benefits"):
+                g = f[f"metrics/{plan}_{key}"]
+                p = list(g.attrs["probabilities"])
+                check(row[key]["median"] == g["quantiles"][p.index(0.5), t] and row[key]["p05"] == g["quantiles"][p.index(0.05), t],
+                      f"{plan} {row['year']}: {key} is the file's")
+check("annuities" not in doc, "the annuities block: with [annuities] only")
+rtext = pfsim("summary", rfile).stdout
+check("The enterprise annuity plan" in rtext and "The occupational annuity plan" in rtext, "the annuity plans in the text")
+check("The residents' scheme" in rtext and "representative member" in rtext, "the residents in the text")
+broken = json.loads(json.dumps(rdoc))
+del broken["residents"]["years"][0]["fund"]
+check(not validator.is_valid(broken), "the schema rejects a residents' year without the fund")
+broken = json.loads(json.dumps(rdoc))
+broken["annuities"] = {}
+check(not validator.is_valid(broken), "the schema rejects an annuities block without a plan")
+
 # --- a scenario file -------------------------------------------------------------
 scen, sdoc = run_and_summarise("summary_scenarios.h5", os.path.join("examples", "equity_share.toml"), "--paths", "300", "--seed", "9")
 check(len(sdoc["scenarios"]["scenarios"]) > 2, "the scenario summary lists the scenarios")

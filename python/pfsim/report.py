@@ -627,6 +627,55 @@ def workers_section(doc, r):
                "% of the own wage", table, legend_outside=True)
 
 
+def residents_section(doc, r):
+    """The residents' scheme (results-format.md, "The residents' scheme"):
+    its people, its fiscal cost to the central and local budgets in money
+    and as a share of GDP, its accounts fund, and its pension beside the
+    employees' scheme's."""
+    run = _Run(r)
+    doc.paragraph("The urban and rural residents' basic pension (model.md section 8): residents outside the employees' "
+                  "scheme, its basic pension paid by budgets and its funded accounts. Medians over paths with the "
+                  "5-95% range.")
+    lines_chart(doc, run, ["residents_contributors", "residents_beneficiaries"],
+                "Residents' scheme: participants who pay and beneficiaries (31 December)", band=True)
+    lines_chart(doc, run, ["residents_central_cost", "residents_local_cost"],
+                "Residents' scheme: fiscal cost to the central and local budgets", band=True)
+    fan_chart(doc, run, "residents_cost_gdp", "Residents' scheme: fiscal cost as a share of GDP")
+    fan_chart(doc, run, "residents_fund", "Residents' scheme: the accounts fund (31 December)")
+    lines_chart(doc, run, ["residents_average_benefit", "residents_minimum"],
+                "Residents' scheme: pension per beneficiary and the central minimum, per month")
+    fan_chart(doc, run, "residents_benefit_ratio",
+              "Residents' pension per beneficiary / the employees' scheme's average pension")
+    if "residents_member_pension" in r.scalars():
+        m = r.scalar("residents_member_pension")
+        rr = r.scalar("residents_member_replacement")
+        def q(ds, p):
+            return float(ds["quantiles"].sel(quantile=p, method="nearest").values)
+        table = pd.DataFrame({"median": [q(m, 0.5), 100 * q(rr, 0.5)], "5%": [q(m, 0.05), 100 * q(rr, 0.05)],
+                              "95%": [q(m, 0.95), 100 * q(rr, 0.95)]},
+                             index=pd.Index(["first monthly pension (nominal)", "x 12 / average wage (%)"], name=""))
+        doc.paragraph(m.attrs.get("description", ""))
+        doc.add("<h3>The representative member</h3>" + table_html(table))
+
+
+def annuities_section(doc, r):
+    """The aggregate annuity plans (results-format.md, "The annuity plans"):
+    each plan's members, funded assets, contributions and benefits, and the
+    occupational plan's notional balances and the budgets' funding of them."""
+    run = _Run(r)
+    plans = [p for p in ("enterprise_annuity", "occupational_annuity") if f"{p}_assets" in r.metrics()]
+    doc.paragraph("The enterprise and occupational annuity plans as funds (model.md section 9): members as a share of "
+                  "the employees' scheme's contributors, balances invested by each plan's own strategy and paid out "
+                  "by the divisor. Medians over paths with the 5-95% range.")
+    lines_chart(doc, run, [f"{p}_members" for p in plans], "Annuity plans: members (31 December)", band=True)
+    lines_chart(doc, run, [f"{p}_assets" for p in plans], "Annuity plans: funded assets (31 December)", band=True)
+    lines_chart(doc, run, [f"{p}_contributions" for p in plans] + [f"{p}_benefits" for p in plans],
+                "Annuity plans: funded contributions and benefits paid")
+    if "occupational_annuity_notional" in r.metrics():
+        lines_chart(doc, run, ["occupational_annuity_notional", "occupational_annuity_budget"],
+                    "Occupational annuity: notional employer balances and the budgets' funding at retirement", band=True)
+
+
 def optimize_section(doc, r):
     """`pfsim optimize` files: the search (each evaluation's objective, those
     that meet every constraint marked), the optimum in and out of sample,
@@ -929,6 +978,12 @@ def _document(r, pdf, pyramid_years):
     if r.worker_names:
         doc.section("workers", "Replacement rates of representative workers")
         workers_section(doc, r)
+    if "residents_fund" in r.metrics():
+        doc.section("residents", "The residents' scheme")
+        residents_section(doc, r)
+    if any(f"{p}_assets" in r.metrics() for p in ("enterprise_annuity", "occupational_annuity")):
+        doc.section("annuities", "The annuity plans")
+        annuities_section(doc, r)
     if r.kind == "scenarios":
         if getattr(r, "_sensitivity", None) is not None:
             doc.section("sensitivity", "Sensitivity: which assumption drives the risk")

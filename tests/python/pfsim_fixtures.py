@@ -40,6 +40,8 @@ FILES = {
     "optimize.h5": ["optimize", os.path.join(CONFIGS, "examples", "optimize_allocation.toml"), "--paths", "200",
                     "--set", "optimize.max_evaluations=6", "--set", "optimize.frontier.bounds=[-0.05]"],
     # Representative workers with both funded tiers; and workers beside regions.
+    # The residents' scheme with its representative member.
+    "residents.h5": ["run", os.path.join(CONFIGS, "examples", "multilevel.toml"), "--paths", "200", "--seed", "23"],
     "workers.h5": ["run", os.path.join(CONFIGS, "examples", "replacement_rates.toml"), "--paths", "300", "--seed", "17"],
     "regions_workers.h5": ["run", os.path.join(CONFIGS, "china_regions.toml"), "--paths", "100", "--seed", "19",
                            "--set", "workers={ cohorts = [2005] }"],

@@ -310,6 +310,54 @@ class Workers(unittest.TestCase):
         self.assertTrue(np.isnan(r.workers["mean"].sel(tier="annuity").values).all())
 
 
+class Residents(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.path = pfsim_fixtures.path("residents.h5")
+        cls.r = pfsim.open(cls.path)
+
+    def test_every_dataset_reaches_the_reader(self):
+        RoundTrip.check_file(self, self.path)
+
+    def test_residents_names_documented(self):
+        # Every documented name is in the file and every residents' name in
+        # the file is documented; none of them in a run without [residents].
+        names = set(documented_names("The residents' scheme"))
+        self.assertEqual(len(names), 22)
+        found = {n for n in self.r.metrics() + self.r.scalars() if n.startswith("residents_") or n == "gdp"}
+        self.assertEqual(found, names)
+        without = pfsim.open(pfsim_fixtures.path("results.h5"))
+        self.assertEqual(names & set(without.metrics() + without.scalars()), set())
+
+    def test_annuity_names_documented(self):
+        names = set(documented_names("The annuity plans"))
+        self.assertEqual(len(names), 12)
+        found = {n for n in self.r.metrics() + self.r.scalars() if "_annuity_" in n}
+        self.assertEqual(found, names)
+        with h5py.File(self.path, "r") as f:
+            cal = f["calibration"].attrs
+            self.assertGreater(cal["enterprise_annuity_member_share"], 0)
+            self.assertGreater(cal["occupational_annuity_member_share"], 0)
+
+    def test_calibration_and_stocks(self):
+        with h5py.File(self.path, "r") as f:
+            cal = f["calibration"].attrs
+            self.assertAlmostEqual(cal["residents_participants"] / 545.22e6, 1.0, places=12)
+            self.assertAlmostEqual(cal["residents_beneficiaries"] / 172.68e6, 1.0, places=12)
+            self.assertTrue(0 < cal["residents_participation"] <= 1 and 0 < cal["residents_beneficiary_share"] <= 1)
+        r = self.r
+        # Participants count the beneficiaries and those of working age; the
+        # contributors are those of working age (density 1 in the example),
+        # to the float32 precision of the per-path sample.
+        part = r.metric("residents_participants")["mean"].values
+        np.testing.assert_allclose(part, r.metric("residents_contributors")["mean"].values
+                                   + r.metric("residents_beneficiaries")["mean"].values, rtol=1e-6)  # float32 sample
+        # The minimum follows its path to 2025 on every path.
+        q = r.metric("residents_minimum")["quantiles"]
+        np.testing.assert_array_equal(q.sel(year=2024).values, 123.0)
+        np.testing.assert_array_equal(q.sel(year=2025).values, 143.0)
+
+
 class FormatErrors(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="pfsim-py-reader-", dir=pfsim_fixtures.scratch())

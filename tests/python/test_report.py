@@ -129,6 +129,31 @@ class Report(unittest.TestCase):
         self.assertEqual(p, 1.0)  # 28 years at 50: below 40% on every path
         self.assertNotIn("workers", sections(build("results.h5")[1]))
 
+    def test_residents_section(self):
+        # Six charts (people, fiscal cost, its share of GDP, the fund, the
+        # pension per beneficiary, its ratio to the employees') and the member's
+        # table with the file's median; no such section without [residents].
+        path = pfsim_fixtures.path("residents.h5")
+        r = pfsim.open(path)
+        body = sections(build("residents.h5")[1])["residents"]
+        self.assertEqual(body.count("<img "), 6)
+        self.assertIn("The representative member", body)
+        median = float(r.scalar("residents_member_pension")["quantiles"].sel(quantile=0.5, method="nearest"))
+        self.assertIn(f"{median:.4g}"[:4], body)
+        self.assertNotIn("residents", sections(build("results.h5")[1]))
+
+    def test_annuities_section(self):
+        # Members, assets, flows, and the occupational plan's notional part;
+        # the members chart's table holds the file's medians.
+        r = pfsim.open(pfsim_fixtures.path("residents.h5"))
+        body = sections(build("residents.h5")[1])["annuities"]
+        self.assertEqual(body.count("<img "), 4)
+        median = float(r.metric("enterprise_annuity_members")["quantiles"].sel(quantile=0.5, method="nearest")
+                       .sel(year=2024))
+        self.assertIn("enterprise_annuity_members median", body)
+        self.assertNotIn("annuities", sections(build("results.h5")[1]))
+        self.assertGreater(median, 3e7)
+
     def test_optimize_charts(self):
         # The search and the frontier, with their tables; the optimum's
         # variables as the file holds them.
