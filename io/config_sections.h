@@ -20,8 +20,11 @@ void read_uncertainty(ConfigTable& top, ModelParams& m);
 void read_workers(ConfigTable& top, ModelParams& m);
 // [residents]: the residents' scheme, after economy (it needs [economy.gdp]).
 void read_residents(ConfigTable& top, ModelParams& m);
-// [annuities]: the aggregate enterprise and occupational annuity plans, after scheme.
+// [annuities]: the aggregate enterprise annuity, occupational annuity and private pension plans, after scheme.
 void read_annuities(ConfigTable& top, ModelParams& m);
+// Fails at `weights` when the asset classes named "equity..." weigh more
+// than `cap` in any year of a fixed mix or glide path.
+void check_equity_cap(ConfigTable& t, const ModelParams& m, const Strategy& s, double cap, const std::string& fund);
 
 // A fixed mix or glide path of weights (table `key` of `f`) for `fund`,
 // summing to 1 in every year of the run.

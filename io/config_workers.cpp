@@ -95,6 +95,8 @@ void read_workers(ConfigTable& top, ModelParams& m) {
     // The occupational annuity began with the October 2014 reform.
     read_tier(*a, m, t, p.public_sector ? "workers.annuity (occupational)" : "workers.annuity (enterprise)",
               p.public_sector ? 2014 : m.start_year);
+    // Annuities invest within the 40% equity cap of 2021 (MOHRSS Notice No. 95 of 2020).
+    check_equity_cap(*a, m, t.strategy, a->number("equity_cap", Range::between(0, 1), 0.4), "workers.annuity");
   }
   if (auto pr = w->table("private")) {
     auto& t = p.private_pension;

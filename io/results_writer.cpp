@@ -205,10 +205,15 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
     h5::attr(cal, "residents_fund", rc.fund);
     h5::attr(cal, "residents_history_contribution", rc.history_contribution);
   }
-  for (auto plan : {AnnuityFundsModel::enterprise, AnnuityFundsModel::occupational})
-    if (model.annuities().has(plan))  // members / the employees' scheme's contributors on 1 January (model.md D9.1)
-      h5::attr(cal, plan == AnnuityFundsModel::enterprise ? "enterprise_annuity_member_share" : "occupational_annuity_member_share",
-               model.annuities().member_share(plan));
+  {
+    // Each plan's members / the employees' scheme's contributors on 1 January (model.md D9.1).
+    const std::pair<AnnuityFundsModel::Plan, const char*> plans[] = {
+        {AnnuityFundsModel::enterprise, "enterprise_annuity_member_share"},
+        {AnnuityFundsModel::occupational, "occupational_annuity_member_share"},
+        {AnnuityFundsModel::private_pension, "private_pension_member_share"}};
+    for (const auto& [plan, name] : plans)
+      if (model.annuities().has(plan)) h5::attr(cal, name, model.annuities().member_share(plan));
+  }
   h5::attr(cal, "contributors", c.contributors);
   h5::attr(cal, "pensioners", c.pensioners);
   h5::attr(cal, "account_balances", c.account_balances);

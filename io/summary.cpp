@@ -145,10 +145,10 @@ struct Residents {
 // The aggregate annuity plans of a run with [annuities] (results-format.md,
 // "The annuity plans"): by year each plan's members, assets and benefits.
 struct Annuities {
-  static constexpr const char* kPlans[2] = {"enterprise_annuity", "occupational_annuity"};
+  static constexpr const char* kPlans[3] = {"enterprise_annuity", "occupational_annuity", "private_pension"};
   static constexpr const char* kFields[3] = {"members", "assets", "benefits"};
-  bool has[2] = {false, false};
-  std::array<std::array<Dist, 3>, 2> metric;
+  bool has[3] = {false, false, false};
+  std::array<std::array<Dist, 3>, 3> metric;
 };
 
 // An optimisation file's /optimize (results-format.md).
@@ -300,7 +300,7 @@ Results read_results(const std::string& path) {
   }
   {
     Annuities an;
-    for (std::size_t k = 0; k < 2; ++k) {
+    for (std::size_t k = 0; k < 3; ++k) {
       an.has[k] = h5::exists(metrics, std::string(Annuities::kPlans[k]) + "_assets");
       if (!an.has[k]) continue;
       for (std::size_t f = 0; f < 3; ++f) {
@@ -309,7 +309,7 @@ Results read_results(const std::string& path) {
         for (double p : {0.05, 0.5, 0.95}) an.metric[k][f].row(p);
       }
     }
-    if (an.has[0] || an.has[1]) r.annuities = std::move(an);
+    if (an.has[0] || an.has[1] || an.has[2]) r.annuities = std::move(an);
   }
   if (h5::exists(root, "optimize")) {
     auto g = h5::open_group(root, "optimize");
@@ -682,7 +682,7 @@ void print_residents(const Results& r, const Selection& s, std::ostream& out) {
 Json annuities_json(const Results& r, const Selection& s) {
   const Annuities& an = *r.annuities;
   Json j = Json::object();
-  for (std::size_t k = 0; k < 2; ++k) {
+  for (std::size_t k = 0; k < 3; ++k) {
     if (!an.has[k]) continue;
     Json rows = Json::array();
     for (int y : s.table) {
@@ -698,10 +698,10 @@ Json annuities_json(const Results& r, const Selection& s) {
 
 void print_annuities(const Results& r, const Selection& s, std::ostream& out) {
   const Annuities& an = *r.annuities;
-  for (std::size_t k = 0; k < 2; ++k) {
+  const char* names[3] = {"enterprise annuity", "occupational annuity", "private pension"};
+  for (std::size_t k = 0; k < 3; ++k) {
     if (!an.has[k]) continue;
-    out << fmt::format("\nThe {} plan: medians over paths (5-95%); money in bn {}\n",
-                       k == 0 ? "enterprise annuity" : "occupational annuity", an.metric[k][1].unit);
+    out << fmt::format("\nThe {} plan: medians over paths (5-95%); money in bn {}\n", names[k], an.metric[k][1].unit);
     out << fmt::format("  {:>4}  {:>10}  {:>24}  {:>22}\n", "year", "members", "assets", "benefits");
     for (int y : s.table) {
       const auto t = r.col(y);

@@ -326,6 +326,11 @@ struct AnnuityPlanParams {
   double notional = 0;                 // notional balances on 1 January of start_year
   double divisor = 139;                // months: payments are 12 / divisor of the assets in payment
   double retiring_ratio = 1;           // a retiring member's balance / the average member's
+  // The private pension: a yearly amount per contributing member (nominal,
+  // at most cap) instead of wage shares; withdrawals taxed.
+  TimePath amount{0.0};
+  double cap = 0;
+  double tax = 0;
   Strategy strategy;
   SourceLocation origin;               // where the config sets members, for errors
 };
@@ -350,7 +355,7 @@ struct ModelParams {
   PoolingParams pooling;
   WorkersParams workers;                // representative workers' replacement rates (optional)
   ResidentsParams residents;            // the residents' scheme (optional)
-  AnnuityPlanParams enterprise_annuity, occupational_annuity;  // aggregate plans (optional)
+  AnnuityPlanParams enterprise_annuity, occupational_annuity, private_pension;  // aggregate plans (optional)
   bool discount_at_fund_return = true;  // actuarial balance: the path's fund return, or
   double discount_rate = 0;             // a fixed annual rate
 

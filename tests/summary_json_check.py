@@ -178,7 +178,8 @@ with h5py.File(rfile, "r") as f:
     g = f["scalars/residents_member_pension"]
     p = list(g.attrs["probabilities"])
     check(rdoc["residents"]["member"]["pension"]["median"] == g["quantiles"][p.index(0.5)], "the member's pension is the file's")
-    for plan in ("enterprise_annuity", "occupational_annuity"):
+    check(sorted(rdoc["annuities"]) == ["enterprise_annuity", "occupational_annuity", "private_pension"], "the three plans")
+    for plan in ("enterprise_annuity", "occupational_annuity", "private_pension"):
         for row in rdoc["annuities"][plan]:
             t = years.index(row["year"])
             for key in ("members", "assets", "benefits"):
@@ -188,7 +189,8 @@ with h5py.File(rfile, "r") as f:
                       f"{plan} {row['year']}: {key} is the file's")
 check("annuities" not in doc, "the annuities block: with [annuities] only")
 rtext = pfsim("summary", rfile).stdout
-check("The enterprise annuity plan" in rtext and "The occupational annuity plan" in rtext, "the annuity plans in the text")
+check(all(f"The {p} plan" in rtext for p in ("enterprise annuity", "occupational annuity", "private pension")),
+      "the plans in the text")
 check("The residents' scheme" in rtext and "representative member" in rtext, "the residents in the text")
 broken = json.loads(json.dumps(rdoc))
 del broken["residents"]["years"][0]["fund"]

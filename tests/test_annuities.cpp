@@ -174,9 +174,62 @@ TEST_CASE("balances in payment run down by 12 / divisor a year: P_n = P_0 (g - 1
   CHECK(r2.back().at(m.year_metric("enterprise_annuity_benefits"), 9) == Approx(12 * p0 * std::pow(decay, 9) / 139).epsilon(1e-13));
 }
 
+TEST_CASE("the private pension: a flat amount within the cap at a fixed return, taxed on withdrawal") {
+  // 15,000 a year is cut to the 12,000 cap; members constant; nobody retiring:
+  //   A_n = A_1 g^(n-1) + 12,000 M g^(1/2) (g^(n-1) - 1) / (g - 1),
+  // A_1 = (A_0 - P_0) g + 12,000 (M_0 + M) / 2 g^(1/2); the pool P_0 = 1e9 x 139 / 12
+  // pays 12 / 139 of itself a year, 3% of it withheld.
+  const auto cfg = load_config(test::write_baseline_variant(
+      "annuity_private.toml", "[annuities.private]\nmembers = 1e7\nassets = 3e10\nbenefits = 1e9\namount = 15000\n"
+                              "weights = { deposit = 1.0 }\n"));
+  const PensionModel m(cfg.model);
+  HandPath h;
+  AnnuityFundsState s;
+  const int n = 12;
+  const auto recs = run_hand(m, h, n, s);
+  const double g = 1 + h.ret, decay = g - 12 * std::sqrt(g) / 139;
+  const double members = m.annuities().member_share(AnnuityFundsModel::private_pension) * h.contributors;
+  const double p0 = 1e9 * 139 / 12;
+  const double a1 = (3e10 - p0) * g + 12000 * 0.5 * (1e7 + members) * std::sqrt(g);
+  CHECK(recs[0].at(m.year_metric("private_pension_contributions"), 0) == Approx(12000 * 0.5 * (1e7 + members)).epsilon(1e-14));
+  CHECK(recs[0].at(m.year_metric("private_pension_benefits"), 0) == Approx(0.97 * 1e9).epsilon(1e-13));
+  CHECK(recs[0].at(m.year_metric("private_pension_tax"), 0) == Approx(0.03 * 1e9).epsilon(1e-13));
+  for (int k = 2; k <= n; ++k) {
+    const double active = a1 * std::pow(g, k - 1) + 12000 * members * std::sqrt(g) * (std::pow(g, k - 1) - 1) / (g - 1);
+    const double pool = p0 * std::pow(decay, k);
+    INFO("year " << k);
+    CHECK(recs[static_cast<std::size_t>(k - 1)].at(m.year_metric("private_pension_assets"), k - 1) ==
+          Approx(active + pool).epsilon(1e-12));
+    CHECK(recs[static_cast<std::size_t>(k - 1)].at(m.year_metric("private_pension_benefits"), k - 1) ==
+          Approx(0.97 * 12 * p0 * std::pow(decay, k - 1) / 139).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("annuities invest within the 40% equity cap, the plans' and the workers' alike") {
+  using test::expect_config_error;
+  const std::string plan = "[annuities.enterprise]\nmembers = 3e7\nassets = 1e12\nemployer = 0.05\nmember = 0.02\n"
+                           "weights = { equity_domestic = 0.45, deposit = 0.55 }\n";
+  expect_config_error("annuity_equity.toml", plan, "annuities.enterprise.weights", "above equity_cap 0.4");
+  CHECK(load_config(test::write_baseline_variant("annuity_equity_ok.toml", plan + "equity_cap = 0.5\n"))
+            .model.enterprise_annuity.on);
+  // A glide path that crosses the cap in 2042 (0.2 + 0.3 x 18 / 26) is refused too.
+  expect_config_error("annuity_equity_glide.toml",
+                      "[annuities.occupational]\nmembers = 4e7\nassets = 1e12\nemployer = 0.08\nmember = 0.04\n"
+                      "weights = { equity_domestic = [[2024, 0.2], [2050, 0.5]], deposit = [[2024, 0.8], [2050, 0.5]] }\n",
+                      "annuities.occupational.weights", "in 2042");
+  expect_config_error("workers_equity.toml",
+                      "[workers]\ncohorts = [2005]\n[workers.annuity]\nemployer = 0.05\nmember = 0.02\n"
+                      "weights = { equity_domestic = 0.6, deposit = 0.4 }\n",
+                      "workers.annuity.weights", "above equity_cap 0.4");
+}
+
 TEST_CASE("bad [annuities] tables are refused at the key before any simulation") {
   using test::expect_config_error;
-  expect_config_error("annuity_empty.toml", "[annuities]\n", "annuities", "[annuities.enterprise]");
+  expect_config_error("annuity_empty.toml", "[annuities]\n", "annuities", "[annuities.private]");
+  expect_config_error("annuity_private_rate.toml",
+                      "[annuities.private]\nmembers = 1e7\nassets = 3e10\namount = 2000\nemployer = 0.05\n"
+                      "weights = { deposit = 1.0 }\n",
+                      "annuities.private.employer", "");
   expect_config_error("annuity_benefits.toml",
                       "[annuities.enterprise]\nmembers = 3e7\nassets = 1e11\nbenefits = 1e11\nemployer = 0.05\n"
                       "member = 0.02\nweights = { deposit = 1.0 }\n",

@@ -12,16 +12,18 @@ namespace pfsim {
 AnnuityFundsModel::AnnuityFundsModel(const ModelParams& params, const RegionsModel& regions, OutputRegistry& o) {
   double contributors = 0;
   for (int r = 0; r < regions.count(); ++r) contributors += regions.scheme(r).calibration().contributors;
-  const AnnuityPlanParams* given[2] = {&params.enterprise_annuity, &params.occupational_annuity};
-  const char* prefix[2] = {"enterprise_annuity", "occupational_annuity"};
-  const char* what[2] = {"the enterprise annuity", "the occupational annuity"};
-  for (int k = 0; k < 2; ++k) {
+  const AnnuityPlanParams* given[kPlans] = {&params.enterprise_annuity, &params.occupational_annuity,
+                                            &params.private_pension};
+  const char* prefix[kPlans] = {"enterprise_annuity", "occupational_annuity", "private_pension"};
+  const char* key[kPlans] = {"enterprise", "occupational", "private"};
+  const char* what[kPlans] = {"the enterprise annuity", "the occupational annuity", "the private pension"};
+  for (int k = 0; k < kPlans; ++k) {
     PlanModel& m = plans_[static_cast<std::size_t>(k)];
     m.p = *given[k];
     m.on = m.p.on;
     if (!m.on) continue;
     if (!(contributors > 0) || m.p.members > contributors)
-      throw InputError(m.p.origin, fmt::format("annuities.{}.members", k == 0 ? "enterprise" : "occupational"),
+      throw InputError(m.p.origin, fmt::format("annuities.{}.members", key[k]),
                        fmt::format("{:.6g} members exceed the employees' scheme's {:.6g} contributors on 1 January {}",
                                    m.p.members, contributors, params.start_year));
     m.strategy = StrategyModel(m.p.strategy, params.start_year, params.end_year);
@@ -31,14 +33,20 @@ AnnuityFundsModel::AnnuityFundsModel(const ModelParams& params, const RegionsMod
       m.coverage.push_back(m.p.coverage.at(y) / base_coverage);
       m.funded_rate.push_back(m.p.member.at(y) + m.p.employer_funded * m.p.employer.at(y));
       m.notional_rate.push_back((1 - m.p.employer_funded) * m.p.employer.at(y));
+      m.amount.push_back(k == private_pension ? std::min(m.p.amount.at(y), m.p.cap) : 0.0);
     }
     const std::string pre = prefix[k];
     m.members = o.year(pre + "_members", "persons", fmt::format("members of {} at 31 December", what[k]));
     m.assets = o.year(pre + "_assets", units::kMoney,
                       fmt::format("funded assets of {} at 31 December: members' balances and those in payment", what[k]));
     m.contributions = o.year(pre + "_contributions", units::kMoney,
-                             fmt::format("funded contributions to {} (employers and members)", what[k]));
-    m.benefits = o.year(pre + "_benefits", units::kMoney, fmt::format("pensions paid by {}", what[k]));
+                             k == private_pension ? "contributions to the private pension: the yearly amount, within the cap"
+                                                  : fmt::format("funded contributions to {} (employers and members)", what[k]));
+    m.benefits = o.year(pre + "_benefits", units::kMoney,
+                        k == private_pension ? "private pensions paid, after the tax on withdrawal"
+                                             : fmt::format("pensions paid by {}", what[k]));
+    if (k == private_pension)
+      m.tax = o.year(pre + "_tax", units::kMoney, "tax withheld from private pensions paid (the withdrawal tax)");
     m.returns = o.year(pre + "_return", "rate", fmt::format("return of {}'s assets, net of its fee", what[k]));
     if (k == occupational) {
       m.notional = o.year(pre + "_notional", units::kMoney,
@@ -50,7 +58,7 @@ AnnuityFundsModel::AnnuityFundsModel(const ModelParams& params, const RegionsMod
 }
 
 void AnnuityFundsModel::start(AnnuityFundsState& s) const {
-  for (std::size_t k = 0; k < 2; ++k) {
+  for (std::size_t k = 0; k < kPlans; ++k) {
     const PlanModel& m = plans_[k];
     AnnuityPlanState& st = s.plan[k];
     st = AnnuityPlanState{};
@@ -65,7 +73,7 @@ void AnnuityFundsModel::start(AnnuityFundsState& s) const {
 void AnnuityFundsModel::step(int t, int year, const AnnuityYear& in, AnnuityFundsState& s, PathRecord& rec) const {
   (void)year;
   const auto tu = static_cast<std::size_t>(t);
-  for (std::size_t k = 0; k < 2; ++k) {
+  for (std::size_t k = 0; k < kPlans; ++k) {
     const PlanModel& m = plans_[k];
     if (!m.on) continue;
     AnnuityPlanState& st = s.plan[k];
@@ -73,8 +81,9 @@ void AnnuityFundsModel::step(int t, int year, const AnnuityYear& in, AnnuityFund
     // Members: a share of the contributors; contributions mid-year on the
     // mean of the two stocks.
     const double members = m.share * m.coverage[tu] * in.contributors;
-    const double base = m.p.wage_ratio * in.average_wage * 0.5 * (st.members + members);
-    const double funded = m.funded_rate[tu] * base, notional = m.notional_rate[tu] * base;
+    const double exposure = 0.5 * (st.members + members);
+    const double base = m.p.wage_ratio * in.average_wage * exposure;
+    const double funded = m.funded_rate[tu] * base + m.amount[tu] * exposure, notional = m.notional_rate[tu] * base;
     const double retiring = std::clamp(in.retiring_share * m.p.retiring_ratio, 0.0, 1.0);
     // Members' balances: credited, then the retiring members' part moves to
     // payment at year end; the notional part is funded by budgets then.
@@ -93,7 +102,8 @@ void AnnuityFundsModel::step(int t, int year, const AnnuityYear& in, AnnuityFund
     rec.at(m.members, t) = members;
     rec.at(m.assets, t) = st.active + st.in_payment;
     rec.at(m.contributions, t) = funded;
-    rec.at(m.benefits, t) = paid;
+    rec.at(m.benefits, t) = paid * (1 - m.p.tax);
+    if (k == private_pension) rec.at(m.tax, t) = paid * m.p.tax;
     rec.at(m.returns, t) = g - 1;
     if (k == occupational) {
       rec.at(m.notional, t) = st.notional;

@@ -1,10 +1,11 @@
 #pragma once
-// The aggregate enterprise and occupational annuity plans (model.md section
-// 9): members as a share of the employees' scheme's contributors, funded
-// accounts invested by the plan's own strategy, the balances of retiring
-// members moved to payment and paid out by the divisor; the occupational
-// plan's notional employer part credited at the basic accounts' rate and
-// funded by budgets at retirement. Calibrated to the members and assets on
+// The aggregate enterprise annuity, occupational annuity and private
+// pension plans (model.md section 9): members as a share of the employees'
+// scheme's contributors, funded accounts invested by the plan's own
+// strategy, the balances of retiring members moved to payment and paid out
+// by the divisor; the occupational plan's notional employer part credited
+// at the basic accounts' rate and funded by budgets at retirement; the
+// private pension's flat yearly amounts and its tax on withdrawal. Calibrated to the members and assets on
 // 1 January of start_year. Const and shared by all threads; each path
 // carries its own AnnuityFundsState.
 #include <array>
@@ -27,7 +28,7 @@ struct AnnuityPlanState {
 };
 
 struct AnnuityFundsState {
-  std::array<AnnuityPlanState, 2> plan;
+  std::array<AnnuityPlanState, 3> plan;
 };
 
 // The year's values a plan needs (one path).
@@ -41,10 +42,10 @@ struct AnnuityYear {
 
 class AnnuityFundsModel {
  public:
-  enum Plan { enterprise = 0, occupational = 1 };
+  enum Plan { enterprise = 0, occupational = 1, private_pension = 2, kPlans = 3 };
   AnnuityFundsModel(const ModelParams& params, const RegionsModel& regions, OutputRegistry& outputs);
 
-  bool empty() const { return !plans_[0].on && !plans_[1].on; }
+  bool empty() const { return !plans_[0].on && !plans_[1].on && !plans_[2].on; }
   bool has(Plan p) const { return plans_[p].on; }
   // Members / the employees' scheme's contributors on 1 January of start_year.
   double member_share(Plan p) const { return plans_[p].share; }
@@ -59,10 +60,11 @@ class AnnuityFundsModel {
     AnnuityPlanParams p;
     StrategyModel strategy;
     double share = 0;
-    std::vector<double> coverage, funded_rate, notional_rate;  // per year t
-    std::size_t members = 0, assets = 0, contributions = 0, benefits = 0, returns = 0, notional = 0, budget = 0;
+    std::vector<double> coverage, funded_rate, notional_rate;  // per year t (rates of the base)
+    std::vector<double> amount;                                // per year t: the private pension's, within the cap
+    std::size_t members = 0, assets = 0, contributions = 0, benefits = 0, returns = 0, notional = 0, budget = 0, tax = 0;
   };
-  std::array<PlanModel, 2> plans_;
+  std::array<PlanModel, kPlans> plans_;
 };
 
 }  // namespace pfsim

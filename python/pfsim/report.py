@@ -659,14 +659,14 @@ def residents_section(doc, r):
 
 
 def annuities_section(doc, r):
-    """The aggregate annuity plans (results-format.md, "The annuity plans"):
-    each plan's members, funded assets, contributions and benefits, and the
+    """The aggregate plans (results-format.md, "The annuity plans"): each
+    plan's members, funded assets, contributions and benefits, and the
     occupational plan's notional balances and the budgets' funding of them."""
     run = _Run(r)
-    plans = [p for p in ("enterprise_annuity", "occupational_annuity") if f"{p}_assets" in r.metrics()]
-    doc.paragraph("The enterprise and occupational annuity plans as funds (model.md section 9): members as a share of "
-                  "the employees' scheme's contributors, balances invested by each plan's own strategy and paid out "
-                  "by the divisor. Medians over paths with the 5-95% range.")
+    plans = [p for p in ("enterprise_annuity", "occupational_annuity", "private_pension") if f"{p}_assets" in r.metrics()]
+    doc.paragraph("The enterprise annuity, occupational annuity and private pension plans as funds (model.md section 9): "
+                  "members as a share of the employees' scheme's contributors, balances invested by each plan's own "
+                  "strategy and paid out by the divisor. Medians over paths with the 5-95% range.")
     lines_chart(doc, run, [f"{p}_members" for p in plans], "Annuity plans: members (31 December)", band=True)
     lines_chart(doc, run, [f"{p}_assets" for p in plans], "Annuity plans: funded assets (31 December)", band=True)
     lines_chart(doc, run, [f"{p}_contributions" for p in plans] + [f"{p}_benefits" for p in plans],
@@ -981,7 +981,7 @@ def _document(r, pdf, pyramid_years):
     if "residents_fund" in r.metrics():
         doc.section("residents", "The residents' scheme")
         residents_section(doc, r)
-    if any(f"{p}_assets" in r.metrics() for p in ("enterprise_annuity", "occupational_annuity")):
+    if any(f"{p}_assets" in r.metrics() for p in ("enterprise_annuity", "occupational_annuity", "private_pension")):
         doc.section("annuities", "The annuity plans")
         annuities_section(doc, r)
     if r.kind == "scenarios":

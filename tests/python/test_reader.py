@@ -331,13 +331,14 @@ class Residents(unittest.TestCase):
 
     def test_annuity_names_documented(self):
         names = set(documented_names("The annuity plans"))
-        self.assertEqual(len(names), 12)
-        found = {n for n in self.r.metrics() + self.r.scalars() if "_annuity_" in n}
+        self.assertEqual(len(names), 18)
+        found = {n for n in self.r.metrics() + self.r.scalars() if "_annuity_" in n or n.startswith("private_pension_")}
         self.assertEqual(found, names)
         with h5py.File(self.path, "r") as f:
             cal = f["calibration"].attrs
             self.assertGreater(cal["enterprise_annuity_member_share"], 0)
             self.assertGreater(cal["occupational_annuity_member_share"], 0)
+            self.assertGreater(cal["private_pension_member_share"], 0)
 
     def test_calibration_and_stocks(self):
         with h5py.File(self.path, "r") as f:
