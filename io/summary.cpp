@@ -702,13 +702,13 @@ void print_annuities(const Results& r, const Selection& s, std::ostream& out) {
   for (std::size_t k = 0; k < 3; ++k) {
     if (!an.has[k]) continue;
     out << fmt::format("\nThe {} plan: medians over paths (5-95%); money in bn {}\n", names[k], an.metric[k][1].unit);
-    out << fmt::format("  {:>4}  {:>10}  {:>24}  {:>22}\n", "year", "members", "assets", "benefits");
+    out << fmt::format("  {:>4}  {:>10}  {:>28}  {:>26}\n", "year", "members", "assets", "benefits");
     for (int y : s.table) {
       const auto t = r.col(y);
       const auto band = [&](const Dist& d) {
         return fmt::format("{:.1f} ({:.1f}-{:.1f})", d.at(0.5, t) / 1e9, d.at(0.05, t) / 1e9, d.at(0.95, t) / 1e9);
       };
-      out << fmt::format("  {:>4}  {:>9.2f}M  {:>24}  {:>22}\n", y, an.metric[k][0].at(0.5, t) / 1e6,
+      out << fmt::format("  {:>4}  {:>9.2f}M  {:>28}  {:>26}\n", y, an.metric[k][0].at(0.5, t) / 1e6,
                          band(an.metric[k][1]), band(an.metric[k][2]));
     }
   }
