@@ -24,14 +24,16 @@ enum class Kind { enterprise, occupational, private_pension };
 
 void read_plan(ConfigTable& t, const ModelParams& m, AnnuityPlanParams& p, const std::string& name, Kind kind) {
   p.on = true;
-  p.members = t.number("members", Range::above(0));
+  p.members = t.number("members", Range::between(1, 2e9));
   p.origin = t.where("members");
-  p.assets = t.number("assets", Range::at_least(0));
-  p.benefits = t.number("benefits", Range::at_least(0), 0.0);
+  p.assets = t.number("assets", Range::between(0, 1e17));
+  p.benefits = t.number("benefits", Range::between(0, 1e16), 0.0);
   p.coverage = read_time_path(t, "coverage", Range::between(0, 20), Interpolation::linear, TimePath(1.0));
+  if (!(p.coverage.at(m.start_year) > 0))
+    t.fail("coverage", fmt::format("the path is relative to start_year {}, so it must be above 0 there", m.start_year));
   if (kind == Kind::private_pension) {
-    p.amount = read_time_path(t, "amount", Range::at_least(0), Interpolation::step);
-    p.cap = t.number("cap", Range::at_least(0), 12000.0);
+    p.amount = read_time_path(t, "amount", Range::between(0, 1e7), Interpolation::step);
+    p.cap = t.number("cap", Range::between(0, 1e7), 12000.0);
     p.tax = t.number("tax", Range::between(0, 1), 0.03);
   } else {
     p.employer = read_time_path(t, "employer", Range::between(0, 0.3), Interpolation::step);
@@ -40,7 +42,7 @@ void read_plan(ConfigTable& t, const ModelParams& m, AnnuityPlanParams& p, const
   }
   if (kind == Kind::occupational) {
     p.employer_funded = t.number("employer_funded", Range::between(0, 1), 1.0);
-    p.notional = t.number("notional", Range::at_least(0), 0.0);
+    p.notional = t.number("notional", Range::between(0, 1e17), 0.0);
     if (p.notional > 0 && p.employer_funded == 1.0)
       t.fail("notional", "notional balances need a notional employer part: employer_funded below 1");
   }

@@ -330,7 +330,7 @@ void read_economy(ConfigTable& top, ModelParams& m) {
   // Nominal GDP (model.md D8.6).
   if (auto gdp = econ.table("gdp")) {
     e.gdp_on = true;
-    e.gdp_base = gdp->number("base", Range::above(0));
+    e.gdp_base = gdp->number("base", Range::between(1, 1e18));
     const auto year = gdp->integer("year", 1900, 2200);
     if (year != m.start_year - 1)
       gdp->fail("year", fmt::format("the base is GDP of the year before start_year: {}, not {}", m.start_year - 1, year));

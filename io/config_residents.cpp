@@ -16,13 +16,14 @@ void read_residents(ConfigTable& top, ModelParams& m) {
   if (!m.economy.gdp_on)
     t->fail_here("the residents' scheme reports its fiscal cost as a share of GDP: add [economy.gdp] "
                  "(base = GDP of the year before start_year, year = that year)");
-  p.calib_participants = t->number("participants", Range::above(0));
+  p.calib_participants = t->number("participants", Range::between(1, 1e10));
   p.calib_origin = t->where("participants");
-  p.calib_beneficiaries = t->number("beneficiaries", Range::above(0));
+  p.calib_beneficiaries = t->number("beneficiaries", Range::between(1, 1e10));
   if (!(p.calib_beneficiaries < p.calib_participants))
     t->fail("beneficiaries", fmt::format("{:.6g} is not below participants ({:.6g}), which count beneficiaries too",
                                          p.calib_beneficiaries, p.calib_participants));
-  p.calib_fund = t->has("fund") ? t->number("fund", Range::at_least(0)) : -1.0;
+  p.calib_fund = t->has("fund") ? t->number("fund", Range::between(0, 1e17)) : -1.0;
+  if (t->has("fund")) p.fund_origin = t->where("fund");
   p.first_age = static_cast<int>(t->integer("first_age", 10, 30, 16));
   p.pension_age = static_cast<int>(t->integer("pension_age", 40, 80, 60));
   if (p.pension_age >= m.demography.omega)
@@ -37,7 +38,7 @@ void read_residents(ConfigTable& top, ModelParams& m) {
   p.students = t->number("students", Range::between(0, 0.99), 0.5);
   p.contribution_density = t->number("contribution_density", {0, 1, true, false}, 1.0);
 
-  p.grades = t->numbers("grades", Range::above(0));
+  p.grades = t->numbers("grades", Range::between(1e-6, 1e7));
   p.grade_shares = t->numbers("grade_shares", Range::between(0, 1));
   if (p.grades.empty() || p.grades.size() > 30) t->fail("grades", "give 1 to 30 contribution grades (yuan per year)");
   if (!std::is_sorted(p.grades.begin(), p.grades.end()) ||
@@ -50,12 +51,13 @@ void read_residents(ConfigTable& top, ModelParams& m) {
   for (double s : p.grade_shares) sum += s;
   if (std::abs(sum - 1) > 1e-9) t->fail("grade_shares", fmt::format("the shares sum to {:.12g}, not 1", sum));
   p.grades_wage_indexed = t->string("grades_indexed", {"none", "wages"}, "none") == "wages";
-  p.subsidy = read_time_path(*t, "subsidy", Range::at_least(0), Interpolation::step, TimePath(30.0));
-  p.subsidy_high = read_time_path(*t, "subsidy_high", Range::at_least(0), Interpolation::step, TimePath(60.0));
-  p.subsidy_high_from = t->number("subsidy_high_from", Range::above(0), 500.0);
+  p.subsidy = read_time_path(*t, "subsidy", Range::between(0, 1e7), Interpolation::step, TimePath(30.0));
+  p.subsidy_high = read_time_path(*t, "subsidy_high", Range::between(0, 1e7), Interpolation::step, TimePath(60.0));
+  p.subsidy_high_from = t->number("subsidy_high_from", Range::between(1e-6, 1e7), 500.0);
 
   p.minimum = read_time_path(*t, "minimum", Range::between(0, 1e5), Interpolation::step);
-  const int last = p.minimum.points().back().first;
+  // The paths run to the minimum's last point (a constant: start_year), then the rule.
+  const int last = std::max(p.minimum.points().back().first, m.start_year);
   if (p.minimum.points().front().first > m.start_year)
     t->fail("minimum", fmt::format("the central minimum must be given from start_year {} (its first point is {})",
                                    m.start_year, p.minimum.points().front().first));
@@ -70,7 +72,7 @@ void read_residents(ConfigTable& top, ModelParams& m) {
   p.central_share = t->number("central_share", Range::between(0, 1), 0.8);
   read_weights(*t, "weights", m, p.strategy, "residents");
   p.strategy.fee = t->number("fee", Range::between(0, 0.1), 0.0);
-  p.history_contribution = t->number("history_contribution", Range::at_least(0));
+  p.history_contribution = t->number("history_contribution", Range::between(0, 1e7));
   p.history_return = t->number("history_return", Range::between(-0.5, 0.5), 0.025);
   if (p.calib_fund > 0 && p.history_contribution == 0)
     t->fail("fund", "a starting fund needs a history to spread it over cohorts: history_contribution must be above 0");

@@ -293,6 +293,7 @@ struct ResidentsParams {
   double calib_participants = 0, calib_beneficiaries = 0;  // on 1 January of start_year
   double calib_fund = -1;            // < 0: the history's own result
   SourceLocation calib_origin;       // where the config sets participants, for errors
+  SourceLocation fund_origin;        // ... and fund
   std::vector<double> grades;        // yuan per year
   std::vector<double> grade_shares;  // sum to 1
   bool grades_wage_indexed = false;  // grades and subsidies rise with the average wage from start_year

@@ -174,6 +174,21 @@ TEST_CASE("balances in payment run down by 12 / divisor a year: P_n = P_0 (g - 1
   CHECK(r2.back().at(m.year_metric("enterprise_annuity_benefits"), 9) == Approx(12 * p0 * std::pow(decay, 9) / 139).epsilon(1e-13));
 }
 
+TEST_CASE("a pool never pays more than it holds: a short divisor in a year of heavy losses") {
+  // divisor 12 pays the whole pool a year; at g = 0.5 the pool holds
+  // P g^(1/2) mid-year, which is all it can pay: nothing is left, nothing created.
+  const auto cfg = load_config(test::write_baseline_variant(
+      "annuity_short.toml", "[annuities.enterprise]\nmembers = 31.44e6\nassets = 1e12\nbenefits = 1e11\nemployer = 0.0\n"
+                            "member = 0.0\nweights = { deposit = 1.0 }\ndivisor = 12\n"));
+  const PensionModel m(cfg.model);
+  HandPath h;
+  h.ret = -0.5;
+  AnnuityFundsState s;
+  const auto recs = run_hand(m, h, 1, s);
+  CHECK(recs[0].at(m.year_metric("enterprise_annuity_benefits"), 0) == Approx(1e11 * std::sqrt(0.5)).epsilon(1e-14));
+  CHECK(recs[0].at(m.year_metric("enterprise_annuity_assets"), 0) == Approx((1e12 - 1e11) * 0.5).epsilon(1e-14));
+}
+
 TEST_CASE("the private pension: a flat amount within the cap at a fixed return, taxed on withdrawal") {
   // 15,000 a year is cut to the 12,000 cap; members constant; nobody retiring:
   //   A_n = A_1 g^(n-1) + 12,000 M g^(1/2) (g^(n-1) - 1) / (g - 1),
@@ -246,7 +261,11 @@ TEST_CASE("bad [annuities] tables are refused at the key before any simulation")
                       "annuities.enterprise.employer_funded", "");
   // More members than contributors: at the key, before simulating.
   test::expect_model_error("annuity_members.toml",
-                           "[annuities.enterprise]\nmembers = 3e9\nassets = 1e12\nemployer = 0.05\nmember = 0.02\n"
+                           "[annuities.enterprise]\nmembers = 1.5e9\nassets = 1e12\nemployer = 0.05\nmember = 0.02\n"
                            "weights = { deposit = 1.0 }\n",
                            "annuities.enterprise.members");
+  expect_config_error("annuity_coverage.toml",
+                      "[annuities.enterprise]\nmembers = 3e7\nassets = 1e12\nemployer = 0.05\nmember = 0.02\n"
+                      "coverage = [[2030, 0.0], [2040, 1.0]]\nweights = { deposit = 1.0 }\n",
+                      "annuities.enterprise.coverage", "above 0 there");
 }

@@ -65,9 +65,13 @@ TEST_CASE("lane selects reproduce std::max, std::min and std::clamp") {
 }
 
 TEST_CASE("a path's results do not depend on the paths that share its lane group") {
-  // The China baseline, every stochastic part on: path 5 alone (in every
-  // lane) and path 5 in the last lane among other paths give the same bits.
-  const auto cfg = pfsim::load_config(std::string(PFSIM_SOURCE_DIR) + "/configs/china_baseline.toml");
+  // The China baseline, every stochastic part on, and the same with the
+  // residents' scheme and the annuity plans (configs/examples/multilevel.toml):
+  // path 5 alone (in every lane) and path 5 in the last lane among other
+  // paths give the same bits.
+  const std::string config = GENERATE(std::string("configs/china_baseline.toml"), std::string("configs/examples/multilevel.toml"));
+  INFO(config);
+  const auto cfg = pfsim::load_config(std::string(PFSIM_SOURCE_DIR) + "/" + config);
   const pfsim::PensionModel m(cfg.model);
   pfsim::Workspace ws;
   pfsim::PathRecord alone;

@@ -78,8 +78,14 @@ TEST_CASE("no person is counted in both basic schemes, and everyone outside the 
     m.regions().step(11, paths, false, year, se, ws.demography, ws.regions, ws.flows);
     res.step(t, year, {splat(1.03), splat(0.02), splat(0.05), ws.flows.average_wage}, ws.demography, ws.regions,
              ws.residents);
-    for (int l = 0; l < kLanes; ++l)
+    for (int l = 0; l < kLanes; ++l) {
       if (ws.residents.flows.transfers_out[l] > 0) ++moved_years;
+      // The employees' people by cohort are the scheme's own year-end members and pensioners.
+      double employees = 0;
+      for (std::size_t x = 0; x < 2; ++x)
+        for (const Lane& v : ws.residents.employees[x]) employees += v[l];
+      REQUIRE(employees == Approx(ws.flows.members[l] + ws.flows.pensioners[l]).epsilon(1e-12));
+    }
     for (std::size_t x = 0; x < 2; ++x)
       for (std::size_t a = 0; a < ws.demography.next[x].size(); ++a)
         for (int l = 0; l < kLanes; ++l) {
@@ -150,16 +156,19 @@ TEST_CASE("a member at grade 100 from 2025 to 2039 draws the hand-calculated pen
 }
 
 TEST_CASE("after its last point the minimum and the top-up rise each January by the indexation rule") {
-  // A constant is the level of start_year; from 2025 both rise by 0.5 pi_{y-1} + 0.5 G_{y-1}.
+  // A constant is the level of start_year; from 2025 both rise by 0.5 pi_{y-1} + 0.5 G_{y-1}
+  // (a dated top-up beside a constant minimum is allowed: both run to start_year).
   const auto cfg = load_config(write_variant("residents_index.toml",
-                                             "[residents]\nminimum = 123\ntop_up = 50\nindexation_prices = 0.5\n"
+                                             "[residents]\nminimum = 123\ntop_up = [[2024, 50]]\nindexation_prices = 0.5\n"
                                              "indexation_wages = 0.5\n"));
   const PensionModel m(cfg.model);
   const PathRecord rec = test::simulate_one(m, 5, 4);
   double minimum = 123;
   CHECK(metric(m, rec, "residents_minimum", 2024) == 123.0);
   for (int year = 2025; year <= 2060; ++year) {
-    minimum *= 1 + 0.5 * metric(m, rec, "inflation", year - 1) + 0.5 * metric(m, rec, "nominal_wage_growth", year - 1);
+    // Never cut in nominal terms.
+    minimum *= std::max(1.0, 1 + 0.5 * metric(m, rec, "inflation", year - 1) +
+                                 0.5 * metric(m, rec, "nominal_wage_growth", year - 1));
     INFO(year);
     CHECK(metric(m, rec, "residents_minimum", year) == Approx(minimum).epsilon(1e-13));
   }

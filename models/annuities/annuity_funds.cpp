@@ -92,8 +92,10 @@ void AnnuityFundsModel::step(int t, int year, const AnnuityYear& in, AnnuityFund
     const double gc = std::max(1 + in.crediting, 0.0);
     const double notional_end = st.notional * gc + notional * std::sqrt(gc);
     const double budget = notional_end * retiring;
-    // In payment: 12 / divisor of the balance a year, paid mid-year.
-    const double paid = st.in_payment * 12 / m.p.divisor;
+    // In payment: 12 / divisor of the balance a year, paid mid-year; never
+    // more than the balance holds then (a fall of the assets below
+    // (12 / D)^2 with a short divisor).
+    const double paid = std::min(st.in_payment * 12 / m.p.divisor, st.in_payment * hg);
     const double in_payment = std::max(0.0, st.in_payment * g - paid * hg) + moved + budget;
     st.members = members;
     st.active = active - moved;

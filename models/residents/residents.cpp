@@ -76,9 +76,13 @@ ResidentsModel::ResidentsModel(const ModelParams& params, const DemographyModel&
   // remaining balances.
   const double g = 1 + p_.history_return, hg = std::sqrt(g);
   const double h = p_.history_contribution;
+  // The year of reaching first_age counts half (the entrants' mean of the
+  // two stocks), as in the projection; the year of reaching pension_age a
+  // whole year.
   const auto balance_of = [&](int born, int through) {
     double b = 0;
-    for (int u = std::max(p_.launch_year, born + p_.first_age); u <= through; ++u) b = b * g + h * hg;
+    for (int u = std::max(p_.launch_year, born + p_.first_age); u <= through; ++u)
+      b = b * g + (u == born + p_.first_age ? 0.5 : 1.0) * h * hg;
     return b;
   };
   for (auto* v : {&initial_participants_, &initial_beneficiaries_, &initial_balance_, &initial_pension_,
@@ -109,9 +113,9 @@ ResidentsModel::ResidentsModel(const ModelParams& params, const DemographyModel&
     }
   }
   calib_.history_contribution = h;
-  if (p_.calib_fund >= 0) {
+  if (p_.calib_fund >= 0 && !(p_.calib_fund == 0 && calib_.fund == 0)) {
     if (!(calib_.fund > 0))
-      throw InputError(p_.calib_origin, "residents.fund",
+      throw InputError(p_.fund_origin, "residents.fund",
                        fmt::format("no history to spread a starting fund over: no contributions between launch_year {} "
                                    "and start_year {}", p_.launch_year, start_year_));
     // Every balance is linear and positively homogeneous in h.
@@ -207,7 +211,8 @@ void ResidentsModel::step(int t, int year, const ResidentsYear& in, const Demogr
     s.minimum = splat(p_.minimum.at(year));
     s.top_up = splat(p_.top_up.at(year));
   } else {
-    const Lane f = 1 + p_.index_prices * in.prev_inflation + p_.index_wages * in.prev_wage_growth;
+    // Never cut in nominal terms (D8.7).
+    const Lane f = lane_max(1 + p_.index_prices * in.prev_inflation + p_.index_wages * in.prev_wage_growth, splat(1.0));
     s.minimum *= f;
     s.top_up *= f;
   }
@@ -241,11 +246,12 @@ void ResidentsModel::step(int t, int year, const ResidentsYear& in, const Demogr
       const auto ia = static_cast<std::size_t>(a), ij = static_cast<std::size_t>(j);
       if (j <= p_.pension_age) {
         // Participants of working age: contributions mid-year on the mean of
-        // the two stocks, deaths refunded mid-year, the balances of those
-        // who joined the employees' scheme moved with them at year end.
+        // the two stocks (the cohort reaching pension_age for the whole
+        // year, D8.2), deaths refunded mid-year, the balances of those who
+        // joined the employees' scheme moved with them at year end.
         const Lane start = s.participants[x][ia];
         const Lane end = np[ij];
-        const Lane exposure = p_.contribution_density * 0.5 * (start + end);
+        const Lane exposure = p_.contribution_density * (j < p_.pension_age ? 0.5 * (start + end) : start);
         const Lane paid = contribution * exposure, sub = subsidy_mean * exposure;
         f.contributions += paid;
         f.subsidies += sub;
