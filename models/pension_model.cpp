@@ -162,7 +162,7 @@ void PensionModel::lane_year(int t, std::uint64_t path, int l, const EconomyYear
     gdp_.record(t, ws.gdp[lu], rec);
   }
   if (!residents_.empty()) {
-    residents_.record(t, l, ws.residents, gdp, f.pensioner_years > 0 ? f.benefits() / f.pensioner_years : 0.0, rec);
+    residents_.record(t, l, ws.residents, gdp, average_pension(f), rec);
     if (!std::isfinite(ws.residents.flows.fund[l]) || !std::isfinite(ws.residents.flows.local[l]))
       throw SimulationError(path, year, "the residents' scheme became non-finite");
   }

@@ -152,6 +152,13 @@ ResidentsModel::ResidentsModel(const ModelParams& params, const DemographyModel&
   central_ = o.year("residents_central_cost", kMoney, "central budget: its share of the central minimum pension");
   local_ = o.year("residents_local_cost", kMoney,
                   "local budgets: the rest of the minimum, top-ups, bonuses, contribution subsidies, account overdraft");
+  flow_slots_ = {{participants_, &ResidentsFlows::participants}, {contributors_, &ResidentsFlows::contributors},
+                 {beneficiaries_, &ResidentsFlows::beneficiaries}, {contributions_, &ResidentsFlows::contributions},
+                 {subsidies_, &ResidentsFlows::subsidies},         {basic_, &ResidentsFlows::basic},
+                 {account_, &ResidentsFlows::account},             {overdraft_, &ResidentsFlows::overdraft},
+                 {refunds_, &ResidentsFlows::refunds},             {transfers_, &ResidentsFlows::transfers_out},
+                 {fund_, &ResidentsFlows::fund},                   {central_, &ResidentsFlows::central},
+                 {local_, &ResidentsFlows::local}};
   cost_gdp_ = o.year("residents_cost_gdp", "share", "(residents_central_cost + residents_local_cost) / gdp");
   minimum_ = o.year("residents_minimum", kMoney, "central minimum basic pension per person and month in force");
   average_ = o.year("residents_average_benefit", kMoney, "residents' pensions (basic and account) per beneficiary and month");
@@ -222,9 +229,7 @@ void ResidentsModel::step(int t, int year, const ResidentsYear& in, const Demogr
   const Lane subsidy_mean = ((1 - high_share_) * subsidy + high_share_ * subsidy_high) * index;
   const Lane g = lane_max(in.gross_return, zero), hg = lane_sqrt(g);
 
-  ResidentsFlows f{};
-  f.participants = f.contributors = f.beneficiaries = f.beneficiary_years = f.contributions = f.subsidies = zero;
-  f.basic = f.account = f.overdraft = f.refunds = f.transfers_out = f.fund = f.central = f.local = zero;
+  ResidentsFlows f{};  // every Lane zero
   Lane bonus_exposure = zero;
   const double* bonus = &bonus_[static_cast<std::size_t>(t) * n];
   for (std::size_t x = 0; x < 2; ++x) {
@@ -324,19 +329,7 @@ void ResidentsModel::step(int t, int year, const ResidentsYear& in, const Demogr
 void ResidentsModel::record(int t, int l, const ResidentsState& s, double gdp, double employees_pension,
                             PathRecord& rec) const {
   const ResidentsFlows& f = s.flows;
-  rec.at(participants_, t) = f.participants[l];
-  rec.at(contributors_, t) = f.contributors[l];
-  rec.at(beneficiaries_, t) = f.beneficiaries[l];
-  rec.at(contributions_, t) = f.contributions[l];
-  rec.at(subsidies_, t) = f.subsidies[l];
-  rec.at(basic_, t) = f.basic[l];
-  rec.at(account_, t) = f.account[l];
-  rec.at(overdraft_, t) = f.overdraft[l];
-  rec.at(refunds_, t) = f.refunds[l];
-  rec.at(transfers_, t) = f.transfers_out[l];
-  rec.at(fund_, t) = f.fund[l];
-  rec.at(central_, t) = f.central[l];
-  rec.at(local_, t) = f.local[l];
+  for (const auto& [slot, field] : flow_slots_) rec.at(slot, t) = (f.*field)[l];
   rec.at(cost_gdp_, t) = (f.central[l] + f.local[l]) / gdp;
   rec.at(minimum_, t) = s.minimum[l];
   const double years = f.beneficiary_years[l];

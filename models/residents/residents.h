@@ -10,6 +10,7 @@
 // Const and shared by all threads; kLanes paths side by side in a
 // ResidentsState (core/lanes.h).
 #include <array>
+#include <utility>
 #include <vector>
 
 #include "core/lanes.h"
@@ -109,6 +110,7 @@ class ResidentsModel {
               basic_ = 0, account_ = 0, overdraft_ = 0, refunds_ = 0, transfers_ = 0, fund_ = 0, central_ = 0,
               local_ = 0, cost_gdp_ = 0, minimum_ = 0, average_ = 0, ratio_ = 0;
   std::size_t member_basic_ = 0, member_account_ = 0, member_pension_ = 0, member_replacement_ = 0;
+  std::vector<std::pair<std::size_t, Lane ResidentsFlows::*>> flow_slots_;  // flows recorded as they are
 };
 
 }  // namespace pfsim

@@ -62,6 +62,10 @@ using SchemeFlowLanes = SchemeFlowsT<Lane>;
 
 // Lane l of each flow.
 SchemeFlows lane(const SchemeFlowLanes& f, int l);
+// Benefits per pensioner-year (0 without pensioners): the `average_pension` metric.
+inline double average_pension(const SchemeFlows& f) {
+  return f.pensioner_years > 0 ? f.benefits() / f.pensioner_years : 0.0;
+}
 
 // Cohort state of kLanes paths, by sex and age (each value a Lane).
 struct SchemeState {

@@ -33,7 +33,6 @@ SchemeOutputs::SchemeOutputs(OutputRegistry& o) {
 }
 
 void SchemeOutputs::record(int t, const SchemeFlows& f, PathRecord& rec) const {
-  const double benefits = f.benefits();
   rec.at(income_, t) = f.income();
   rec.at(expenditure_, t) = f.expenditure();
   rec.at(surplus_, t) = f.income() - f.expenditure();
@@ -52,7 +51,7 @@ void SchemeOutputs::record(int t, const SchemeFlows& f, PathRecord& rec) const {
   rec.at(pensioners_, t) = f.pensioners;
   rec.at(new_pensioners_, t) = f.new_pensioners;
   rec.at(dependency_, t) = f.contributors > 0 ? f.pensioners / f.contributors : 0.0;
-  const double average_pension = f.pensioner_years > 0 ? benefits / f.pensioner_years : 0.0;
+  const double average_pension = pfsim::average_pension(f);
   rec.at(average_pension_, t) = average_pension;
   rec.at(replacement_, t) = f.average_wage > 0 ? average_pension / f.average_wage : 0.0;
   rec.at(liability_, t) = f.account_liability;
