@@ -68,7 +68,12 @@ inline void add_run_options(CLI::App& cmd, RunRequest& r, RunKind kind) {
   cmd.add_option("--memory-limit", r.memory_limit,
                  "memory for the per-path sample before it spills to disk: auto, unlimited or a size such as 8GB (overrides run.memory_limit)");
   cmd.add_option("--spill-dir", r.spill_dir, "directory for the spill file (overrides run.spill_dir; default $TMPDIR, else the output's directory)");
-  if (kind == RunKind::mpi_run) return;
+  if (kind == RunKind::mpi_run) {
+    cmd.add_flag("--gather", r.gather,
+                 "gather every rank's per-path sample on rank 0 and summarise it there (the route output.paths needs) "
+                 "instead of the statistics computed where the paths are");
+    return;
+  }
   cmd.add_flag("--no-summary", r.no_summary, "do not print the summary table");
   cmd.add_option("--shard", r.shard, "k/N: simulate shard k of N (1-based) and write a partial file for `pfsim merge`");
   cmd.add_option("--checkpoint", r.checkpoint, "directory where completed chunks are saved; the same command resumes");

@@ -1,26 +1,38 @@
-// pfsim-mpi: `pfsim run` across MPI ranks. Each rank simulates a contiguous
-// range of path ids with oneTBB inside; rank 0 gathers the per-path samples in
-// path order and computes every statistic from the whole sample, so the
-// results are the same bits as one process (docs/hpc.md). Everything but the
-// ranks' ranges and the transfers is pfsim's own run pipeline (run/run.h).
+// pfsim-mpi: `pfsim run` across MPI ranks. Each rank simulates a contiguous,
+// block-aligned range of path ids with oneTBB inside and keeps its own
+// sample (in memory, or spilled beyond run.memory_limit). The statistics
+// are computed where the paths are (core/distributed_stats.h): the ranks
+// exchange counts, partial sums of the fixed summation tree and histograms,
+// and only the few values that pin each order statistic move; rank 0 writes
+// the results file. The results are the same bits as one process
+// (docs/hpc.md). With --gather, or when output.paths asks for per-path
+// output, rank 0 instead receives every rank's sample in path order and
+// summarises it as `pfsim run` does.
 #include <mpi.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
 #include <iostream>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "apps/options.h"
+#include "core/distributed_stats.h"
 #include "core/error.h"
 #include "io/results_writer.h"
 #include "run/exit_status.h"
 #include "run/run.h"
 #include "run/sample_producer.h"
+#include "run/summarize.h"
 
 namespace {
 
 using namespace pfsim;
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) { g_stop = true; }
 
 // MPI counts are int: large buffers go in pieces of at most 2^30 elements.
 constexpr std::size_t kPiece = std::size_t{1} << 30;
@@ -34,6 +46,47 @@ void receive_all(T& v, MPI_Datatype type, int from, int tag) {
   for (std::size_t off = 0; off < v.size(); off += kPiece)
     MPI_Recv(v.data() + off, static_cast<int>(std::min(kPiece, v.size() - off)), type, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 }
+
+// The collective steps of core/distributed_stats.h over MPI_COMM_WORLD.
+class MpiCollective final : public Collective {
+ public:
+  MpiCollective() {
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  }
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+  void sum(std::span<std::uint64_t> v) override { reduce(v, MPI_SUM); }
+  void min(std::span<std::uint64_t> v) override { reduce(v, MPI_MIN); }
+  void max(std::span<std::uint64_t> v) override { reduce(v, MPI_MAX); }
+  std::vector<std::uint64_t> gather(std::span<const std::uint64_t> mine) override {
+    const auto count = static_cast<long long>(mine.size());
+    std::vector<long long> counts(static_cast<std::size_t>(size_));
+    MPI_Allgather(&count, 1, MPI_LONG_LONG, counts.data(), 1, MPI_LONG_LONG, MPI_COMM_WORLD);
+    long long total = 0;
+    for (auto k : counts) total += k;
+    if (total > (1LL << 30)) throw std::runtime_error("pfsim-mpi: a gathered exchange of more than 2^30 values");
+    std::vector<int> ints(counts.begin(), counts.end()), displs(ints.size(), 0);
+    for (std::size_t r = 1; r < ints.size(); ++r) displs[r] = displs[r - 1] + ints[r - 1];
+    std::vector<std::uint64_t> all(static_cast<std::size_t>(total));
+    MPI_Allgatherv(mine.data(), static_cast<int>(count), MPI_UINT64_T, all.data(), ints.data(), displs.data(),
+                   MPI_UINT64_T, MPI_COMM_WORLD);
+    bytes_sent += mine.size() * sizeof(std::uint64_t) * static_cast<std::uint64_t>(size_ - 1) + sizeof(long long);
+    return all;
+  }
+
+ private:
+  void reduce(std::span<std::uint64_t> v, MPI_Op op) {
+    for (std::size_t off = 0; off < v.size(); off += kPiece)
+      MPI_Allreduce(MPI_IN_PLACE, v.data() + off, static_cast<int>(std::min(kPiece, v.size() - off)), MPI_UINT64_T, op,
+                    MPI_COMM_WORLD);
+    // A reduction sends about twice the vector (reduce-scatter and allgather).
+    if (size_ > 1) bytes_sent += 2 * v.size() * sizeof(std::uint64_t);
+  }
+  int rank_ = 0, size_ = 1;
+};
+
+std::string megabytes(double bytes) { return fmt::format("{:.1f} MB", bytes / 1e6); }
 
 int run(int rank, int size, const RunRequest& request) {
   // Every rank loads and checks the config and builds the model; only rank 0
@@ -63,27 +116,69 @@ int run(int rank, int size, const RunRequest& request) {
   MPI_Bcast(&checked, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (checked != kExitOk) return checked;
   const PensionModel& model = *model_ptr;
+  const bool gather = request.gather || !cfg.run.full_paths.empty();
+  if (rank == 0 && !request.quiet && gather && !request.gather)
+    std::cerr << "pfsim-mpi: output.paths writes every path: the ranks' samples are gathered on rank 0\n";
 
   const std::uint64_t n = cfg.run.paths;
-  const auto K = static_cast<std::uint64_t>(size);
-  auto first_of = [&](std::uint64_t r) { return r * n / K; };
-  SamplePlan plan;  // this rank's range, in memory
-  plan.first = first_of(static_cast<std::uint64_t>(rank));
-  plan.count = first_of(static_cast<std::uint64_t>(rank) + 1) - plan.first;
+  const auto [first, end] = rank_range(n, size, rank);
+  SamplePlan plan;  // this rank's range, in memory or spilled
+  plan.first = first;
+  plan.count = end - first;
   plan.engine.threads = request.threads;
   plan.engine.block_size = cfg.run.block_size;
   plan.engine.progress = !request.quiet && rank == 0;
+  plan.engine.stop = &g_stop;
   const double t0 = MPI_Wtime();
   PathSample part;
   const int simulated = guarded([&] {
+    if (!gather) {
+      const std::uint64_t bytes = sample_bytes(model, plan.count);
+      plan.storage = resolve_storage(cfg.run, output, bytes);
+      if (!request.quiet) std::cerr << fmt::format("pfsim-mpi: rank {}: {}\n", rank, describe_storage(plan.storage, bytes));
+    }
     part = produce_sample(model, cfg, plan);
     return static_cast<int>(kExitOk);
   }, std::cerr, fmt::format("pfsim-mpi: rank {}", rank));
+  // A rank that cannot go on stops them all: no results file is written.
   if (simulated != kExitOk) MPI_Abort(MPI_COMM_WORLD, simulated);
   const double t1 = MPI_Wtime();
 
-  // Gather: rank 0 receives every rank's buffers and places them by path id.
   int status = kExitOk;
+  if (!gather) {
+    MpiCollective c;
+    RunSummary summary;
+    const int summarised = guarded([&] {
+      summary = summarize_distributed(model, part, n, cfg, c, request.threads, &g_stop);
+      return static_cast<int>(kExitOk);
+    }, std::cerr, fmt::format("pfsim-mpi: rank {}", rank));
+    if (summarised != kExitOk) MPI_Abort(MPI_COMM_WORLD, summarised);
+    const double t2 = MPI_Wtime();
+    // What the statistics moved between the ranks, for the record.
+    std::uint64_t sent = c.bytes_sent, most = c.bytes_sent;
+    MPI_Allreduce(MPI_IN_PLACE, &sent, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, &most, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+    part = PathSample();
+    if (rank == 0) {
+      status = guarded([&] {
+        const PathSample none(model.shape(), 0, 0);
+        write_results(output, cfg, model, none, summary, request.threads);
+        if (!request.quiet) {
+          std::cerr << fmt::format("pfsim-mpi: {} ranks, simulated in {:.2f} s, statistics where the paths are in {:.2f} s "
+                                   "({} sent between ranks in all, at most {} by one rank), output {:.2f} s\n",
+                                   size, t1 - t0, t2 - t1, megabytes(static_cast<double>(sent)),
+                                   megabytes(static_cast<double>(most)), MPI_Wtime() - t2);
+          std::cerr << fmt::format("pfsim-mpi: wrote {}\n", output);
+          show_summary(output, cfg.run.summary_years, std::cout);
+        }
+        return static_cast<int>(kExitOk);
+      }, std::cerr, "pfsim-mpi");
+    }
+    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return status;
+  }
+
+  // Gather: rank 0 receives every rank's buffers and places them by path id.
   if (rank == 0) {
     bool gathered = false;
     status = guarded([&] {
@@ -93,18 +188,19 @@ int run(int rank, int size, const RunRequest& request) {
       const auto storage = resolve_storage(cfg.run, output, bytes);
       if (!request.quiet) std::cerr << "pfsim-mpi: " << describe_storage(storage, bytes) << "\n";
       SampleBuilder whole(model.shape(), 0, n, storage);
-      whole.add(part);
+      if (part.paths()) whole.add(part);
       part = PathSample();
       for (int r = 1; r < size; ++r) {
-        const std::uint64_t f = first_of(static_cast<std::uint64_t>(r));
-        PathSample p(model.shape(), f, first_of(static_cast<std::uint64_t>(r) + 1) - f);
+        const auto [f, e] = rank_range(n, size, r);
+        if (e == f) continue;
+        PathSample p(model.shape(), f, e - f);
         receive_all(p.year_buffer(), MPI_FLOAT, r, 1);
         receive_all(p.scalar_buffer(), MPI_DOUBLE, r, 2);
         whole.add(p);
       }
       gathered = true;
       const double t2 = MPI_Wtime();
-      write_run(cfg, model, whole.finish(), output, request.threads, nullptr);
+      write_run(cfg, model, whole.finish(), output, request.threads, &g_stop);
       if (!request.quiet) {
         std::cerr << fmt::format("pfsim-mpi: {} ranks, simulated in {:.2f} s, gathered in {:.2f} s, statistics and output {:.2f} s\n",
                                  size, t1 - t0, t2 - t1, MPI_Wtime() - t2);
@@ -114,7 +210,7 @@ int run(int rank, int size, const RunRequest& request) {
       return static_cast<int>(kExitOk);
     }, std::cerr, "pfsim-mpi");
     if (!gathered) MPI_Abort(MPI_COMM_WORLD, status);  // the other ranks still wait to send
-  } else {
+  } else if (part.paths()) {
     send_all(part.year_buffer(), MPI_FLOAT, 1);
     send_all(part.scalar_buffer(), MPI_DOUBLE, 2);
     part = PathSample();  // the rank's share is no longer needed
@@ -130,6 +226,10 @@ int main(int argc, char** argv) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
+  // SIGINT and SIGTERM (mpirun passes them on) stop the simulation and the
+  // statistics at the next check; the ranks then abort without a results file.
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
   CLI::App cli{"pfsim-mpi: pfsim run across MPI ranks (mpirun -np K pfsim-mpi run CONFIG)"};
   cli.require_subcommand(1);
   RunRequest request;

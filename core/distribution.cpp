@@ -15,13 +15,14 @@
 #include <type_traits>
 
 #include "core/big_buffer.h"
+#include "core/block_tree.h"
+#include "core/order_key.h"
 #include "core/engine.h"
 #include "core/statistics.h"
 
 namespace pfsim {
 
-namespace {
-Distribution make(std::size_t columns, std::span<const double> probabilities) {
+Distribution make_distribution(std::size_t columns, std::span<const double> probabilities) {
   Distribution d;
   d.columns = columns;
   d.probabilities.assign(probabilities.begin(), probabilities.end());
@@ -34,6 +35,8 @@ Distribution make(std::size_t columns, std::span<const double> probabilities) {
   d.upper = d.quantile;
   return d;
 }
+
+namespace {
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -66,29 +69,11 @@ void radix_sort(std::vector<Key>& keys, std::vector<Key>& tmp) {
   }
 }
 
-// Keys that order as the values do: the sign bit set for positives, every
-// bit flipped for negatives (Key is the unsigned integer of Value's size).
-// Without a branch, so that loops over a column vectorise.
-template <class Key, class Value>
-Key order_key(Value v) {
-  using Signed = std::make_signed_t<Key>;
-  constexpr int kTop = static_cast<int>(sizeof(Key)) * 8 - 1;
-  constexpr Key kSign = Key{1} << kTop;
-  const Key u = std::bit_cast<Key>(v);
-  return u ^ (static_cast<Key>(static_cast<Signed>(u) >> kTop) | kSign);
-}
-
-template <class Value, class Key>
-Value key_value(Key k) {
-  constexpr Key kSign = Key{1} << (sizeof(Key) * 8 - 1);
-  return std::bit_cast<Value>((k & kSign) ? static_cast<Key>(k & ~kSign) : static_cast<Key>(~k));
-}
-
 // Per-thread scratch for summarizing columns, kept across columns: at 10^6
 // paths a column's buffers take 24 MB, and fresh memory for every column
 // cost more in page faults than the statistics themselves.
 struct ColumnScratch {
-  BigBuffer<double> values, sorted;
+  BigBuffer<double> values;
   BigBuffer<std::uint32_t> keys32;
   BigBuffer<std::uint64_t> keys64;
 };
@@ -197,32 +182,6 @@ void select_keys(std::span<const Key> keys, Key kmin, Key kmax, std::span<const 
   }
 }
 
-// Writes the moments of `values` (path order) and the quantiles of `sorted`
-// (the same values in increasing order) into column `column` of out.
-template <class T>
-void summarize_sorted(std::span<const T> values, std::span<const double> sorted,
-                      std::span<const double> probabilities, double confidence, Distribution& out, std::size_t column) {
-  const std::size_t n = values.size();
-  out.finite[column] = n;
-  if (n >= 2) {
-    const auto m = stats::moments(values);
-    out.mean[column] = m.mean;
-    out.sd[column] = m.sd;
-    out.se[column] = m.se;
-  } else {
-    out.mean[column] = n == 1 ? static_cast<double>(values[0]) : kNaN;
-    out.sd[column] = kNaN;
-    out.se[column] = kNaN;
-  }
-  const auto q = stats::quantiles_with_ci_sorted(sorted, probabilities, confidence);
-  for (std::size_t p = 0; p < probabilities.size(); ++p) {
-    const std::size_t i = p * out.columns + column;
-    out.quantile[i] = q[p].value;
-    out.lower[i] = q[p].lower;
-    out.upper[i] = q[p].upper;
-  }
-}
-
 // The keys of a column in one pass, with the least and greatest key. False
 // when a value is an infinity or NaN (its bits without the sign are at least
 // those of infinity).
@@ -248,89 +207,94 @@ bool column_keys(std::span<const Value> col, Key* keys, Key& kmin, Key& kmax) {
 // summarize_column on the same values. False (nothing written) when a value
 // is not finite.
 template <class Value, class Key>
-bool summarize_finite_column(std::span<const Value> col, BigBuffer<Key>& keys, std::span<const double> probabilities,
-                             double confidence, Distribution& out, std::size_t column) {
+bool summarize_finite_column(std::span<const Value> col, std::uint64_t first_path, BigBuffer<Key>& keys,
+                             std::span<const double> probabilities, double confidence, Distribution& out,
+                             std::size_t column) {
   const std::size_t n = col.size();
-  auto& w = column_scratch();
   keys.resize(n);
   Key kmin = 0, kmax = 0;
   if (!column_keys(col, keys.data(), kmin, kmax)) return false;
-  // Only the entries of `sorted` at the ranks the estimates read are filled.
-  w.sorted.resize(n);
   const auto ranks = stats::quantile_ranks(n, probabilities, confidence);
   std::vector<Key> picked(ranks.size());
   select_keys<Key>({keys.data(), n}, kmin, kmax, ranks, picked);
-  for (std::size_t i = 0; i < ranks.size(); ++i) w.sorted[ranks[i]] = key_value<Value>(picked[i]);
-  summarize_sorted(col, {w.sorted.data(), n}, probabilities, confidence, out, column);
+  std::vector<double> at(ranks.size());
+  for (std::size_t i = 0; i < ranks.size(); ++i) at[i] = key_value<Value>(picked[i]);
+  const auto finite = tree::local_moments(col, first_path, [](double) { return true; });
+  write_column({finite, n, ranks, at, false, 0.0}, probabilities, confidence, out, column);
   return true;
 }
 
 // A float column; one with an infinity or NaN (rare: a year metric is never
 // infinite in practice) takes the general route.
-void summarize_float_column(std::span<const float> col, std::span<const double> probabilities, double confidence,
-                            Distribution& out, std::size_t column) {
+void summarize_float_column(std::span<const float> col, std::uint64_t first_path, std::span<const double> probabilities,
+                            double confidence, Distribution& out, std::size_t column) {
   auto& w = column_scratch();
-  if (summarize_finite_column(col, w.keys32, probabilities, confidence, out, column)) return;
+  if (summarize_finite_column(col, first_path, w.keys32, probabilities, confidence, out, column)) return;
   w.values.resize(col.size());
   std::copy(col.begin(), col.end(), w.values.data());
-  summarize_column({w.values.data(), col.size()}, probabilities, confidence, out, column);
+  summarize_column({w.values.data(), col.size()}, probabilities, confidence, out, column, first_path);
 }
 }  // namespace
 
-void summarize_column(std::span<double> values, std::span<const double> probabilities, double confidence,
-                      Distribution& out, std::size_t column) {
-  // NaN marks a path on which the value is undefined (MetricSpec::
-  // may_be_undefined): every statistic is over the other paths, whose
-  // number is the finite count (+inf counts among them for quantiles only).
-  const auto defined_end = std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); });
-  if (defined_end != values.end()) {
-    values = values.first(static_cast<std::size_t>(defined_end - values.begin()));
-    if (values.empty()) {
-      out.finite[column] = 0;
-      out.mean[column] = out.sd[column] = out.se[column] = kNaN;
-      for (std::size_t p = 0; p < probabilities.size(); ++p) {
-        const std::size_t i = p * out.columns + column;
-        out.quantile[i] = out.lower[i] = out.upper[i] = kNaN;
-      }
-      return;
+void write_column(const ColumnParts& parts, std::span<const double> probabilities, double confidence,
+                  Distribution& out, std::size_t column) {
+  out.finite[column] = parts.finite.count;
+  out.mean[column] = parts.finite.moments.mean;
+  out.sd[column] = parts.finite.moments.sd;
+  out.se[column] = parts.finite.moments.se;
+  if (parts.defined == 0) {
+    for (std::size_t p = 0; p < probabilities.size(); ++p) {
+      const std::size_t i = p * out.columns + column;
+      out.quantile[i] = out.lower[i] = out.upper[i] = kNaN;
     }
+    return;
   }
-  // Moments over the finite values, in path order.
-  std::vector<double> finite;
-  finite.reserve(values.size());
-  for (double v : values)
-    if (std::isfinite(v)) finite.push_back(v);
-  out.finite[column] = finite.size();
-  if (finite.size() >= 2) {
-    const auto m = stats::moments(finite);
-    out.mean[column] = m.mean;
-    out.sd[column] = m.sd;
-    out.se[column] = m.se;
-  } else {
-    out.mean[column] = finite.size() == 1 ? finite[0] : kNaN;
-    out.sd[column] = kNaN;
-    out.se[column] = kNaN;
-  }
-  // Infinite values are +inf ("never"): order them above every finite value
-  // with a finite stand-in, so interpolation never meets inf - inf.
-  double top = 0;
-  bool has_inf = false;
-  for (double v : values) {
-    if (std::isfinite(v)) top = std::max(top, std::abs(v));
-    else has_inf = true;
-  }
-  const double stand_in = 2 * top + 1;
-  if (has_inf)
-    for (double& v : values)
-      if (!std::isfinite(v)) v = stand_in;
-  const auto q = stats::quantiles_with_ci(values, probabilities, confidence);
-  const auto back = [&](double v) { return has_inf && v > top ? std::numeric_limits<double>::infinity() : v; };
+  // Infinite values are +inf ("never"): ordered above every finite value,
+  // and a finite stand-in for them in the interpolation, so that it never
+  // meets inf - inf; a result above every finite value is +inf again.
+  const double stand_in = 2 * parts.top + 1;
+  const auto q = stats::quantiles_with_ci_at(parts.defined, probabilities, confidence, [&](std::size_t r) {
+    const auto it = std::lower_bound(parts.ranks.begin(), parts.ranks.end(), r);
+    if (it == parts.ranks.end() || *it != r) throw std::logic_error("write_column: an order statistic not selected");
+    const double v = parts.at_ranks[static_cast<std::size_t>(it - parts.ranks.begin())];
+    return std::isinf(v) ? stand_in : v;
+  });
+  const auto back = [&](double v) { return parts.has_inf && v > parts.top ? std::numeric_limits<double>::infinity() : v; };
   for (std::size_t p = 0; p < probabilities.size(); ++p) {
     const std::size_t i = p * out.columns + column;
     out.quantile[i] = back(q[p].value);
     out.lower[i] = back(q[p].lower);
     out.upper[i] = back(q[p].upper);
   }
+}
+
+void summarize_column(std::span<const double> values, std::span<const double> probabilities, double confidence,
+                      Distribution& out, std::size_t column, std::uint64_t first_path) {
+  // NaN marks a path on which the value is undefined (MetricSpec::
+  // may_be_undefined): every statistic is over the other paths; the moments
+  // are over the finite ones, whose number is the finite count (+inf counts
+  // among the defined values for quantiles only).
+  const auto finite = tree::local_moments(values, first_path, [](double x) { return std::isfinite(x); });
+  std::vector<std::uint64_t> keys;
+  keys.reserve(values.size());
+  double top = 0;
+  bool has_inf = false;
+  for (double v : values) {
+    if (std::isnan(v)) continue;
+    keys.push_back(order_key<std::uint64_t>(v));
+    if (std::isfinite(v)) top = std::max(top, std::abs(v));
+    else has_inf = true;
+  }
+  std::vector<std::size_t> ranks;
+  std::vector<double> at;
+  if (!keys.empty()) {
+    ranks = stats::quantile_ranks(keys.size(), probabilities, confidence);
+    const auto [kmin, kmax] = std::minmax_element(keys.begin(), keys.end());
+    std::vector<std::uint64_t> picked(ranks.size());
+    select_keys<std::uint64_t>(keys, *kmin, *kmax, ranks, picked);
+    for (auto k : picked) at.push_back(key_value<double>(k));
+  }
+  write_column({finite, keys.size(), ranks, at, has_inf, top}, probabilities, confidence, out, column);
 }
 
 std::vector<Distribution> summarize_year_metrics(const PathSample& sample, std::span<const double> probabilities,
@@ -340,7 +304,7 @@ std::vector<Distribution> summarize_year_metrics(const PathSample& sample, std::
   const auto n = static_cast<std::size_t>(sample.paths());
   std::vector<Distribution> out;
   for (std::size_t m = 0; m < sample.year_metrics(); ++m)
-    out.push_back(make(static_cast<std::size_t>(years), probabilities));
+    out.push_back(make_distribution(static_cast<std::size_t>(years), probabilities));
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   // In memory one group holds every column; on disk, groups of columns are
   // read in turn. Either way each column is summarised on its own.
@@ -351,7 +315,7 @@ std::vector<Distribution> summarize_year_metrics(const PathSample& sample, std::
         const std::size_t c = c0 + j;
         const std::size_t m = c / static_cast<std::size_t>(years);
         const std::size_t t = c % static_cast<std::size_t>(years);
-        summarize_float_column(values.subspan(j * n, n), probabilities, confidence, out[m], t);
+        summarize_float_column(values.subspan(j * n, n), sample.first_path(), probabilities, confidence, out[m], t);
       });
     });
     if (stopped()) throw Interrupted();
@@ -365,16 +329,17 @@ std::vector<Distribution> summarize_scalars(const PathSample& sample, std::span<
   const auto stopped = [stop] { return stop != nullptr && stop->load(std::memory_order_relaxed); };
   const auto n = static_cast<std::size_t>(sample.paths());
   std::vector<Distribution> out;
-  for (std::size_t s = 0; s < sample.scalars(); ++s) out.push_back(make(1, probabilities));
+  for (std::size_t s = 0; s < sample.scalars(); ++s) out.push_back(make_distribution(1, probabilities));
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   sample.for_each_scalar_group([&](std::size_t s0, std::size_t count, std::span<const double> columns) {
     arena.execute([&] {
       parallel_for_index(count, [&](std::size_t j) {
         if (stopped()) return;
         const auto col = columns.subspan(j * n, n);
-        if (summarize_finite_column(col, column_scratch().keys64, probabilities, confidence, out[s0 + j], 0)) return;
-        std::vector<double> values(col.begin(), col.end());  // +inf ("never"): the general route
-        summarize_column(values, probabilities, confidence, out[s0 + j], 0);
+        if (summarize_finite_column(col, sample.first_path(), column_scratch().keys64, probabilities, confidence,
+                                    out[s0 + j], 0))
+          return;
+        summarize_column(col, probabilities, confidence, out[s0 + j], 0, sample.first_path());  // +inf or NaN
       });
     });
     if (stopped()) throw Interrupted();

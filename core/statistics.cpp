@@ -215,15 +215,45 @@ std::vector<QuantileEstimate> quantiles_with_ci_sorted(std::span<const double> s
                                                        std::span<const double> probs,
                                                        double confidence) {
   require(!sorted.empty(), "quantiles_with_ci_sorted of empty data");
-  const std::size_t n = sorted.size();
+  return quantiles_with_ci_at(sorted.size(), probs, confidence, [&](std::size_t r) { return sorted[r]; });
+}
+
+std::vector<QuantileEstimate> quantiles_with_ci_at(std::size_t n, std::span<const double> probs, double confidence,
+                                                   const std::function<double(std::size_t)>& at) {
+  require(n > 0, "quantiles_with_ci_at of no values");
   std::vector<QuantileEstimate> out;
   out.reserve(probs.size());
   for (double p : probs) {
-    require(is_probability(p), "quantiles_with_ci_sorted: p must be in [0, 1]");
+    require(is_probability(p), "quantiles_with_ci: p must be in [0, 1]");
     const RankInterval ci = quantile_ci_ranks(n, p, confidence);
-    out.push_back({type7_value(sorted, type7_position(n, p)), sorted[ci.lower - 1], sorted[ci.upper - 1]});
+    const Type7Position pos = type7_position(n, p);
+    const double a = at(pos.lo);
+    const double value = pos.needs_next ? lerp_numpy(a, at(pos.lo + 1), pos.frac) : a;
+    out.push_back({value, at(ci.lower - 1), at(ci.upper - 1)});
   }
   return out;
+}
+
+double quantile_at(std::size_t n, double p, const std::function<double(std::size_t)>& at) {
+  require(n > 0, "quantile_at of no values");
+  require(is_probability(p), "quantile_at: p must be in [0, 1]");
+  const Type7Position pos = type7_position(n, p);
+  const double a = at(pos.lo);
+  return pos.needs_next ? lerp_numpy(a, at(pos.lo + 1), pos.frac) : a;
+}
+
+std::vector<std::size_t> type7_ranks(std::size_t n, double p) {
+  require(n > 0, "type7_ranks of no values");
+  require(is_probability(p), "type7_ranks: p must be in [0, 1]");
+  const Type7Position pos = type7_position(n, p);
+  std::vector<std::size_t> r{pos.lo};
+  if (pos.needs_next) r.push_back(pos.lo + 1);
+  return r;
+}
+
+std::size_t tail_count(std::size_t n, double alpha) {
+  require(alpha > 0.0 && alpha <= 1.0, "tail_count: alpha must be in (0, 1]");
+  return std::clamp<std::size_t>(ceil_count(alpha * static_cast<double>(n)), 1, n);
 }
 
 Interval wilson_interval(std::uint64_t successes, std::uint64_t n, double confidence) {
@@ -269,31 +299,6 @@ TailRisk lower_tail_risk(std::span<double> data, double alpha) {
 }
 
 namespace {
-// Sums in eight interleaved accumulators (element i goes to accumulator
-// i mod 8), combined pairwise at the end: a fixed order, so the same bits on
-// every run, and eight independent chains the compiler keeps in one vector
-// register instead of one chain of n dependent additions. Each f(x) returns
-// K terms, summed into K sums in the same order.
-constexpr std::size_t kWays = 8;
-template <std::size_t K, class T, class F>
-std::array<double, K> lane_sums(std::span<const T> data, F f) {
-  std::array<std::array<double, kWays>, K> acc{};
-  const auto add = [&](std::size_t j, T x) {
-    const std::array<double, K> terms = f(static_cast<double>(x));
-    for (std::size_t k = 0; k < K; ++k) acc[k][j] += terms[k];
-  };
-  const std::size_t n = data.size(), body = n - n % kWays;
-  for (std::size_t i = 0; i < body; i += kWays)
-    for (std::size_t j = 0; j < kWays; ++j) add(j, data[i + j]);
-  for (std::size_t i = body; i < n; ++i) add(i - body, data[i]);
-  std::array<double, K> sums;
-  for (std::size_t k = 0; k < K; ++k) {
-    const auto& a = acc[k];
-    sums[k] = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-  }
-  return sums;
-}
-
 template <class T>
 Moments moments_of(std::span<const T> data) {
   require(!data.empty(), "moments of empty data");

@@ -8,8 +8,10 @@
 // 10^6 paths. Invalid arguments (empty data where a value is needed, a
 // probability outside its range, NaN in data to be ordered) throw
 // std::invalid_argument: NaN breaks the strict weak ordering nth_element needs.
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -72,6 +74,23 @@ std::vector<QuantileEstimate> quantiles_with_ci_sorted(std::span<const double> s
                                                        std::span<const double> probs,
                                                        double confidence = 0.95);
 
+// The same estimates from a look-up of the order statistics: at(r) is the
+// 0-based r-th smallest of n values, called only for the ranks
+// quantile_ranks(n, probs, confidence) gives.
+std::vector<QuantileEstimate> quantiles_with_ci_at(std::size_t n, std::span<const double> probs, double confidence,
+                                                   const std::function<double(std::size_t)>& at);
+
+// The type-7 p-quantile of n values from a look-up of their order
+// statistics (at(r): the 0-based r-th smallest).
+double quantile_at(std::size_t n, double p, const std::function<double(std::size_t)>& at);
+// The 0-based ranks quantile_at reads.
+std::vector<std::size_t> type7_ranks(std::size_t n, double p);
+
+// How many of n values make the lower alpha-tail of lower_tail_risk:
+// ceil(alpha n), at least 1 (a product within rounding of an integer is that
+// integer).
+std::size_t tail_count(std::size_t n, double alpha);
+
 // Wilson score interval for a binomial proportion (Wilson 1927; Brown, Cai &
 // DasGupta 2001, eq. 4), z = two_sided_z(confidence):
 //   (p^ + z^2/(2n) +- z sqrt(p^ (1 - p^)/n + z^2/(4 n^2))) / (1 + z^2/n).
@@ -99,6 +118,31 @@ TailRisk lower_tail_risk(std::span<double> data, double alpha);
 // bit for bit; floats give the same bits as the same values widened to
 // double. One observation gives sd = se = NaN (undefined, as numpy's ddof=1);
 // empty data throws.
+// Sums in eight interleaved accumulators (element i goes to accumulator
+// i mod 8), combined pairwise at the end: a fixed order, so the same bits on
+// every run, and eight independent chains the compiler keeps in one vector
+// register instead of one chain of n dependent additions. Each f(x) returns
+// K terms, summed into K sums in the same order.
+constexpr std::size_t kWays = 8;
+template <std::size_t K, class T, class F>
+std::array<double, K> lane_sums(std::span<const T> data, F f) {
+  std::array<std::array<double, kWays>, K> acc{};
+  const auto add = [&](std::size_t j, T x) {
+    const std::array<double, K> terms = f(static_cast<double>(x));
+    for (std::size_t k = 0; k < K; ++k) acc[k][j] += terms[k];
+  };
+  const std::size_t n = data.size(), body = n - n % kWays;
+  for (std::size_t i = 0; i < body; i += kWays)
+    for (std::size_t j = 0; j < kWays; ++j) add(j, data[i + j]);
+  for (std::size_t i = body; i < n; ++i) add(i - body, data[i]);
+  std::array<double, K> sums;
+  for (std::size_t k = 0; k < K; ++k) {
+    const auto& a = acc[k];
+    sums[k] = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+  }
+  return sums;
+}
+
 struct Moments {
   double mean;
   double sd;

@@ -277,7 +277,7 @@ void write_results(const std::string& path, const RunConfig& cfg, const PensionM
     h5::attr(root, format::kFormatAttr, std::string(format::kResults));
     h5::attr(root, format::kFormatVersionAttr, static_cast<std::int64_t>(format::kResultsVersion));
     write_provenance(root, cfg);
-    h5::attr(root, "n_paths", static_cast<std::int64_t>(sample.paths()));
+    h5::attr(root, "n_paths", static_cast<std::int64_t>(summary.risk.paths));  // every process's paths
     h5::attr(root, "first_path", static_cast<std::int64_t>(sample.first_path()));
 
     std::vector<std::int32_t> years;

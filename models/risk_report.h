@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/distributed_stats.h"
 #include "core/path_sample.h"
 #include "core/statistics.h"
 #include "models/pension_model.h"
@@ -33,6 +34,19 @@ struct RiskReport {
 };
 
 RiskReport build_risk_report(const PensionModel& model, const PathSample& sample, double confidence);
+// The same for a sample split between processes (core/distributed_stats.h):
+// `sample` is this process's range, end_path the last process's end; every
+// process calls it and gets the report.
+RiskReport build_risk_report(const PensionModel& model, const PathSample& sample, double confidence, Collective& c,
+                             std::uint64_t end_path);
+
+// Lower-tail risk (stats::lower_tail_risk's definitions) of a column split
+// between processes at each level: the VaR from the exact order statistics,
+// the expected shortfall as the mean of the values below the k-th smallest
+// (k = ceil(alpha n)) summed in the block tree's order, plus the copies of
+// the k-th smallest that make k values.
+std::vector<stats::TailRisk> lower_tail_risks(Collective& c, std::span<const double> col, std::uint64_t first_path,
+                                              std::uint64_t end_path, std::span<const double> levels);
 
 // The first year at which a cumulative probability by year (column t is
 // first_year + t) reaches `level`; nullopt when it never does. The summary

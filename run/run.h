@@ -41,6 +41,7 @@ struct RunRequest {
   std::string spill_dir;               // --spill-dir (overrides run.spill_dir)
   std::string write_solution;          // seek: results file of a run at the solution
   bool sensitivity = false;            // `pfsim sensitivity`: the config must have [sensitivity]
+  bool gather = false;                 // pfsim-mpi: gather the sample on rank 0 instead of distributed statistics
 };
 
 // The request's config: --set overrides, then --paths and --seed as the

@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "core/block_tree.h"
 #include "core/distribution.h"
 #include "core/engine.h"
 #include "core/path_sample.h"
@@ -22,7 +23,9 @@ bool same_bits(double a, double b) { return a == b || std::memcmp(&a, &b, sizeof
 // Every quantile, interval bound and moment of column c of d against the
 // general route (selection on a copy of the values).
 void check_column(const Distribution& d, std::size_t c, std::vector<double> values, std::span<const double> probs) {
-  const auto m = stats::moments(values);
+  // Moments in the summation tree's order (core/block_tree.h), of the
+  // values in path order.
+  const auto m = tree::local_moments(std::span<const double>(values), 0, [](double) { return true; }).moments;
   CHECK(same_bits(d.mean[c], m.mean));
   CHECK(same_bits(d.sd[c], m.sd));
   const auto q = stats::quantiles_with_ci(values, probs, 0.95);

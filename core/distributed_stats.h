@@ -1,0 +1,310 @@
+#pragma once
+// Exact statistics of a sample split between processes (MPI ranks), found
+// where the paths are: no process ever holds the others' values.
+//
+// Each process holds a block-aligned range of the path ids (rank_range) and
+// takes part in collective steps (Collective) that move counts and partial
+// sums, never the sample:
+// - counts and the least and greatest value of each column: sums, minima
+//   and maxima of integers, exact in any order;
+// - moments: the nodes of the fixed summation tree over path blocks that
+//   cover the process's range (core/block_tree.h), gathered and combined in
+//   the tree's order, so the bits are those of one process;
+// - order statistics: a histogram of the order keys (core/order_key.h) of
+//   each column, summed over the processes and refined level by level
+//   (kSelectBits bits of the key a level) in the buckets that hold the
+//   wanted ranks only, until a bucket holds one key value or at most
+//   kGatherAt values; then only those values move.
+// Every process calls the same functions with the same arguments (its own
+// range's values aside) in the same order, and every process gets the
+// results.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "core/block_tree.h"
+#include "core/order_key.h"
+#include "core/parallel.h"
+
+namespace pfsim {
+
+class Collective {
+ public:
+  virtual ~Collective() = default;
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+  // Element-wise over the processes; the result on every process.
+  virtual void sum(std::span<std::uint64_t> values) = 0;
+  virtual void min(std::span<std::uint64_t> values) = 0;
+  virtual void max(std::span<std::uint64_t> values) = 0;
+  // Every process's values (any number each), concatenated in rank order,
+  // on every process.
+  virtual std::vector<std::uint64_t> gather(std::span<const std::uint64_t> mine) = 0;
+  // Bytes this process has sent to others in these steps.
+  std::uint64_t bytes_sent = 0;
+};
+
+// One process: the collective steps return what they are given.
+class SingleProcess final : public Collective {
+ public:
+  int rank() const override { return 0; }
+  int size() const override { return 1; }
+  void sum(std::span<std::uint64_t>) override {}
+  void min(std::span<std::uint64_t>) override {}
+  void max(std::span<std::uint64_t>) override {}
+  std::vector<std::uint64_t> gather(std::span<const std::uint64_t> mine) override { return {mine.begin(), mine.end()}; }
+};
+
+// The paths [first, end) of process r of k for n paths: whole blocks of the
+// summation tree, as even as blocks allow.
+inline std::pair<std::uint64_t, std::uint64_t> rank_range(std::uint64_t n, int k, int r) {
+  const std::uint64_t nb = tree::blocks(n), kk = static_cast<std::uint64_t>(k);
+  const auto at = [&](std::uint64_t i) { return std::min(n, (static_cast<std::uint64_t>(i) * nb / kk) * tree::kBlock); };
+  return {at(static_cast<std::uint64_t>(r)), at(static_cast<std::uint64_t>(r) + 1)};
+}
+
+namespace dist {
+
+inline constexpr int kSelectBits = 8;
+inline constexpr std::uint64_t kGatherAt = 2048;
+
+// The key of a value for ordering: its double's order key (a float widened
+// to double orders as the float).
+template <class Value>
+std::uint64_t key_of(Value v) {
+  return order_key<std::uint64_t>(static_cast<double>(v));
+}
+
+// What every process needs to know of a column before the moments and the
+// order statistics.
+struct ColumnFacts {
+  std::uint64_t defined = 0;   // not NaN
+  std::uint64_t finite = 0;
+  std::uint64_t infinite = 0;  // +-inf
+  std::uint64_t kmin = 0, kmax = 0;  // least and greatest key of the defined values
+  double top = 0;              // largest finite magnitude
+};
+
+template <class Value>
+std::vector<ColumnFacts> column_facts(Collective& c, std::span<const std::span<const Value>> cols) {
+  const std::size_t m = cols.size();
+  std::vector<std::uint64_t> lo(m, ~std::uint64_t{0}), hi(2 * m, 0), counts(3 * m, 0);
+  parallel_for_index(m, [&](std::size_t j) {
+    std::uint64_t kmin = ~std::uint64_t{0}, kmax = 0, top = 0, defined = 0, finite = 0;
+    for (Value v : cols[j]) {
+      if (std::isnan(v)) continue;
+      ++defined;
+      const std::uint64_t k = key_of(v);
+      kmin = std::min(kmin, k);
+      kmax = std::max(kmax, k);
+      if (std::isfinite(v)) {
+        ++finite;
+        top = std::max(top, std::bit_cast<std::uint64_t>(std::abs(static_cast<double>(v))));
+      }
+    }
+    lo[j] = kmin;
+    hi[2 * j] = kmax;
+    hi[2 * j + 1] = top;  // a non-negative double's bits order as it does
+    counts[3 * j] = defined;
+    counts[3 * j + 1] = finite;
+    counts[3 * j + 2] = defined - finite;
+  });
+  c.min(lo);
+  c.max(hi);
+  c.sum(counts);
+  std::vector<ColumnFacts> out(m);
+  for (std::size_t j = 0; j < m; ++j)
+    out[j] = {counts[3 * j], counts[3 * j + 1], counts[3 * j + 2], lo[j], hi[2 * j], std::bit_cast<double>(hi[2 * j + 1])};
+  return out;
+}
+
+// The tree sums of K terms over each column's kept values across the
+// processes: keep(j, x) and terms(j) (a callable x -> std::array<double, K>)
+// for column j. cols[j] holds paths [first_path, ...) of n in all.
+template <std::size_t K, class Value, class Keep, class Terms>
+std::vector<tree::Sum<K>> tree_sums(Collective& c, std::span<const std::span<const Value>> cols, std::uint64_t first_path,
+                                    std::uint64_t n, Keep keep, Terms terms) {
+  const std::size_t m = cols.size();
+  const int size = c.size();
+  std::vector<std::vector<tree::Node>> nodes(static_cast<std::size_t>(size));
+  for (int r = 0; r < size; ++r) {
+    const auto [f, e] = rank_range(n, size, r);
+    nodes[static_cast<std::size_t>(r)] = tree::cover(f / tree::kBlock, tree::blocks(e));
+  }
+  const auto& mine = nodes[static_cast<std::size_t>(c.rank())];
+  constexpr std::size_t kWords = K + 1;
+  std::vector<std::uint64_t> local(m * mine.size() * kWords);
+  const std::uint64_t b1 = tree::blocks(first_path + (m ? cols[0].size() : 0));
+  parallel_for_index(m, [&](std::size_t j) {
+    const auto leaves = tree::leaf_sums<K>(cols[j], first_path, [&](double x) { return keep(j, x); }, terms(j));
+    const auto sums = tree::node_sums<K>(mine, b1, tree::leaves_from<K>(leaves, first_path / tree::kBlock));
+    for (std::size_t i = 0; i < sums.size(); ++i) {
+      std::uint64_t* w = &local[(j * mine.size() + i) * kWords];
+      w[0] = sums[i].count;
+      for (std::size_t k = 0; k < K; ++k) w[1 + k] = std::bit_cast<std::uint64_t>(sums[i].value[k]);
+    }
+  });
+  const auto all = c.gather(local);
+  // Every process's nodes, in one list, and where each process's words start.
+  std::vector<tree::Node> every;
+  std::vector<std::size_t> start;
+  std::size_t at = 0;
+  for (const auto& ns : nodes) {
+    start.push_back(at);
+    at += m * ns.size() * kWords;
+    every.insert(every.end(), ns.begin(), ns.end());
+  }
+  if (at != all.size()) throw std::logic_error("tree_sums: the processes sent other node sums than their ranges have");
+  const tree::NodeIndex index(every);
+  std::vector<tree::Sum<K>> out(m);
+  std::vector<tree::Sum<K>> sums(every.size());
+  for (std::size_t j = 0; j < m; ++j) {
+    std::size_t e = 0;
+    for (std::size_t r = 0; r < nodes.size(); ++r)
+      for (std::size_t i = 0; i < nodes[r].size(); ++i, ++e) {
+        const std::uint64_t* w = &all[start[r] + (j * nodes[r].size() + i) * kWords];
+        sums[e].count = w[0];
+        for (std::size_t k = 0; k < K; ++k) sums[e].value[k] = std::bit_cast<double>(w[1 + k]);
+      }
+    out[j] = index.root<K>(sums, tree::blocks(n));
+  }
+  return out;
+}
+
+// The keys at `ranks[j]` (0-based among the defined values, increasing) of
+// each column j, whose facts are `facts[j]`.
+template <class Value>
+std::vector<std::vector<std::uint64_t>> select(Collective& c, std::span<const std::span<const Value>> cols,
+                                               std::span<const ColumnFacts> facts,
+                                               std::span<const std::vector<std::size_t>> ranks) {
+  struct Interval {
+    std::uint64_t lo, hi, below, count;
+    std::size_t column;
+    std::vector<std::size_t> which;  // indices into ranks[column]
+  };
+  const std::size_t m = cols.size();
+  std::vector<std::vector<std::uint64_t>> out(m);
+  std::vector<Interval> open, small;
+  const auto place = [&](Interval&& iv) {
+    if (iv.lo == iv.hi) {
+      for (std::size_t w : iv.which) out[iv.column][w] = iv.lo;
+    } else if (iv.count <= kGatherAt) {
+      small.push_back(std::move(iv));
+    } else {
+      open.push_back(std::move(iv));
+    }
+  };
+  for (std::size_t j = 0; j < m; ++j) {
+    out[j].assign(ranks[j].size(), 0);
+    if (ranks[j].empty()) continue;
+    if (facts[j].defined == 0 || ranks[j].back() >= facts[j].defined)
+      throw std::logic_error("select: a rank beyond the column's values");
+    Interval iv{facts[j].kmin, facts[j].kmax, 0, facts[j].defined, j, {}};
+    for (std::size_t w = 0; w < ranks[j].size(); ++w) iv.which.push_back(w);
+    place(std::move(iv));
+  }
+  // Each column's intervals in a list of their own, by increasing keys (they
+  // are disjoint).
+  const auto by_column = [&](const std::vector<Interval>& ivs) {
+    std::vector<std::vector<std::size_t>> per(m);
+    for (std::size_t i = 0; i < ivs.size(); ++i) per[ivs[i].column].push_back(i);
+    // Intervals closed at different levels come in no order of their keys.
+    for (auto& list : per)
+      std::sort(list.begin(), list.end(), [&](std::size_t a, std::size_t b) { return ivs[a].lo < ivs[b].lo; });
+    return per;
+  };
+  const auto find = [](const std::vector<Interval>& ivs, const std::vector<std::size_t>& list, std::uint64_t k) {
+    std::size_t a = 0, b = list.size();
+    while (a < b) {  // the first interval whose hi >= k
+      const std::size_t mid = (a + b) / 2;
+      if (ivs[list[mid]].hi < k) a = mid + 1;
+      else b = mid;
+    }
+    return a < list.size() && ivs[list[a]].lo <= k ? list[a] : ~std::size_t{0};
+  };
+  // fn(i, key) for each of this process's keys in one of the intervals ivs[i],
+  // columns in parallel (an interval belongs to one column).
+  const auto each_key_in = [&](const std::vector<Interval>& ivs, const auto& fn) {
+    const auto per = by_column(ivs);
+    parallel_for_index(m, [&](std::size_t j) {
+      if (per[j].empty()) return;
+      for (Value v : cols[j]) {
+        if (std::isnan(v)) continue;
+        const std::uint64_t k = key_of(v);
+        const std::size_t i = find(ivs, per[j], k);
+        if (i != ~std::size_t{0}) fn(i, k);
+      }
+    });
+  };
+  while (!open.empty()) {
+    std::vector<int> shift(open.size());
+    std::vector<std::size_t> offset(open.size() + 1, 0);
+    for (std::size_t i = 0; i < open.size(); ++i) {
+      const int spread = static_cast<int>(std::bit_width(open[i].lo ^ open[i].hi));
+      shift[i] = std::max(0, spread - kSelectBits);
+      offset[i + 1] = offset[i] + static_cast<std::size_t>((open[i].hi >> shift[i]) - (open[i].lo >> shift[i])) + 1;
+    }
+    std::vector<std::uint64_t> hist(offset.back(), 0);
+    each_key_in(open, [&](std::size_t i, std::uint64_t k) {
+      ++hist[offset[i] + static_cast<std::size_t>((k >> shift[i]) - (open[i].lo >> shift[i]))];
+    });
+    c.sum(hist);
+    std::vector<Interval> next;
+    next.swap(open);
+    for (std::size_t i = 0; i < next.size(); ++i) {
+      const Interval& iv = next[i];
+      const std::uint64_t base = iv.lo >> shift[i];
+      std::uint64_t below = iv.below;
+      std::size_t w = 0;
+      for (std::size_t b = 0; b < offset[i + 1] - offset[i] && w < iv.which.size(); ++b) {
+        const std::uint64_t count = hist[offset[i] + b];
+        Interval child{std::max(iv.lo, (base + b) << shift[i]), std::min(iv.hi, ((base + b + 1) << shift[i]) - 1), below,
+                       count, iv.column, {}};
+        for (; w < iv.which.size() && ranks[iv.column][iv.which[w]] < below + count; ++w) child.which.push_back(iv.which[w]);
+        below += count;
+        if (!child.which.empty()) place(std::move(child));
+      }
+      if (w != iv.which.size()) throw std::logic_error("select: the processes' counts do not add up");
+    }
+  }
+  // The values of the small intervals move: each process sends its own.
+  std::vector<std::vector<std::uint64_t>> found(small.size());
+  each_key_in(small, [&](std::size_t i, std::uint64_t k) { found[i].push_back(k); });
+  std::vector<std::uint64_t> counts, keys;
+  for (const auto& f : found) {
+    counts.push_back(f.size());
+    keys.insert(keys.end(), f.begin(), f.end());
+  }
+  const auto all_counts = c.gather(counts);
+  const auto all_keys = c.gather(keys);
+  const std::size_t procs = static_cast<std::size_t>(c.size());
+  if (all_counts.size() != procs * small.size()) throw std::logic_error("select: the processes hold other intervals");
+  std::vector<std::size_t> at(procs, 0);  // where each process's keys start
+  for (std::size_t r = 0, s = 0; r < procs; ++r) {
+    at[r] = s;
+    for (std::size_t i = 0; i < small.size(); ++i) s += all_counts[r * small.size() + i];
+  }
+  std::vector<std::uint64_t> gathered;
+  for (std::size_t i = 0; i < small.size(); ++i) {
+    gathered.clear();
+    for (std::size_t r = 0; r < procs; ++r) {
+      const auto k = static_cast<std::size_t>(all_counts[r * small.size() + i]);
+      gathered.insert(gathered.end(), all_keys.begin() + static_cast<std::ptrdiff_t>(at[r]),
+                      all_keys.begin() + static_cast<std::ptrdiff_t>(at[r] + k));
+      at[r] += k;
+    }
+    if (gathered.size() != small[i].count) throw std::logic_error("select: the processes' values do not add up");
+    std::sort(gathered.begin(), gathered.end());
+    for (std::size_t w : small[i].which)
+      out[small[i].column][w] = gathered[ranks[small[i].column][w] - small[i].below];
+  }
+  return out;
+}
+
+}  // namespace dist
+}  // namespace pfsim
