@@ -70,8 +70,8 @@ inline void add_run_options(CLI::App& cmd, RunRequest& r, RunKind kind) {
   cmd.add_option("--spill-dir", r.spill_dir, "directory for the spill file (overrides run.spill_dir; default $TMPDIR, else the output's directory)");
   if (kind == RunKind::mpi_run) {
     cmd.add_flag("--gather", r.gather,
-                 "gather every rank's per-path sample on rank 0 and summarise it there (the route output.paths needs) "
-                 "instead of the statistics computed where the paths are");
+                 "gather every rank's per-path sample on rank 0 and summarise it there, "
+                 "instead of computing the statistics where the paths are");
     return;
   }
   cmd.add_flag("--no-summary", r.no_summary, "do not print the summary table");

@@ -5,15 +5,16 @@
 // exchange counts, partial sums of the fixed summation tree and histograms,
 // and only the few values that pin each order statistic move; rank 0 writes
 // the results file. The results are the same bits as one process
-// (docs/hpc.md). With --gather, or when output.paths asks for per-path
-// output, rank 0 instead receives every rank's sample in path order and
-// summarises it as `pfsim run` does.
+// (docs/hpc.md). Per-path output (output.paths) is the one thing gathered:
+// those metrics' columns. With --gather, rank 0 instead receives every
+// rank's whole sample in path order and summarises it as `pfsim run` does.
 #include <mpi.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include <fmt/format.h>
@@ -86,6 +87,45 @@ class MpiCollective final : public Collective {
   int rank_ = 0, size_ = 1;
 };
 
+// The per-path columns [years][n] of each year metric output.paths names,
+// on rank 0 (empty elsewhere): every rank sends its range's.
+std::map<std::size_t, std::vector<float>> gather_full_paths(const PensionModel& model, const RunConfig& cfg,
+                                                           const PathSample& part, std::uint64_t n, int size, int rank,
+                                                           std::uint64_t& bytes_sent) {
+  std::map<std::size_t, std::vector<float>> out;
+  const auto years = static_cast<std::size_t>(model.years());
+  const auto& specs = model.year_metrics();
+  for (const auto& name : cfg.run.full_paths) {
+    std::size_t idx = 0;
+    while (idx < specs.size() && specs[idx].name != name) ++idx;
+    std::vector<float> scratch;
+    const auto mine = part.year_columns(idx * years, years, scratch);  // [years][own paths]
+    if (rank != 0) {
+      std::vector<float> copy(mine.begin(), mine.end());
+      send_all(copy, MPI_FLOAT, 3);
+      bytes_sent += copy.size() * sizeof(float);
+      continue;
+    }
+    auto& all = out[idx];
+    all.assign(years * static_cast<std::size_t>(n), 0.0f);
+    for (int r = 0; r < size; ++r) {
+      const auto [f, e] = rank_range(n, size, r);
+      const auto k = static_cast<std::size_t>(e - f);
+      std::vector<float> got;
+      if (r == 0) {
+        got.assign(mine.begin(), mine.end());
+      } else {
+        got.resize(years * k);
+        receive_all(got, MPI_FLOAT, r, 3);
+      }
+      for (std::size_t t = 0; t < years; ++t)
+        std::copy(got.begin() + static_cast<std::ptrdiff_t>(t * k), got.begin() + static_cast<std::ptrdiff_t>((t + 1) * k),
+                  all.begin() + static_cast<std::ptrdiff_t>(t * n + f));
+    }
+  }
+  return out;
+}
+
 std::string megabytes(double bytes) { return fmt::format("{:.1f} MB", bytes / 1e6); }
 
 int run(int rank, int size, const RunRequest& request) {
@@ -116,9 +156,7 @@ int run(int rank, int size, const RunRequest& request) {
   MPI_Bcast(&checked, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (checked != kExitOk) return checked;
   const PensionModel& model = *model_ptr;
-  const bool gather = request.gather || !cfg.run.full_paths.empty();
-  if (rank == 0 && !request.quiet && gather && !request.gather)
-    std::cerr << "pfsim-mpi: output.paths writes every path: the ranks' samples are gathered on rank 0\n";
+  const bool gather = request.gather;
 
   const std::uint64_t n = cfg.run.paths;
   const auto [first, end] = rank_range(n, size, rank);
@@ -153,19 +191,29 @@ int run(int rank, int size, const RunRequest& request) {
       return static_cast<int>(kExitOk);
     }, std::cerr, fmt::format("pfsim-mpi: rank {}", rank));
     if (summarised != kExitOk) MPI_Abort(MPI_COMM_WORLD, summarised);
+    // Per-path output (output.paths): those metrics' columns alone go to rank 0.
+    std::map<std::size_t, std::vector<float>> full;
+    const int collected = guarded([&] {
+      full = gather_full_paths(model, cfg, part, n, size, rank, c.bytes_sent);
+      return static_cast<int>(kExitOk);
+    }, std::cerr, fmt::format("pfsim-mpi: rank {}", rank));
+    if (collected != kExitOk) MPI_Abort(MPI_COMM_WORLD, collected);
     const double t2 = MPI_Wtime();
-    // What the statistics moved between the ranks, for the record.
+    // What the statistics and the per-path output moved between the ranks.
     std::uint64_t sent = c.bytes_sent, most = c.bytes_sent;
     MPI_Allreduce(MPI_IN_PLACE, &sent, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
     MPI_Allreduce(MPI_IN_PLACE, &most, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
     part = PathSample();
     if (rank == 0) {
       status = guarded([&] {
-        const PathSample none(model.shape(), 0, 0);
-        write_results(output, cfg, model, none, summary, request.threads);
+        const FullPathColumns columns = [&](std::size_t metric, std::vector<float>&) {
+          const auto& v = full.at(metric);
+          return std::span<const float>(v);
+        };
+        write_results(output, cfg, model, columns, summary, request.threads);
         if (!request.quiet) {
           std::cerr << fmt::format("pfsim-mpi: {} ranks, simulated in {:.2f} s, statistics where the paths are in {:.2f} s "
-                                   "({} sent between ranks in all, at most {} by one rank), output {:.2f} s\n",
+                                   "({} sent between ranks in all, at most {} by one rank, output.paths included), output {:.2f} s\n",
                                    size, t1 - t0, t2 - t1, megabytes(static_cast<double>(sent)),
                                    megabytes(static_cast<double>(most)), MPI_Wtime() - t2);
           std::cerr << fmt::format("pfsim-mpi: wrote {}\n", output);

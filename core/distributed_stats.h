@@ -11,10 +11,11 @@
 //   cover the process's range (core/block_tree.h), gathered and combined in
 //   the tree's order, so the bits are those of one process;
 // - order statistics: a histogram of the order keys (core/order_key.h) of
-//   each column, summed over the processes and refined level by level
-//   (kSelectBits bits of the key a level) in the buckets that hold the
+//   each column, summed over the processes and refined level by level in
+//   the buckets that hold the
 //   wanted ranks only, until a bucket holds one key value or at most
-//   kGatherAt values; then only those values move.
+//   kGatherAt values; then only those values move. A level has up to
+//   2^kSelectBits buckets an interval, fewer for fewer values.
 // Every process calls the same functions with the same arguments (its own
 // range's values aside) in the same order, and every process gets the
 // results.
@@ -70,8 +71,8 @@ inline std::pair<std::uint64_t, std::uint64_t> rank_range(std::uint64_t n, int k
 
 namespace dist {
 
-inline constexpr int kSelectBits = 8;
-inline constexpr std::uint64_t kGatherAt = 2048;
+inline constexpr int kSelectBits = 11;
+inline constexpr std::uint64_t kGatherAt = 32;
 
 // The key of a value for ordering: its double's order key (a float widened
 // to double orders as the float).
@@ -245,8 +246,12 @@ std::vector<std::vector<std::uint64_t>> select(Collective& c, std::span<const st
     std::vector<int> shift(open.size());
     std::vector<std::size_t> offset(open.size() + 1, 0);
     for (std::size_t i = 0; i < open.size(); ++i) {
+      // About sqrt(c) buckets for c values: the bytes of the histogram and
+      // those of the values it leaves in a bucket are then about equal,
+      // which makes the sum of the two least.
+      const int bits = std::clamp((static_cast<int>(std::bit_width(open[i].count)) - 1) / 2, 1, kSelectBits);
       const int spread = static_cast<int>(std::bit_width(open[i].lo ^ open[i].hi));
-      shift[i] = std::max(0, spread - kSelectBits);
+      shift[i] = std::max(0, spread - bits);
       offset[i + 1] = offset[i] + static_cast<std::size_t>((open[i].hi >> shift[i]) - (open[i].lo >> shift[i])) + 1;
     }
     std::vector<std::uint64_t> hist(offset.back(), 0);

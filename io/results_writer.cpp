@@ -92,7 +92,14 @@ void write_tail(hid_t g, const std::string& name, const std::vector<stats::TailR
 
 }  // namespace
 
-void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& model, const PathSample& sample,
+FullPathColumns full_path_columns(const PathSample& sample) {
+  return [&sample](std::size_t metric, std::vector<float>& scratch) {
+    const auto years = static_cast<std::size_t>(sample.years());
+    return sample.year_columns(metric * years, years, scratch);
+  };
+}
+
+void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& model, const FullPathColumns& full,
                         const RunSummary& s, int threads) {
   const auto& m = model.params();
   auto metrics = h5::create_group(g_root, format::kMetrics);
@@ -240,10 +247,11 @@ void write_run_contents(hid_t g_root, const RunConfig& cfg, const PensionModel& 
       std::size_t idx = specs.size();
       for (std::size_t i = 0; i < specs.size(); ++i)
         if (specs[i].name == name) idx = i;
-      const auto n = static_cast<std::size_t>(sample.paths());
+      const auto n = static_cast<std::size_t>(s.risk.paths);
       const auto years = static_cast<std::size_t>(Y);
       std::vector<float> scratch;  // the metric's columns, when the sample is on disk
-      const auto cols = sample.year_columns(idx * years, years, scratch);
+      const auto cols = full(idx, scratch);
+      if (cols.size() != n * years) throw std::logic_error("write_run_contents: per-path columns of another size");
       h5::write_float_matrix(paths, name, n, years, 4, threads, [&](hsize_t r0, hsize_t count, float* out) {
         for (std::size_t k = 0; k < count; ++k)
           for (std::size_t t = 0; t < years; ++t) out[k * years + t] = cols[t * n + r0 + k];
@@ -269,24 +277,39 @@ void write_provenance(hid_t root, const RunConfig& cfg) {
   h5::attr(root, "confidence", cfg.run.confidence);
 }
 
-void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,
-                   const PathSample& sample, const RunSummary& summary, int threads,
-                   const std::function<void(hid_t)>& extra) {
+namespace {
+void write_file(const std::string& path, const RunConfig& cfg, const PensionModel& model, const FullPathColumns& full,
+                const RunSummary& summary, int threads, const std::function<void(hid_t)>& extra) {
   h5::write_file_atomically(path, [&](hid_t root) {
     const auto& m = model.params();
     h5::attr(root, format::kFormatAttr, std::string(format::kResults));
     h5::attr(root, format::kFormatVersionAttr, static_cast<std::int64_t>(format::kResultsVersion));
     write_provenance(root, cfg);
     h5::attr(root, "n_paths", static_cast<std::int64_t>(summary.risk.paths));  // every process's paths
-    h5::attr(root, "first_path", static_cast<std::int64_t>(sample.first_path()));
+    h5::attr(root, "first_path", std::int64_t{0});
 
     std::vector<std::int32_t> years;
     for (int y = m.start_year; y <= m.end_year; ++y) years.push_back(y);
     h5::write(root, format::kYears, years);
 
-    write_run_contents(root, cfg, model, sample, summary, threads);
+    write_run_contents(root, cfg, model, full, summary, threads);
     if (extra) extra(root);
   });
+}
+
+}  // namespace
+
+void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,
+                   const PathSample& sample, const RunSummary& summary, int threads,
+                   const std::function<void(hid_t)>& extra) {
+  if (sample.first_path() != 0 || sample.paths() != summary.risk.paths)
+    throw std::logic_error("write_results: the summary is not of this sample");
+  write_file(path, cfg, model, full_path_columns(sample), summary, threads, extra);
+}
+
+void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,
+                   const FullPathColumns& full, const RunSummary& summary, int threads) {
+  write_file(path, cfg, model, full, summary, threads, {});
 }
 
 }  // namespace pfsim

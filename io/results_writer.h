@@ -32,11 +32,22 @@ struct RunSummary {
 // and confidence, the config file, the resolved config and the overrides.
 void write_provenance(hid_t root, const RunConfig& cfg);
 
+// The per-path values of year metric `metric` (its index in the model) for
+// output.paths, as [years][paths]: a view of a sample, or of `scratch`.
+using FullPathColumns = std::function<std::span<const float>(std::size_t metric, std::vector<float>& scratch)>;
+// The columns of a whole sample (in memory or spilled).
+FullPathColumns full_path_columns(const PathSample& sample);
+
 // extra(root) may add groups (scenarios, goal seek) before the file is closed and renamed.
 // threads (0 = all) compress the full paths.
 void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,
                    const PathSample& sample, const RunSummary& summary, int threads,
                    const std::function<void(hid_t)>& extra = {});
+// The same where the sample is not in one process (pfsim-mpi): the paths
+// output.paths names come from `full`, and the file describes
+// summary.risk.paths paths from path 0.
+void write_results(const std::string& path, const RunConfig& cfg, const PensionModel& model,
+                   const FullPathColumns& full, const RunSummary& summary, int threads);
 
 // The most text (the resolved config, its source, overrides and names) a
 // results or partial file records in its root's attributes.
@@ -48,7 +59,7 @@ inline constexpr std::size_t kMaxRecordedText = 60000;
 void check_output_paths(const RunConfig& cfg, const PensionModel& model);
 
 // /metrics, /scalars, /risk, /calibration and /paths of one run, into group g.
-void write_run_contents(hid_t g, const RunConfig& cfg, const PensionModel& model, const PathSample& sample,
+void write_run_contents(hid_t g, const RunConfig& cfg, const PensionModel& model, const FullPathColumns& full,
                         const RunSummary& summary, int threads);
 
 }  // namespace pfsim

@@ -92,10 +92,9 @@ void write_scenarios(const std::string& output, const RunConfig& cfg, const std:
       auto g = h5::create_group(all, group_name(o.name));
       h5::attr(g, "name", o.name);
       h5::attr(g, "config", o.cfg->resolved);
-      PathSample empty;
       auto cfg_no_paths = *o.cfg;
       cfg_no_paths.run.full_paths.clear();  // full paths are written for the reference only
-      write_run_contents(g, cfg_no_paths, *o.model, empty, o.summary, threads);
+      write_run_contents(g, cfg_no_paths, *o.model, FullPathColumns{}, o.summary, threads);
       if (&o == &ref) continue;
       auto diff = h5::create_group(g, "difference");
       for (const auto& [name, p] : o.differences) write_paired(diff, name, p);
