@@ -51,16 +51,52 @@ if [ -n "$pfsim_mpi" ] && command -v mpirun >/dev/null; then
   # (its plugins keep them until exit, and no pfsim frame is in their
   # stacks): leak checking is off for the MPI ranks, the rest stays on.
   export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-  mpirun --allow-run-as-root --oversubscribe -np 2 "$pfsim_mpi" run "$config" --paths $n --seed 7 --threads 1 -o "$tmp/mpi.h5" -q || fail "mpirun"
-  $compare "$tmp/one.h5" "$tmp/mpi.h5" || fail "MPI run differs"
-  # Rank 0 spills the gathered sample beyond its memory limit: the same bits.
+  # Statistics computed where the paths are: 1 to 4 ranks (block-aligned
+  # ranges of 1,024 paths; 4.4 blocks, so every split has a short block and
+  # with 4 ranks one holds two) and 3 shards merged all equal one process on
+  # every dataset.
+  w=4500
+  "$pfsim" run "$config" --paths $w --seed 7 -o "$tmp/wide.h5" -q || fail "single run of $w paths"
+  for k in 1 2 3 4; do
+    mpirun --allow-run-as-root --oversubscribe -np $k "$pfsim_mpi" run "$config" --paths $w --seed 7 --threads 1 -o "$tmp/mpi$k.h5" -q || fail "mpirun -np $k"
+    $compare "$tmp/wide.h5" "$tmp/mpi$k.h5" || fail "MPI run on $k ranks differs"
+  done
+  for k in 1 2 3; do "$pfsim" run "$config" --paths $w --seed 7 --shard $k/3 -o "$tmp/wpart$k.h5" -q || fail "shard $k of $w paths"; done
+  "$pfsim" merge "$tmp/wpart2.h5" "$tmp/wpart3.h5" "$tmp/wpart1.h5" -o "$tmp/wmerged.h5" -q || fail "merge of $w paths"
+  $compare "$tmp/wide.h5" "$tmp/wmerged.h5" || fail "merged shards of $w paths differ from one run"
+  # The gathered route (--gather) gives the same bits too.
+  mpirun --allow-run-as-root --oversubscribe -np 3 "$pfsim_mpi" run "$config" --paths $w --seed 7 --threads 1 --gather -o "$tmp/mpi_gathered.h5" -q || fail "mpirun --gather"
+  $compare "$tmp/wide.h5" "$tmp/mpi_gathered.h5" || fail "MPI run with --gather differs"
+  echo "mpi: 1-4 ranks, --gather and 3 shards merged bit-identical on every dataset"
+  # Each rank spills its own range beyond its memory limit: the same bits,
+  # and no spill file left.
   mkdir -p "$tmp/spill"
-  out=$(mpirun --allow-run-as-root --oversubscribe -np 2 "$pfsim_mpi" run "$config" --paths $n --seed 7 --threads 1 -o "$tmp/mpi_spilled.h5" \
+  out=$(mpirun --allow-run-as-root --oversubscribe -np 2 "$pfsim_mpi" run "$config" --paths $w --seed 7 --threads 1 -o "$tmp/mpi_spilled.h5" \
         --set 'run.memory_limit="1MB"' --set "run.spill_dir=\"$tmp/spill\"" 2>&1 >/dev/null); rc=$?
-  [ $rc -eq 0 ] && grep -q "spilled to a temporary file in $tmp/spill" <<<"$out" || fail "mpirun with a spilled sample: rc=$rc, $out"
-  $compare "$tmp/one.h5" "$tmp/mpi_spilled.h5" || fail "MPI run with a spilled sample differs"
+  [ $rc -eq 0 ] && grep -q "rank 1: per-path sample .* spilled to a temporary file in $tmp/spill" <<<"$out" || fail "mpirun with a spilled sample: rc=$rc, $out"
+  $compare "$tmp/wide.h5" "$tmp/mpi_spilled.h5" || fail "MPI run with a spilled sample differs"
   [ -z "$(ls -A "$tmp/spill")" ] || fail "a spill file was left in $tmp/spill"
-  echo "mpi: 2 ranks bit-identical, in memory and spilled"
+  # A rank killed mid-run: the job stops, and no results file, temporary
+  # file or spill file is left.
+  mkdir -p "$tmp/killed"
+  mpirun --allow-run-as-root --oversubscribe -np 2 "$pfsim_mpi" run "$config" --paths 400000 --seed 7 --threads 1 -o "$tmp/killed/out.h5" -q \
+    --set 'run.memory_limit="1MB"' --set "run.spill_dir=\"$tmp/killed\"" >/dev/null 2>&1 &
+  job=$!
+  victim=""
+  for _ in $(seq 1 300); do  # rank 1: the second rank process (mpirun's own command line starts with mpirun)
+    victim=$(pgrep -f "^[^ ]*pfsim-mpi run .*$tmp/killed/out.h5" | sed -n 2p)
+    [ -n "$victim" ] && break
+    sleep 0.1
+  done
+  [ -n "$victim" ] || fail "no rank of the job to kill"
+  sleep 2  # simulating: 400,000 paths take the two ranks about 40 s
+  kill -9 "$victim"
+  wait $job; rc=$?
+  [ $rc -ne 0 ] || fail "a job with a killed rank exited 0"
+  sleep 1
+  [ -z "$(ls -A "$tmp/killed")" ] || fail "a killed rank left files: $(ls "$tmp/killed")"
+  echo "mpi: a rank killed mid-run (status $rc) leaves no results file"
+  echo "mpi: 2 ranks spilled bit-identical"
   # pfsim's exit statuses (docs/config.md): bad input 2 on every rank before
   # anything is simulated, a run whose figures are not finite 1, and no file.
   expect_status() {  # STATUS NEEDLE ARGS...
