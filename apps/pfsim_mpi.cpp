@@ -63,17 +63,24 @@ class MpiCollective final : public Collective {
   std::vector<std::uint64_t> gather(std::span<const std::uint64_t> mine) override {
     const auto count = static_cast<long long>(mine.size());
     std::vector<long long> counts(static_cast<std::size_t>(size_));
-    MPI_Allgather(&count, 1, MPI_LONG_LONG, counts.data(), 1, MPI_LONG_LONG, MPI_COMM_WORLD);
+    MPI_Gather(&count, 1, MPI_LONG_LONG, counts.data(), 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
     long long total = 0;
     for (auto k : counts) total += k;
-    if (total > (1LL << 30)) throw std::runtime_error("pfsim-mpi: a gathered exchange of more than 2^30 values");
+    int too_many = rank_ == 0 && total > (1LL << 30) ? 1 : 0;
+    MPI_Bcast(&too_many, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (too_many) throw std::runtime_error("pfsim-mpi: a gathered exchange of more than 2^30 values");
     std::vector<int> ints(counts.begin(), counts.end()), displs(ints.size(), 0);
     for (std::size_t r = 1; r < ints.size(); ++r) displs[r] = displs[r - 1] + ints[r - 1];
-    std::vector<std::uint64_t> all(static_cast<std::size_t>(total));
-    MPI_Allgatherv(mine.data(), static_cast<int>(count), MPI_UINT64_T, all.data(), ints.data(), displs.data(),
-                   MPI_UINT64_T, MPI_COMM_WORLD);
-    bytes_sent += mine.size() * sizeof(std::uint64_t) * static_cast<std::uint64_t>(size_ - 1) + sizeof(long long);
+    std::vector<std::uint64_t> all(rank_ == 0 ? static_cast<std::size_t>(total) : 0);
+    MPI_Gatherv(mine.data(), static_cast<int>(count), MPI_UINT64_T, all.data(), ints.data(), displs.data(), MPI_UINT64_T, 0,
+                MPI_COMM_WORLD);
+    if (rank_ != 0) bytes_sent += mine.size() * sizeof(std::uint64_t) + sizeof(long long);
     return all;
+  }
+  void broadcast(std::span<std::uint64_t> v) override {
+    for (std::size_t off = 0; off < v.size(); off += kPiece)
+      MPI_Bcast(v.data() + off, static_cast<int>(std::min(kPiece, v.size() - off)), MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    bytes_sent += v.size() * sizeof(std::uint64_t) * static_cast<std::uint64_t>(broadcast_children(rank_, size_));
   }
 
  private:

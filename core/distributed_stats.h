@@ -18,7 +18,9 @@
 //   2^kSelectBits buckets an interval, fewer for fewer values.
 // Every process calls the same functions with the same arguments (its own
 // range's values aside) in the same order, and every process gets the
-// results.
+// results. What has to be combined in order (the tree's nodes, the last
+// buckets' values) goes to process 0, which sends back only the results, so
+// that no process receives every other's parts but process 0.
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -44,11 +46,26 @@ class Collective {
   virtual void min(std::span<std::uint64_t> values) = 0;
   virtual void max(std::span<std::uint64_t> values) = 0;
   // Every process's values (any number each), concatenated in rank order,
-  // on every process.
+  // on process 0; empty on the others.
   virtual std::vector<std::uint64_t> gather(std::span<const std::uint64_t> mine) = 0;
-  // Bytes this process has sent to others in these steps.
+  // Process 0's values, on every process (the others' spans are overwritten;
+  // they must have the same size).
+  virtual void broadcast(std::span<std::uint64_t> values) = 0;
+  // Bytes this process has sent to others in these steps: a reduction
+  // counts twice its vector (a reduce-scatter and an allgather), a gather
+  // its own values, a broadcast its values once for each process it passes
+  // them to in a binomial tree.
   std::uint64_t bytes_sent = 0;
 };
+
+// How many processes rank r of k passes a broadcast from 0 to in a binomial
+// tree: r + 2^j for every j with 2^j > r and r + 2^j < k.
+inline int broadcast_children(int r, int k) {
+  int children = 0;
+  for (long long step = 1; step < k; step *= 2)
+    if (step > r && r + step < k) ++children;
+  return children;
+}
 
 // One process: the collective steps return what they are given.
 class SingleProcess final : public Collective {
@@ -59,6 +76,7 @@ class SingleProcess final : public Collective {
   void min(std::span<std::uint64_t>) override {}
   void max(std::span<std::uint64_t>) override {}
   std::vector<std::uint64_t> gather(std::span<const std::uint64_t> mine) override { return {mine.begin(), mine.end()}; }
+  void broadcast(std::span<std::uint64_t>) override {}
 };
 
 // The paths [first, end) of process r of k for n paths: whole blocks of the
@@ -151,28 +169,39 @@ std::vector<tree::Sum<K>> tree_sums(Collective& c, std::span<const std::span<con
     }
   });
   const auto all = c.gather(local);
-  // Every process's nodes, in one list, and where each process's words start.
-  std::vector<tree::Node> every;
-  std::vector<std::size_t> start;
-  std::size_t at = 0;
-  for (const auto& ns : nodes) {
-    start.push_back(at);
-    at += m * ns.size() * kWords;
-    every.insert(every.end(), ns.begin(), ns.end());
+  // Process 0 combines every process's nodes in the tree's order and tells
+  // the others the roots.
+  std::vector<std::uint64_t> roots(m * kWords, 0);
+  if (c.rank() == 0) {
+    std::vector<tree::Node> every;
+    std::vector<std::size_t> start;
+    std::size_t at = 0;
+    for (const auto& ns : nodes) {
+      start.push_back(at);
+      at += m * ns.size() * kWords;
+      every.insert(every.end(), ns.begin(), ns.end());
+    }
+    if (at != all.size()) throw std::logic_error("tree_sums: the processes sent other node sums than their ranges have");
+    const tree::NodeIndex index(every);
+    std::vector<tree::Sum<K>> sums(every.size());
+    for (std::size_t j = 0; j < m; ++j) {
+      std::size_t e = 0;
+      for (std::size_t r = 0; r < nodes.size(); ++r)
+        for (std::size_t i = 0; i < nodes[r].size(); ++i, ++e) {
+          const std::uint64_t* w = &all[start[r] + (j * nodes[r].size() + i) * kWords];
+          sums[e].count = w[0];
+          for (std::size_t k = 0; k < K; ++k) sums[e].value[k] = std::bit_cast<double>(w[1 + k]);
+        }
+      const auto root = index.root<K>(sums, tree::blocks(n));
+      roots[j * kWords] = root.count;
+      for (std::size_t k = 0; k < K; ++k) roots[j * kWords + 1 + k] = std::bit_cast<std::uint64_t>(root.value[k]);
+    }
   }
-  if (at != all.size()) throw std::logic_error("tree_sums: the processes sent other node sums than their ranges have");
-  const tree::NodeIndex index(every);
+  c.broadcast(roots);
   std::vector<tree::Sum<K>> out(m);
-  std::vector<tree::Sum<K>> sums(every.size());
   for (std::size_t j = 0; j < m; ++j) {
-    std::size_t e = 0;
-    for (std::size_t r = 0; r < nodes.size(); ++r)
-      for (std::size_t i = 0; i < nodes[r].size(); ++i, ++e) {
-        const std::uint64_t* w = &all[start[r] + (j * nodes[r].size() + i) * kWords];
-        sums[e].count = w[0];
-        for (std::size_t k = 0; k < K; ++k) sums[e].value[k] = std::bit_cast<double>(w[1 + k]);
-      }
-    out[j] = index.root<K>(sums, tree::blocks(n));
+    out[j].count = roots[j * kWords];
+    for (std::size_t k = 0; k < K; ++k) out[j].value[k] = std::bit_cast<double>(roots[j * kWords + 1 + k]);
   }
   return out;
 }
@@ -209,40 +238,32 @@ std::vector<std::vector<std::uint64_t>> select(Collective& c, std::span<const st
     for (std::size_t w = 0; w < ranks[j].size(); ++w) iv.which.push_back(w);
     place(std::move(iv));
   }
-  // Each column's intervals in a list of their own, by increasing keys (they
-  // are disjoint).
-  const auto by_column = [&](const std::vector<Interval>& ivs) {
-    std::vector<std::vector<std::size_t>> per(m);
-    for (std::size_t i = 0; i < ivs.size(); ++i) per[ivs[i].column].push_back(i);
-    // Intervals closed at different levels come in no order of their keys.
-    for (auto& list : per)
-      std::sort(list.begin(), list.end(), [&](std::size_t a, std::size_t b) { return ivs[a].lo < ivs[b].lo; });
-    return per;
+  // A pass goes over each column's live intervals: the open ones (to be
+  // counted in a histogram) and the small ones not yet collected (whose
+  // keys move). The first passes read the column; after that, only the keys
+  // the previous pass found in an open interval (a few per cent of them).
+  struct Live {
+    std::uint64_t lo, hi;
+    bool small;
+    std::size_t index;
   };
-  const auto find = [](const std::vector<Interval>& ivs, const std::vector<std::size_t>& list, std::uint64_t k) {
-    std::size_t a = 0, b = list.size();
-    while (a < b) {  // the first interval whose hi >= k
-      const std::size_t mid = (a + b) / 2;
-      if (ivs[list[mid]].hi < k) a = mid + 1;
-      else b = mid;
-    }
-    return a < list.size() && ivs[list[a]].lo <= k ? list[a] : ~std::size_t{0};
+  const auto find = [](const std::vector<Live>& live, std::uint64_t k) -> const Live* {
+    const auto it = std::lower_bound(live.begin(), live.end(), k, [](const Live& l, std::uint64_t key) { return l.hi < key; });
+    return it != live.end() && it->lo <= k ? &*it : nullptr;
   };
-  // fn(i, key) for each of this process's keys in one of the intervals ivs[i],
-  // columns in parallel (an interval belongs to one column).
-  const auto each_key_in = [&](const std::vector<Interval>& ivs, const auto& fn) {
-    const auto per = by_column(ivs);
-    parallel_for_index(m, [&](std::size_t j) {
-      if (per[j].empty()) return;
-      for (Value v : cols[j]) {
-        if (std::isnan(v)) continue;
-        const std::uint64_t k = key_of(v);
-        const std::size_t i = find(ivs, per[j], k);
-        if (i != ~std::size_t{0}) fn(i, k);
-      }
-    });
+  std::vector<std::vector<std::uint64_t>> candidates(m), found;
+  std::vector<char> narrowed(m, 0);
+  // The first level's buckets of each column whose whole range was open: in
+  // the passes that read the column (the first two), a key finds its live
+  // interval through its first-level bucket, without a search.
+  struct Grid {
+    int shift = 0;
+    std::uint64_t base = 0;
+    std::size_t buckets = 0;
   };
-  while (!open.empty()) {
+  std::vector<Grid> grid(m);
+  std::size_t collected = 0;  // small[0, collected) have their keys in `found`
+  for (int level = 0; !open.empty() || collected < small.size(); ++level) {
     std::vector<int> shift(open.size());
     std::vector<std::size_t> offset(open.size() + 1, 0);
     for (std::size_t i = 0; i < open.size(); ++i) {
@@ -254,10 +275,57 @@ std::vector<std::vector<std::uint64_t>> select(Collective& c, std::span<const st
       shift[i] = std::max(0, spread - bits);
       offset[i + 1] = offset[i] + static_cast<std::size_t>((open[i].hi >> shift[i]) - (open[i].lo >> shift[i])) + 1;
     }
+    if (level == 0)
+      for (std::size_t i = 0; i < open.size(); ++i)
+        grid[open[i].column] = {shift[i], open[i].lo >> shift[i], offset[i + 1] - offset[i]};
+    std::vector<std::vector<Live>> live(m);
+    for (std::size_t i = 0; i < open.size(); ++i) live[open[i].column].push_back({open[i].lo, open[i].hi, false, i});
+    for (std::size_t i = collected; i < small.size(); ++i) live[small[i].column].push_back({small[i].lo, small[i].hi, true, i});
+    for (auto& l : live) std::sort(l.begin(), l.end(), [](const Live& a, const Live& b) { return a.lo < b.lo; });
+    found.resize(small.size());
     std::vector<std::uint64_t> hist(offset.back(), 0);
-    each_key_in(open, [&](std::size_t i, std::uint64_t k) {
-      ++hist[offset[i] + static_cast<std::size_t>((k >> shift[i]) - (open[i].lo >> shift[i]))];
+    // The first level's open interval is a whole column: its keys are not kept.
+    const bool keep = level > 0;
+    parallel_for_index(m, [&](std::size_t j) {
+      if (live[j].empty()) return;
+      std::vector<std::uint64_t> kept;
+      const auto take_in = [&](const Live& l, std::uint64_t k) {
+        if (l.small) {
+          found[l.index].push_back(k);
+          return;
+        }
+        const Interval& iv = open[l.index];
+        ++hist[offset[l.index] + static_cast<std::size_t>((k >> shift[l.index]) - (iv.lo >> shift[l.index]))];
+        if (keep) kept.push_back(k);
+      };
+      const auto take = [&](std::uint64_t k) {
+        if (const Live* l = find(live[j], k)) take_in(*l, k);
+      };
+      if (narrowed[j]) {
+        for (std::uint64_t k : candidates[j]) take(k);
+      } else if (const Grid& g = grid[j]; g.buckets > 0) {
+        // Each live interval is one or more whole first-level buckets.
+        std::vector<const Live*> table(g.buckets, nullptr);
+        for (const Live& l : live[j])
+          for (std::uint64_t b = (l.lo >> g.shift) - g.base; b <= (l.hi >> g.shift) - g.base; ++b) table[b] = &l;
+        for (Value v : cols[j]) {
+          if (std::isnan(v)) continue;
+          const std::uint64_t k = key_of(v);
+          const std::uint64_t b = (k >> g.shift) - g.base;
+          if (b >= g.buckets || table[b] == nullptr || k < table[b]->lo || k > table[b]->hi) continue;
+          take_in(*table[b], k);
+        }
+      } else {
+        for (Value v : cols[j])
+          if (!std::isnan(v)) take(key_of(v));
+      }
+      if (keep) {
+        candidates[j].swap(kept);
+        narrowed[j] = 1;
+      }
     });
+    collected = small.size();
+    if (open.empty()) break;
     c.sum(hist);
     std::vector<Interval> next;
     next.swap(open);
@@ -278,8 +346,6 @@ std::vector<std::vector<std::uint64_t>> select(Collective& c, std::span<const st
     }
   }
   // The values of the small intervals move: each process sends its own.
-  std::vector<std::vector<std::uint64_t>> found(small.size());
-  each_key_in(small, [&](std::size_t i, std::uint64_t k) { found[i].push_back(k); });
   std::vector<std::uint64_t> counts, keys;
   for (const auto& f : found) {
     counts.push_back(f.size());
@@ -287,27 +353,38 @@ std::vector<std::vector<std::uint64_t>> select(Collective& c, std::span<const st
   }
   const auto all_counts = c.gather(counts);
   const auto all_keys = c.gather(keys);
-  const std::size_t procs = static_cast<std::size_t>(c.size());
-  if (all_counts.size() != procs * small.size()) throw std::logic_error("select: the processes hold other intervals");
-  std::vector<std::size_t> at(procs, 0);  // where each process's keys start
-  for (std::size_t r = 0, s = 0; r < procs; ++r) {
-    at[r] = s;
-    for (std::size_t i = 0; i < small.size(); ++i) s += all_counts[r * small.size() + i];
-  }
-  std::vector<std::uint64_t> gathered;
-  for (std::size_t i = 0; i < small.size(); ++i) {
-    gathered.clear();
-    for (std::size_t r = 0; r < procs; ++r) {
-      const auto k = static_cast<std::size_t>(all_counts[r * small.size() + i]);
-      gathered.insert(gathered.end(), all_keys.begin() + static_cast<std::ptrdiff_t>(at[r]),
-                      all_keys.begin() + static_cast<std::ptrdiff_t>(at[r] + k));
-      at[r] += k;
+  // Process 0 orders each small interval's values and tells the others the
+  // keys at the ranks.
+  std::size_t picks = 0;
+  for (const auto& iv : small) picks += iv.which.size();
+  std::vector<std::uint64_t> picked(picks, 0);
+  if (c.rank() == 0) {
+    const std::size_t procs = static_cast<std::size_t>(c.size());
+    if (all_counts.size() != procs * small.size()) throw std::logic_error("select: the processes hold other intervals");
+    std::vector<std::size_t> at(procs, 0);  // where each process's keys start
+    for (std::size_t r = 0, s = 0; r < procs; ++r) {
+      at[r] = s;
+      for (std::size_t i = 0; i < small.size(); ++i) s += all_counts[r * small.size() + i];
     }
-    if (gathered.size() != small[i].count) throw std::logic_error("select: the processes' values do not add up");
-    std::sort(gathered.begin(), gathered.end());
-    for (std::size_t w : small[i].which)
-      out[small[i].column][w] = gathered[ranks[small[i].column][w] - small[i].below];
+    std::vector<std::uint64_t> gathered;
+    std::size_t p = 0;
+    for (std::size_t i = 0; i < small.size(); ++i) {
+      gathered.clear();
+      for (std::size_t r = 0; r < procs; ++r) {
+        const auto k = static_cast<std::size_t>(all_counts[r * small.size() + i]);
+        gathered.insert(gathered.end(), all_keys.begin() + static_cast<std::ptrdiff_t>(at[r]),
+                        all_keys.begin() + static_cast<std::ptrdiff_t>(at[r] + k));
+        at[r] += k;
+      }
+      if (gathered.size() != small[i].count) throw std::logic_error("select: the processes' values do not add up");
+      std::sort(gathered.begin(), gathered.end());
+      for (std::size_t w : small[i].which) picked[p++] = gathered[ranks[small[i].column][w] - small[i].below];
+    }
   }
+  c.broadcast(picked);
+  std::size_t p = 0;
+  for (const auto& iv : small)
+    for (std::size_t w : iv.which) out[iv.column][w] = picked[p++];
   return out;
 }
 

@@ -44,9 +44,19 @@ class ThreadCollective final : public Collective {
     m_.slots[static_cast<std::size_t>(rank_)].assign(mine.begin(), mine.end());
     m_.sync.arrive_and_wait();
     std::vector<std::uint64_t> all;
-    for (const auto& s : m_.slots) all.insert(all.end(), s.begin(), s.end());
+    if (rank_ == 0)
+      for (const auto& s : m_.slots) all.insert(all.end(), s.begin(), s.end());
     m_.sync.arrive_and_wait();
     return all;
+  }
+  void broadcast(std::span<std::uint64_t> v) override {
+    if (rank_ == 0) m_.slots[0].assign(v.begin(), v.end());
+    m_.sync.arrive_and_wait();
+    if (rank_ != 0) {
+      if (m_.slots[0].size() != v.size()) throw std::logic_error("broadcast of another size");
+      std::copy(m_.slots[0].begin(), m_.slots[0].end(), v.begin());
+    }
+    m_.sync.arrive_and_wait();
   }
 
  private:
