@@ -212,10 +212,17 @@ template <class Value>
 std::vector<std::vector<std::uint64_t>> select(Collective& c, std::span<const std::span<const Value>> cols,
                                                std::span<const ColumnFacts> facts,
                                                std::span<const std::vector<std::size_t>> ranks) {
+  // An interval of keys holding wanted ranks, and, once cut into buckets,
+  // its bucket grid. `parent` and `bucket` say which bucket of which
+  // interval of the previous level it lies in (none for a whole column).
   struct Interval {
     std::uint64_t lo, hi, below, count;
     std::size_t column;
     std::vector<std::size_t> which;  // indices into ranks[column]
+    std::uint64_t from = 0;          // the count of the interval it was cut from (0: a whole column)
+    std::size_t parent = 0, bucket = 0;
+    int shift = 0;                   // its grid: bucket b holds keys with (key >> shift) - (lo >> shift) == b
+    std::size_t buckets = 0, offset = 0;
   };
   const std::size_t m = cols.size();
   std::vector<std::vector<std::uint64_t>> out(m);
@@ -238,111 +245,146 @@ std::vector<std::vector<std::uint64_t>> select(Collective& c, std::span<const st
     for (std::size_t w = 0; w < ranks[j].size(); ++w) iv.which.push_back(w);
     place(std::move(iv));
   }
-  // A pass goes over each column's live intervals: the open ones (to be
-  // counted in a histogram) and the small ones not yet collected (whose
-  // keys move). The first passes read the column; after that, only the keys
-  // the previous pass found in an open interval (a few per cent of them).
-  struct Live {
-    std::uint64_t lo, hi;
-    bool small;
-    std::size_t index;
-  };
-  const auto find = [](const std::vector<Live>& live, std::uint64_t k) -> const Live* {
-    const auto it = std::lower_bound(live.begin(), live.end(), k, [](const Live& l, std::uint64_t key) { return l.hi < key; });
-    return it != live.end() && it->lo <= k ? &*it : nullptr;
-  };
-  std::vector<std::vector<std::uint64_t>> candidates(m), found;
-  std::vector<char> narrowed(m, 0);
-  // The first level's buckets of each column whose whole range was open: in
-  // the passes that read the column (the first two), a key finds its live
-  // interval through its first-level bucket, without a search.
-  struct Grid {
-    int shift = 0;
-    std::uint64_t base = 0;
-    std::size_t buckets = 0;
-  };
-  std::vector<Grid> grid(m);
-  std::size_t collected = 0;  // small[0, collected) have their keys in `found`
+  // Level 0 reads whole columns: its open intervals are whole columns, and
+  // so are its small ones. Each later level reads only the keys the level
+  // before kept (those of its open intervals), and finds a key's interval
+  // through its parent's bucket: a table, not a search.
+  std::vector<Interval> parents;                     // the previous level's open intervals
+  std::vector<std::vector<std::uint64_t>> parent_keys;  // this process's keys in each
+  std::vector<std::vector<std::uint64_t>> found;     // this process's keys in each small interval
+  std::size_t collected = 0;                         // small[0, collected) have their keys in `found`
   for (int level = 0; !open.empty() || collected < small.size(); ++level) {
-    std::vector<int> shift(open.size());
-    std::vector<std::size_t> offset(open.size() + 1, 0);
-    for (std::size_t i = 0; i < open.size(); ++i) {
+    std::size_t cells = 0;
+    for (Interval& iv : open) {
       // About sqrt(c) buckets for c values: the bytes of the histogram and
-      // those of the values it leaves in a bucket are then about equal,
-      // which makes the sum of the two least.
-      const int bits = std::clamp((static_cast<int>(std::bit_width(open[i].count)) - 1) / 2, 1, kSelectBits);
-      const int spread = static_cast<int>(std::bit_width(open[i].lo ^ open[i].hi));
-      shift[i] = std::max(0, spread - bits);
-      offset[i + 1] = offset[i] + static_cast<std::size_t>((open[i].hi >> shift[i]) - (open[i].lo >> shift[i])) + 1;
+      // those of the values it leaves in a bucket are then about equal.
+      // A whole column, or an interval that kept over a quarter of its
+      // parent's values (values crowded into a few buckets: a fund at zero
+      // on a tenth of the paths, a long tail), is cut into about c / 32
+      // buckets (at most 2^kSelectBits), which ends crowding in fewer
+      // levels.
+      const bool crowded = iv.from == 0 || iv.count > iv.from / 4;
+      const int width = static_cast<int>(std::bit_width(iv.count));
+      const int bits = std::clamp(crowded ? width - 5 : (width - 1) / 2, 1, kSelectBits);
+      const int spread = static_cast<int>(std::bit_width(iv.lo ^ iv.hi));
+      iv.shift = std::max(0, spread - bits);
+      iv.buckets = static_cast<std::size_t>((iv.hi >> iv.shift) - (iv.lo >> iv.shift)) + 1;
+      iv.offset = cells;
+      cells += iv.buckets;
     }
-    if (level == 0)
-      for (std::size_t i = 0; i < open.size(); ++i)
-        grid[open[i].column] = {shift[i], open[i].lo >> shift[i], offset[i + 1] - offset[i]};
-    std::vector<std::vector<Live>> live(m);
-    for (std::size_t i = 0; i < open.size(); ++i) live[open[i].column].push_back({open[i].lo, open[i].hi, false, i});
-    for (std::size_t i = collected; i < small.size(); ++i) live[small[i].column].push_back({small[i].lo, small[i].hi, true, i});
-    for (auto& l : live) std::sort(l.begin(), l.end(), [](const Live& a, const Live& b) { return a.lo < b.lo; });
+    std::vector<std::uint64_t> hist(cells, 0);
+    // The least and greatest key this process saw in each bucket: a wanted
+    // bucket's interval is narrowed to the values in it (all equal ends it).
+    std::vector<std::uint64_t> bmin(cells, ~std::uint64_t{0}), bmax(cells, 0);
     found.resize(small.size());
-    std::vector<std::uint64_t> hist(offset.back(), 0);
-    // The first level's open interval is a whole column: its keys are not kept.
-    const bool keep = level > 0;
-    parallel_for_index(m, [&](std::size_t j) {
-      if (live[j].empty()) return;
-      std::vector<std::uint64_t> kept;
-      const auto take_in = [&](const Live& l, std::uint64_t k) {
-        if (l.small) {
-          found[l.index].push_back(k);
-          return;
+    std::vector<std::vector<std::uint64_t>> kept(open.size());
+    // A key of an open interval: counted in its bucket, and kept for the
+    // next level.
+    const auto count_in = [&](std::size_t i, std::uint64_t k) {
+      const Interval& iv = open[i];
+      const std::size_t at = iv.offset + static_cast<std::size_t>((k >> iv.shift) - (iv.lo >> iv.shift));
+      ++hist[at];
+      bmin[at] = std::min(bmin[at], k);
+      bmax[at] = std::max(bmax[at], k);
+    };
+    if (level == 0) {
+      std::vector<std::size_t> open_of(m, ~std::size_t{0}), small_of(m, ~std::size_t{0});
+      for (std::size_t i = 0; i < open.size(); ++i) open_of[open[i].column] = i;
+      for (std::size_t i = 0; i < small.size(); ++i) small_of[small[i].column] = i;
+      parallel_for_index(m, [&](std::size_t j) {
+        if (open_of[j] != ~std::size_t{0}) {
+          // A plain histogram of the column (every defined key lies in it).
+          const Interval& iv = open[open_of[j]];
+          const std::uint64_t base = iv.lo >> iv.shift;
+          std::uint64_t* h = hist.data() + iv.offset;
+          std::uint64_t* lo = bmin.data() + iv.offset;
+          std::uint64_t* hi = bmax.data() + iv.offset;
+          for (Value v : cols[j]) {
+            if (std::isnan(v)) continue;
+            const std::uint64_t k = key_of(v);
+            const std::size_t b = (k >> iv.shift) - base;
+            ++h[b];
+            lo[b] = std::min(lo[b], k);
+            hi[b] = std::max(hi[b], k);
+          }
+        } else if (small_of[j] != ~std::size_t{0}) {
+          for (Value v : cols[j])
+            if (!std::isnan(v)) found[small_of[j]].push_back(key_of(v));
         }
-        const Interval& iv = open[l.index];
-        ++hist[offset[l.index] + static_cast<std::size_t>((k >> shift[l.index]) - (iv.lo >> shift[l.index]))];
-        if (keep) kept.push_back(k);
-      };
-      const auto take = [&](std::uint64_t k) {
-        if (const Live* l = find(live[j], k)) take_in(*l, k);
-      };
-      if (narrowed[j]) {
-        for (std::uint64_t k : candidates[j]) take(k);
-      } else if (const Grid& g = grid[j]; g.buckets > 0) {
-        // Each live interval is one or more whole first-level buckets.
-        std::vector<const Live*> table(g.buckets, nullptr);
-        for (const Live& l : live[j])
-          for (std::uint64_t b = (l.lo >> g.shift) - g.base; b <= (l.hi >> g.shift) - g.base; ++b) table[b] = &l;
-        for (Value v : cols[j]) {
-          if (std::isnan(v)) continue;
-          const std::uint64_t k = key_of(v);
-          const std::uint64_t b = (k >> g.shift) - g.base;
-          if (b >= g.buckets || table[b] == nullptr || k < table[b]->lo || k > table[b]->hi) continue;
-          take_in(*table[b], k);
+      });
+    } else {
+      // Each parent's bucket -> the interval of this level in it (at most
+      // one: intervals of this level are single buckets of their parents,
+      // narrowed): open i as i, small i as -2 - i, none as -1.
+      std::vector<std::vector<std::int64_t>> table(parents.size());
+      for (std::size_t p = 0; p < parents.size(); ++p) table[p].assign(parents[p].buckets, -1);
+      for (std::size_t i = 0; i < open.size(); ++i) table[open[i].parent][open[i].bucket] = static_cast<std::int64_t>(i);
+      for (std::size_t i = collected; i < small.size(); ++i)
+        table[small[i].parent][small[i].bucket] = -2 - static_cast<std::int64_t>(i);
+      // Parents in parallel: an interval of this level has one parent, so
+      // its counts, kept keys and found keys have one writer.
+      parallel_for_index(parents.size(), [&](std::size_t p) {
+        const Interval& par = parents[p];
+        const std::uint64_t base = par.lo >> par.shift;
+        const auto& t = table[p];
+        const auto visit = [&](std::uint64_t k) {
+          const std::int64_t e = t[static_cast<std::size_t>((k >> par.shift) - base)];
+          if (e == -1) return;
+          if (e >= 0) {
+            const auto i = static_cast<std::size_t>(e);
+            if (k < open[i].lo || k > open[i].hi) return;
+            count_in(i, k);
+            kept[i].push_back(k);
+          } else {
+            const auto i = static_cast<std::size_t>(-2 - e);
+            if (k >= small[i].lo && k <= small[i].hi) found[i].push_back(k);
+          }
+        };
+        if (level == 1) {
+          for (Value v : cols[par.column])
+            if (!std::isnan(v)) visit(key_of(v));
+        } else {
+          for (std::uint64_t k : parent_keys[p]) visit(k);
         }
-      } else {
-        for (Value v : cols[j])
-          if (!std::isnan(v)) take(key_of(v));
-      }
-      if (keep) {
-        candidates[j].swap(kept);
-        narrowed[j] = 1;
-      }
-    });
+      });
+    }
     collected = small.size();
     if (open.empty()) break;
     c.sum(hist);
-    std::vector<Interval> next;
-    next.swap(open);
-    for (std::size_t i = 0; i < next.size(); ++i) {
-      const Interval& iv = next[i];
-      const std::uint64_t base = iv.lo >> shift[i];
+    // Cut each open interval at the buckets holding its wanted ranks, and
+    // narrow each such bucket to the least and greatest key in it over the
+    // processes.
+    std::vector<Interval> children;
+    std::vector<std::uint64_t> tight_lo, tight_hi;
+    for (std::size_t i = 0; i < open.size(); ++i) {
+      const Interval& iv = open[i];
+      const std::uint64_t base = iv.lo >> iv.shift;
       std::uint64_t below = iv.below;
       std::size_t w = 0;
-      for (std::size_t b = 0; b < offset[i + 1] - offset[i] && w < iv.which.size(); ++b) {
-        const std::uint64_t count = hist[offset[i] + b];
-        Interval child{std::max(iv.lo, (base + b) << shift[i]), std::min(iv.hi, ((base + b + 1) << shift[i]) - 1), below,
-                       count, iv.column, {}};
+      for (std::size_t b = 0; b < iv.buckets && w < iv.which.size(); ++b) {
+        const std::uint64_t count = hist[iv.offset + b];
+        Interval child{std::max(iv.lo, (base + b) << iv.shift), std::min(iv.hi, ((base + b + 1) << iv.shift) - 1), below,
+                       count, iv.column, {}, iv.count, i, b};
         for (; w < iv.which.size() && ranks[iv.column][iv.which[w]] < below + count; ++w) child.which.push_back(iv.which[w]);
         below += count;
-        if (!child.which.empty()) place(std::move(child));
+        if (child.which.empty()) continue;
+        tight_lo.push_back(bmin[iv.offset + b]);
+        tight_hi.push_back(bmax[iv.offset + b]);
+        children.push_back(std::move(child));
       }
       if (w != iv.which.size()) throw std::logic_error("select: the processes' counts do not add up");
+    }
+    c.min(tight_lo);
+    c.max(tight_hi);
+    parents.swap(open);
+    open.clear();
+    parent_keys.swap(kept);
+    for (std::size_t i = 0; i < children.size(); ++i) {
+      if (tight_lo[i] > tight_hi[i] || tight_lo[i] < children[i].lo || tight_hi[i] > children[i].hi)
+        throw std::logic_error("select: a wanted bucket's values outside it");
+      children[i].lo = tight_lo[i];
+      children[i].hi = tight_hi[i];
+      place(std::move(children[i]));
     }
   }
   // The values of the small intervals move: each process sends its own.

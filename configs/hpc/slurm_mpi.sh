@@ -1,20 +1,20 @@
 #!/bin/bash
-# pfsim-mpi as one Slurm job: 8 ranks on 2 nodes, 8 threads per rank. Rank 0
-# gathers every path and writes one results file, bit-identical to
-# `pfsim run` of the same config and seed (docs/hpc.md).
+# pfsim-mpi as one Slurm job: 8 ranks on 2 nodes, 8 threads per rank. Each
+# rank keeps its own paths and the statistics are computed where they are;
+# rank 0 writes one results file, bit-identical to `pfsim run` of the same
+# config and seed (docs/hpc.md).
 #
 # Submit from the repository root (paths below are relative to it):
 #   sbatch configs/hpc/slurm_mpi.sh
 #   sbatch --export=ALL,CONFIG=configs/my_run.toml,NPATHS=400000,SEED=7 configs/hpc/slurm_mpi.sh
 #
-# Memory (China baseline: 22,928 bytes per path; others: docs/hpc.md#memory).
-# With n paths and K ranks, rank 0 needs about (n + n/K) x 22,928 bytes plus
-# 16 bytes x n per thread for the statistics; every other rank n/K x 22,928;
-# each process about 27 MB more.
-# For n = 10^5 and K = 8: rank 0 about 2.6 GB, the others 0.31 GB, so the
-# node of rank 0 (with 3 more ranks) about 3.6 GB: --mem=8G below is ample.
-# For n = 10^6 and K = 8: rank 0 about 26 GB, the others 2.9 GB; the first
-# node then needs about 35 GB (raise --mem, or place fewer ranks on it).
+# Memory (China baseline: 22,936 bytes per path; others: docs/hpc.md#memory).
+# With n paths and K ranks, each rank holds n/K x 22,936 bytes, plus about
+# 27 MB, or, beyond its memory limit, about 0.6 GB and n/K x 22,936 bytes of
+# local disk (MEMORY_LIMIT below; give the ranks of one node together less
+# than --mem). For n = 10^5 and K = 8: 0.29 GB a rank, 1.2 GB a node:
+# --mem=8G below is ample. For n = 10^6 and K = 8: 2.9 GB a rank, 11.5 GB a
+# node. 10^8 paths: docs/hpc.md, "10^8 paths on a Slurm cluster".
 #
 #SBATCH --job-name=pfsim-mpi
 #SBATCH --nodes=2
@@ -32,6 +32,11 @@ SEED=${SEED:-42}
 OUT=${OUT:-results/mpi_${SLURM_JOB_ID}.h5}
 PFSIM_MPI=${PFSIM_MPI:-./build/release/pfsim-mpi}
 THREADS=${SLURM_CPUS_PER_TASK:-1}
+# Memory for each rank's paths before they spill to ${TMPDIR:-the output's
+# directory} (node-local scratch; pfsim's default is half the node, per rank).
+MEMORY_LIMIT=${MEMORY_LIMIT:-1GB}
+# More options for pfsim-mpi run, e.g. EXTRA='--set output.paths=[]'.
+EXTRA=${EXTRA:-}
 
 cd "${SLURM_SUBMIT_DIR:-.}"
 mkdir -p "$(dirname "$OUT")"
@@ -47,9 +52,9 @@ echo "pfsim-mpi: $SLURM_NTASKS ranks x $THREADS threads, $NPATHS paths, seed $SE
 # This needs an MPI built with Slurm support (PMI/PMIx); otherwise use the
 # mpirun line below instead, which reads the allocation from Slurm.
 srun --cpus-per-task="$THREADS" "$PFSIM_MPI" run "$CONFIG" \
-  --paths "$NPATHS" --seed "$SEED" --threads "$THREADS" -o "$OUT"
+  --paths "$NPATHS" --seed "$SEED" --threads "$THREADS" --memory-limit "$MEMORY_LIMIT" -o "$OUT" $EXTRA
 
 # mpirun "$PFSIM_MPI" ... with Open MPI: bind each rank to its own cores,
 # otherwise every rank is bound to one core and oneTBB uses one thread.
 # mpirun --map-by "ppr:${SLURM_NTASKS_PER_NODE}:node:PE=${THREADS}" "$PFSIM_MPI" run "$CONFIG" \
-#   --paths "$NPATHS" --seed "$SEED" --threads "$THREADS" -o "$OUT"
+#   --paths "$NPATHS" --seed "$SEED" --threads "$THREADS" --memory-limit "$MEMORY_LIMIT" -o "$OUT" $EXTRA
