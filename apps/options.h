@@ -59,15 +59,15 @@ inline void add_run_options(CLI::App& cmd, RunRequest& r, RunKind kind) {
   cmd.add_option_function<std::string>("--block-size", [&r](const std::string& s) {
     r.block_size = integer_option("--block-size", s, 1, 1'000'000, "1 <= block size <= 1000000");
   }, "paths per parallel task (never changes results)");
+  cmd.add_option("--memory-limit", r.memory_limit,
+                 "memory for the per-path sample before it spills to disk: auto, unlimited or a size such as 8GB (overrides run.memory_limit)");
+  cmd.add_option("--spill-dir", r.spill_dir, "directory for the spill file (overrides run.spill_dir; default $TMPDIR, else the output's directory)");
   if (kind == RunKind::optimize) return;
   if (seek) {
     cmd.add_option("--write-solution", r.write_solution,
                    "also run the config at the solution (same paths and seed) and write its results file here");
     return;
   }
-  cmd.add_option("--memory-limit", r.memory_limit,
-                 "memory for the per-path sample before it spills to disk: auto, unlimited or a size such as 8GB (overrides run.memory_limit)");
-  cmd.add_option("--spill-dir", r.spill_dir, "directory for the spill file (overrides run.spill_dir; default $TMPDIR, else the output's directory)");
   if (kind == RunKind::mpi_run) {
     cmd.add_flag("--gather", r.gather,
                  "gather every rank's per-path sample on rank 0 and summarise it there, "

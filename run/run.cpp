@@ -261,7 +261,10 @@ int seek_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostrea
   }
   EngineOptions eo = engine_options(r, cfg, stop);
   eo.progress = false;  // each evaluation prints one line instead (run_goal_seek)
-  const auto res = run_goal_seek(cfg, eo, output, r.quiet);
+  const std::uint64_t bytes = sample_bytes(PensionModel(cfg.model), cfg.run.paths);
+  const auto storage = resolve_storage(cfg.run, output, bytes);  // one evaluation's sample at a time
+  if (!r.quiet && !storage.fits(bytes)) std::cerr << "pfsim: each evaluation's " << describe_storage(storage, bytes) << "\n";
+  const auto res = run_goal_seek(cfg, eo, output, r.quiet, storage);
   const auto& g = cfg.goal_seek;
   out << fmt::format("goal seek on {} paths (seed {}): target {}\n", cfg.run.paths, cfg.run.seed, res.description);
   out << fmt::format("  {} = {:.6g}  ({:g}% Monte Carlo interval [{:.6g}, {:.6g}]); the target holds {} it\n", g.lever,

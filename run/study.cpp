@@ -234,15 +234,13 @@ void run_scenarios(const RunConfig& cfg, const EngineOptions& options, const std
   write_scenarios(output, cfg, outs, reference_sample, comparison_years(cfg, outs.front().summary), options.threads, extra);
 }
 
-GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet) {
+GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet,
+                              const SampleStorage& storage) {
   const auto& g = cfg.goal_seek;
-  const double z = stats::two_sided_z(cfg.run.confidence);
   struct Eval {
     double value, lower, upper;
   };
   std::map<double, Eval> cache;
-  const int t = g.year - cfg.model.start_year;
-  std::size_t metric = 0;
   std::string unit = "probability";
   auto evaluate = [&](double lever) -> Eval {
     if (options.stop && options.stop->load()) throw Interrupted();
@@ -255,28 +253,18 @@ GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options
       if (it == specs.end())
         throw InputError({g.origin, 0, 0}, "goal_seek.target.metric",
                          fmt::format("'{}' is not depletion_probability or a year metric (docs/results-format.md)", g.metric));
-      metric = static_cast<std::size_t>(it - specs.begin());
       unit = units::label(it->unit, v.run.currency, v.model.start_year);
     }
-    const auto sample = simulate_paths(model, cfg.run.seed, 0, cfg.run.paths, options);
-    Eval e{};
-    if (g.metric == "depletion_probability") {
-      std::uint64_t k = 0;
-      for (double y : sample.scalar_column(model.scalar_metric("depletion_year"))) k += depleted_by(y, g.year) ? 1 : 0;
-      const auto ci = stats::wilson_interval(k, sample.paths(), cfg.run.confidence);
-      e = {static_cast<double>(k) / static_cast<double>(sample.paths()), ci.lower, ci.upper};
-    } else {
-      const auto col = sample.year_column(metric, t);
-      std::vector<double> x(col.begin(), col.end());
-      if (g.statistic == "mean") {
-        const auto m = stats::moments(x);
-        e = {m.mean, m.mean - z * m.se, m.mean + z * m.se};
-      } else {
-        const std::vector<double> pr{g.quantile};
-        const auto q = stats::quantiles_with_ci(x, pr, cfg.run.confidence);
-        e = {q[0].value, q[0].lower, q[0].upper};
-      }
-    }
+    // The evaluation's sample, spilled beyond the memory limit as a run's
+    // is, and its statistic as a results file computes it.
+    SamplePlan plan;
+    plan.count = cfg.run.paths;
+    plan.engine = options;
+    plan.storage = storage;
+    const auto sample = produce_sample(model, v, plan);
+    const StatisticSpec spec{g.metric, g.year, g.metric == "depletion_probability" ? "probability" : g.statistic, g.quantile};
+    const auto est = sample_statistic(model, sample, spec, cfg.run.confidence);
+    const Eval e{est.value, est.lower, est.upper};
     if (!quiet) std::cerr << fmt::format("pfsim: goal seek: {} = {:.6g} -> {:.6g} [{:.6g}, {:.6g}]\n", g.lever, lever, e.value, e.lower, e.upper);
     cache[lever] = e;
     return e;
@@ -318,19 +306,27 @@ StatisticEstimate sample_statistic(const PensionModel& model, const PathSample& 
                                    double confidence) {
   StatisticEstimate e;
   if (s.metric == "depletion_probability") {
+    std::vector<double> scratch;
     std::uint64_t k = 0;
-    for (double y : sample.scalar_column(model.scalar_metric("depletion_year"))) k += depleted_by(y, s.year) ? 1 : 0;
+    for (double y : sample.scalar_columns(model.scalar_metric("depletion_year"), 1, scratch)) k += depleted_by(y, s.year) ? 1 : 0;
     e.value = static_cast<double>(k) / static_cast<double>(sample.paths());
     const auto w = stats::wilson_interval(k, sample.paths(), confidence);
     e.lower = w.lower;
     e.upper = w.upper;
     return e;
   }
-  const auto col = sample.year_column(model.year_metric(s.metric), s.year - model.params().start_year);
+  // The column in memory or read from a spilled sample; its statistics as
+  // the results file's (the mean in the summation tree's order, the
+  // expected shortfall as lower_tail_risks), so that a run at the found
+  // value reports the same bits.
+  std::vector<float> scratch;
+  const std::size_t column = model.year_metric(s.metric) * static_cast<std::size_t>(sample.years()) +
+                             static_cast<std::size_t>(s.year - model.params().start_year);
+  const auto col = sample.year_columns(column, 1, scratch);
   std::vector<double> x(col.begin(), col.end());
   const double z = stats::two_sided_z(confidence);
   if (s.statistic == "mean") {
-    const auto m = stats::moments(std::span<const double>(x));
+    const auto m = tree::local_moments(std::span<const double>(x), sample.first_path(), [](double v) { return std::isfinite(v); }).moments;
     e.value = m.mean;
     e.lower = m.mean - z * m.se;
     e.upper = m.mean + z * m.se;
@@ -339,7 +335,9 @@ StatisticEstimate sample_statistic(const PensionModel& model, const PathSample& 
     const auto q = stats::quantiles_with_ci(x, p, confidence);
     e = {q[0].value, q[0].lower, q[0].upper};
   } else {
-    const auto t = stats::lower_tail_risk(x, s.level);
+    SingleProcess one;
+    const double level[1] = {s.level};
+    const auto t = lower_tail_risks(one, x, sample.first_path(), sample.first_path() + sample.paths(), level)[0];
     e.value = t.expected_shortfall;
     e.lower = t.expected_shortfall - z * t.expected_shortfall_se;
     e.upper = t.expected_shortfall + z * t.expected_shortfall_se;
@@ -370,7 +368,13 @@ OptimizeOutcome run_optimize(const RunConfig& cfg, const EngineOptions& options,
     EngineOptions eo = options;
     eo.progress = false;
     const auto t0 = std::chrono::steady_clock::now();
-    const auto sample = simulate_paths(model, seed, 0, cfg.run.paths, eo);
+    SamplePlan plan;  // spilled beyond the memory limit, as a run's
+    plan.count = cfg.run.paths;
+    plan.engine = eo;
+    plan.storage = storage;
+    RunConfig seeded = v;
+    seeded.run.seed = seed;
+    const auto sample = produce_sample(model, seeded, plan);
     simulating += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::vector<StatisticEstimate> out{sample_statistic(model, sample, spec.objective, cfg.run.confidence)};
     for (const auto& c : spec.constraints) out.push_back(sample_statistic(model, sample, c.statistic, cfg.run.confidence));

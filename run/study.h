@@ -29,7 +29,9 @@ std::vector<int> comparison_years(const RunConfig& cfg, const RunSummary& refere
 
 // Bisection on the lever; the interval comes from the same bisection on the
 // statistic's confidence bounds. Writes the evaluations to `output`.
-GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet);
+// Each evaluation's sample goes to `storage` (spilled beyond its limit).
+GoalSeekOutcome run_goal_seek(const RunConfig& cfg, const EngineOptions& options, const std::string& output, bool quiet,
+                              const SampleStorage& storage = {});
 
 // A statistic (docs/config.md, [optimize]) of one run's sample, with its
 // Monte Carlo interval at `confidence`: Wilson for a probability, mean -+ z

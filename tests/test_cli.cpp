@@ -994,3 +994,43 @@ TEST_CASE("sensitivity: the tornado's paired differences equal those of independ
   CHECK(contains(bad.err, "no [sensitivity] table"));
   require_no_results(dir / "none.h5");
 }
+
+TEST_CASE("goal seek spills each evaluation's sample beyond the memory limit, with the same evaluations", "[cli][spill]") {
+  const auto dir = scratch("seek_spill");
+  const auto spill = dir / "spill";
+  fs::create_directories(spill);
+  // The mean of a year metric, so that the evaluations go through the
+  // spilled sample's columns and the summation tree; 1,500 paths (two
+  // blocks of the tree) need 34 MB, more than the 1 MB limit.
+  const fs::path cfg = dir / "mean_target.toml";
+  write_text(cfg, "include = [" + quote_toml(kBaseline) + "]\n[run]\npaths = 1500\n"
+                  "[goal_seek]\nlever = \"scheme.contribution_rate.pooling\"\nrange = [0.1, 0.2]\ntolerance = 0.01\n"
+                  "target = { metric = \"fund_balance_real\", year = 2040, statistic = \"mean\", at_least = 2e13 }\n");
+  const fs::path in_memory = dir / "memory.h5", spilled = dir / "spilled.h5", solution = dir / "solution.h5";
+  const auto a = run_pfsim("seek " + quote(cfg.string()) + " --seed 5 --threads 2 --memory-limit unlimited -o " + quote(in_memory.string()) +
+                               " --write-solution " + quote(solution.string()), dir, "memory");
+  INFO("stderr:\n" << a.err);
+  REQUIRE(a.status == 0);
+  const auto b = run_pfsim("seek " + quote(cfg.string()) + " --seed 5 --threads 2 --memory-limit 1MB --spill-dir " +
+                               quote(spill.string()) + " -o " + quote(spilled.string()), dir, "spilled");
+  INFO("stderr:\n" << b.err);
+  REQUIRE(b.status == 0);
+  CHECK(contains(b.err, "each evaluation's per-path sample"));
+  CHECK(contains(b.err, "spilled to a temporary file in " + spill.string()));
+  CHECK(fs::is_empty(spill));
+  const auto diff = differing_datasets(in_memory, spilled);
+  INFO("differing datasets:\n" << join(diff));
+  CHECK(diff.empty());
+  auto f = open_file(in_memory);
+  const auto levers = h5::read_doubles(f.id(), "lever_values");
+  const auto stats = h5::read_doubles(f.id(), "statistic");
+  REQUIRE(levers.size() >= 3);
+  // The results file at the solution reports the mean the seek found there, bit for bit.
+  const double value = h5::read_double_attr(f.id(), "value");
+  const auto at = std::find(levers.begin(), levers.end(), value);
+  REQUIRE(at != levers.end());
+  auto r = open_file(solution);
+  const auto years = h5::read_ints(r.id(), "years");
+  const auto mean = h5::read_doubles(r.id(), "metrics/fund_balance_real/mean");
+  CHECK(mean[static_cast<std::size_t>(2040 - years.front())] == stats[static_cast<std::size_t>(at - levers.begin())]);
+}

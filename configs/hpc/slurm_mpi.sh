@@ -10,7 +10,7 @@
 #
 # Memory (China baseline: 22,936 bytes per path; others: docs/hpc.md#memory).
 # With n paths and K ranks, each rank holds n/K x 22,936 bytes, plus about
-# 27 MB, or, beyond its memory limit, about 0.6 GB and n/K x 22,936 bytes of
+# 27 MB, or, beyond its memory limit, about 1 GB and n/K x 22,936 bytes of
 # local disk (MEMORY_LIMIT below; give the ranks of one node together less
 # than --mem). For n = 10^5 and K = 8: 0.29 GB a rank, 1.2 GB a node:
 # --mem=8G below is ample. For n = 10^6 and K = 8: 2.9 GB a rank, 11.5 GB a
