@@ -22,6 +22,7 @@
 #include "apps/options.h"
 #include "core/distributed_stats.h"
 #include "core/error.h"
+#include "core/spill_file.h"
 #include "io/results_writer.h"
 #include "run/exit_status.h"
 #include "run/run.h"
@@ -164,9 +165,20 @@ int run(int rank, int size, const RunRequest& request) {
   if (checked != kExitOk) return checked;
   const PensionModel& model = *model_ptr;
   const bool gather = request.gather;
+  // "auto" (half of the node's memory) is shared by the ranks on the node:
+  // each takes its part of it, not half of the node each.
+  if (cfg.run.memory_limit == 0) {
+    MPI_Comm node;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+    int on_node = 1;
+    MPI_Comm_size(node, &on_node);
+    MPI_Comm_free(&node);
+    cfg.run.memory_limit = std::max<std::uint64_t>(1, available_memory() / 2 / static_cast<std::uint64_t>(on_node));
+  }
 
   const std::uint64_t n = cfg.run.paths;
-  const auto [first, end] = rank_range(n, size, rank);
+  const auto range = rank_range(n, size, rank);
+  const std::uint64_t first = range.first, end = range.second;
   SamplePlan plan;  // this rank's range, in memory or spilled
   plan.first = first;
   plan.count = end - first;

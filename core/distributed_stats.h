@@ -7,15 +7,15 @@
 // sums, never the sample:
 // - counts and the least and greatest value of each column: sums, minima
 //   and maxima of integers, exact in any order;
-// - moments: the nodes of the fixed summation tree over path blocks that
-//   cover the process's range (core/block_tree.h), gathered and combined in
-//   the tree's order, so the bits are those of one process;
+// - moments: the sums of the nodes of the fixed summation tree over path
+//   blocks that cover the process's range (core/block_tree.h), combined by
+//   process 0 in the tree's order, so the bits are those of one process;
 // - order statistics: a histogram of the order keys (core/order_key.h) of
-//   each column, summed over the processes and refined level by level in
-//   the buckets that hold the
-//   wanted ranks only, until a bucket holds one key value or at most
-//   kGatherAt values; then only those values move. A level has up to
-//   2^kSelectBits buckets an interval, fewer for fewer values.
+//   each column, summed over the processes and refined level by level only
+//   in the buckets that hold a wanted rank, each such bucket first narrowed
+//   to the least and greatest key in it, until a bucket holds one key value
+//   or at most kGatherAt values; then only those values move. A level has
+//   up to 2^kSelectBits buckets an interval, fewer for fewer values.
 // Every process calls the same functions with the same arguments (its own
 // range's values aside) in the same order, and every process gets the
 // results. What has to be combined in order (the tree's nodes, the last

@@ -65,7 +65,8 @@ std::size_t batch_columns(std::uint64_t n, int procs, std::size_t value_bytes, s
 
 RunSummary summarize_distributed(const PensionModel& model, const PathSample& local, std::uint64_t n,
                                  const RunConfig& cfg, Collective& c, int threads, const std::atomic<bool>* stop) {
-  const auto [first, end] = rank_range(n, c.size(), c.rank());
+  const auto range = rank_range(n, c.size(), c.rank());
+  const std::uint64_t first = range.first, end = range.second;  // plain variables: lambdas use them
   if (local.first_path() != first || local.paths() != end - first)
     throw std::logic_error("summarize_distributed: the sample is not this process's range");
   const auto stopped = [stop] { return stop != nullptr && stop->load(std::memory_order_relaxed); };

@@ -11,10 +11,10 @@
 # Memory (China baseline: 22,936 bytes per path; others: docs/hpc.md#memory).
 # With n paths and K ranks, each rank holds n/K x 22,936 bytes, plus about
 # 27 MB, or, beyond its memory limit, about 1 GB and n/K x 22,936 bytes of
-# local disk (MEMORY_LIMIT below; give the ranks of one node together less
-# than --mem). For n = 10^5 and K = 8: 0.29 GB a rank, 1.2 GB a node:
-# --mem=8G below is ample. For n = 10^6 and K = 8: 2.9 GB a rank, 11.5 GB a
-# node. 10^8 paths: docs/hpc.md, "10^8 paths on a Slurm cluster".
+# local disk (MEMORY_LIMIT below). For n = 10^5 and K = 8: 0.29 GB a rank,
+# 1.2 GB a node: --mem=8G below is ample. For n = 10^6 and K = 8: 2.9 GB a
+# rank, 11.5 GB a node. 10^8 paths: docs/hpc.md, "10^8 paths on a Slurm
+# cluster".
 #
 #SBATCH --job-name=pfsim-mpi
 #SBATCH --nodes=2
@@ -33,8 +33,9 @@ OUT=${OUT:-results/mpi_${SLURM_JOB_ID}.h5}
 PFSIM_MPI=${PFSIM_MPI:-./build/release/pfsim-mpi}
 THREADS=${SLURM_CPUS_PER_TASK:-1}
 # Memory for each rank's paths before they spill to ${TMPDIR:-the output's
-# directory} (node-local scratch; pfsim's default is half the node, per rank).
-MEMORY_LIMIT=${MEMORY_LIMIT:-1GB}
+# directory} (node-local scratch). auto: half of the job's memory on the
+# node (its cgroup limit), shared by the node's ranks.
+MEMORY_LIMIT=${MEMORY_LIMIT:-auto}
 # More options for pfsim-mpi run, e.g. EXTRA='--set output.paths=[]'.
 EXTRA=${EXTRA:-}
 
