@@ -1,6 +1,6 @@
 #pragma once
 // Sums over paths in a fixed order that does not depend on how the paths are
-// split between threads, shards or MPI ranks (docs/model.md D5.6).
+// split between threads, shards or MPI ranks (docs/model.md D5.6a).
 //
 // Path ids are cut into blocks of kBlock consecutive ids (block b holds ids
 // [b kBlock, (b + 1) kBlock)). A block's sum is the eight-way interleaved sum
@@ -9,15 +9,16 @@
 // [i 2^h, (i + 1) 2^h) and is the sum of its two children, a node without
 // kept values being absent (it adds nothing, not even 0.0). A process that
 // holds a block-aligned range of paths reports the sums of the tree's nodes
-// that cover its range exactly (cover()); the root of every process's nodes
-// together (root()) is the same bits as one process summing all the paths.
+// that cover its range exactly (cover(), node_sums()); the root of every
+// process's nodes together (NodeIndex::root()) is the same bits as one
+// process summing all the paths (local_root()).
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
-#include <limits>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <utility>
 #include <vector>
