@@ -344,6 +344,18 @@ std::vector<Distribution> summarize_scalars(const PathSample& sample, std::span<
     });
     if (stopped()) throw Interrupted();
   });
+  // The float scalars (finite, as the sample requires), after the doubles.
+  const std::size_t doubles = sample.double_scalars();
+  sample.for_each_float_scalar_group([&](std::size_t c0, std::size_t count, std::span<const float> values) {
+    arena.execute([&] {
+      parallel_for_index(count, [&](std::size_t j) {
+        if (stopped()) return;
+        summarize_float_column(values.subspan(j * n, n), sample.first_path(), probabilities, confidence,
+                               out[doubles + c0 + j], 0);
+      });
+    });
+    if (stopped()) throw Interrupted();
+  });
   if (stopped()) throw Interrupted();
   return out;
 }

@@ -14,12 +14,21 @@
 namespace pfsim {
 
 PathSample::PathSample(const SampleShape& shape, std::uint64_t first_path, std::uint64_t paths)
-    : metrics_(shape.year_metrics), years_(shape.years), scalars_(shape.scalars), first_(first_path), paths_(paths),
-      year_(shape.year_metrics * static_cast<std::size_t>(shape.years) * static_cast<std::size_t>(paths)),
-      scalar_(shape.scalars * static_cast<std::size_t>(paths)) {}
+    : metrics_(shape.year_metrics), years_(shape.years), scalars_(shape.scalars), float_scalars_(shape.float_scalars),
+      first_(first_path), paths_(paths), year_(shape.float_columns() * static_cast<std::size_t>(paths)),
+      scalar_(shape.double_scalars() * static_cast<std::size_t>(paths)) {
+  if (shape.float_scalars > shape.scalars) throw std::logic_error("SampleShape: more float scalars than scalars");
+}
 
 void PathSample::require_memory() const {
   if (spill_) throw std::logic_error("this per-path sample is on disk (spilled); read it through year_columns or scalar_columns");
+}
+
+void PathSample::require_double(std::size_t s0, std::size_t count) const {
+  require_memory();
+  if (s0 + count > double_scalars())
+    throw std::logic_error(fmt::format("scalars {}-{} of this sample: only the first {} are doubles", s0, s0 + count - 1,
+                                       double_scalars()));
 }
 
 void PathSample::store(std::uint64_t path, const PathRecord& rec) {
@@ -28,22 +37,24 @@ void PathSample::store(std::uint64_t path, const PathRecord& rec) {
   const auto n = static_cast<std::size_t>(paths_);
   for (std::size_t m = 0; m < metrics_; ++m)
     for (int t = 0; t < years_; ++t) year_[offset(m, t) + p] = static_cast<float>(rec.at(m, t));
-  for (std::size_t s = 0; s < scalars_; ++s) scalar_[s * n + p] = rec.scalars[s];
+  const std::size_t doubles = double_scalars();
+  for (std::size_t s = 0; s < doubles; ++s) scalar_[s * n + p] = rec.scalars[s];
+  for (std::size_t j = 0; j < float_scalars_; ++j) year_[(year_width() + j) * n + p] = static_cast<float>(rec.scalars[doubles + j]);
 }
 
 void PathSample::reshape(std::uint64_t first_path, std::uint64_t paths) {
   require_memory();
   first_ = first_path;
   paths_ = paths;
-  year_.resize(metrics_ * static_cast<std::size_t>(years_) * static_cast<std::size_t>(paths));
-  scalar_.resize(scalars_ * static_cast<std::size_t>(paths));
+  year_.resize(float_width() * static_cast<std::size_t>(paths));
+  scalar_.resize(double_scalars() * static_cast<std::size_t>(paths));
 }
 
 bool PathSample::store_records(std::uint64_t first, std::size_t count, const PathRecord* recs) {
   require_memory();
   const auto p0 = static_cast<std::size_t>(first - first_);
   const auto n = static_cast<std::size_t>(paths_);
-  const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
+  const std::size_t width = year_width(), doubles = double_scalars();
   bool bad = false;
   for (std::size_t c = 0; c < width; ++c) {
     float* out = year_.data() + c * n + p0;
@@ -53,7 +64,15 @@ bool PathSample::store_records(std::uint64_t first, std::size_t count, const Pat
       bad |= !(std::abs(f) <= std::numeric_limits<float>::max());
     }
   }
-  for (std::size_t s = 0; s < scalars_; ++s) {
+  for (std::size_t j = 0; j < float_scalars_; ++j) {
+    float* out = year_.data() + (width + j) * n + p0;
+    for (std::size_t k = 0; k < count; ++k) {
+      const auto f = static_cast<float>(recs[k].scalars[doubles + j]);
+      out[k] = f;
+      bad |= !(std::abs(f) <= std::numeric_limits<float>::max());
+    }
+  }
+  for (std::size_t s = 0; s < doubles; ++s) {
     double* out = scalar_.data() + s * n + p0;
     for (std::size_t k = 0; k < count; ++k) out[k] = recs[k].scalars[s];
   }
@@ -63,12 +82,12 @@ bool PathSample::store_records(std::uint64_t first, std::size_t count, const Pat
 std::string PathSample::spill_dir() const { return spill_ ? spill_->dir() : std::string(); }
 
 // Columns [c0, c0 + count) of every part into out[(c - c0) * paths + p]. A
-// part of L paths at offset o holds its year columns at o + c L 4 and its
-// scalars after them, at o + width L 4 + s L 8: a group of consecutive
-// columns is one contiguous read per part.
+// part of L paths at offset o holds its float columns at o + c L 4 and its
+// double scalars after them, at o + width L 4 + s L 8 (width: the float
+// columns): a group of consecutive columns is one contiguous read per part.
 void PathSample::read_columns(bool scalars, std::size_t c0, std::size_t count, void* out) const {
   const std::size_t esz = scalars ? sizeof(double) : sizeof(float);
-  const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
+  const std::size_t width = float_width();
   const auto n = static_cast<std::size_t>(paths_);
   std::vector<void*> dest(count);
   for (const auto& part : parts_) {
@@ -82,6 +101,8 @@ void PathSample::read_columns(bool scalars, std::size_t c0, std::size_t count, v
 }
 
 std::span<const float> PathSample::year_columns(std::size_t c0, std::size_t count, std::vector<float>& scratch) const {
+  if (c0 + count > float_width())
+    throw std::logic_error(fmt::format("float columns {}-{} of a sample of {}", c0, c0 + count - 1, float_width()));
   const auto n = static_cast<std::size_t>(paths_);
   if (!spill_) return {year_.data() + c0 * n, count * n};
   scratch.resize(count * n);
@@ -90,6 +111,8 @@ std::span<const float> PathSample::year_columns(std::size_t c0, std::size_t coun
 }
 
 std::span<const double> PathSample::scalar_columns(std::size_t s0, std::size_t count, std::vector<double>& scratch) const {
+  if (s0 + count > double_scalars())
+    throw std::logic_error(fmt::format("scalars {}-{} of a sample of {} double scalars", s0, s0 + count - 1, double_scalars()));
   const auto n = static_cast<std::size_t>(paths_);
   if (!spill_) return {scalar_.data() + s0 * n, count * n};
   scratch.resize(count * n);
@@ -123,28 +146,38 @@ void for_each_group_on_disk(std::size_t total, std::size_t paths, std::size_t re
 }
 }  // namespace
 
-void PathSample::for_each_year_group(
-    const std::function<void(std::size_t, std::size_t, std::span<const float>)>& fn) const {
-  const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
+// Float columns [from, to) in groups; fn receives c0 counted from `from`.
+void PathSample::for_each_float_group(
+    std::size_t from, std::size_t to, const std::function<void(std::size_t, std::size_t, std::span<const float>)>& fn) const {
+  const auto n = static_cast<std::size_t>(paths_);
   if (!spill_) {
-    if (width) fn(0, width, std::span<const float>(year_));
+    if (to > from) fn(0, to - from, std::span<const float>(year_.data() + from * n, (to - from) * n));
     return;
   }
-  const auto n = static_cast<std::size_t>(paths_);
-  for_each_group_on_disk<float>(width, n, read_bytes_, [this, n](std::size_t c0, std::size_t count, BigBuffer<float>& b) {
+  for_each_group_on_disk<float>(to - from, n, read_bytes_, [this, n, from](std::size_t c0, std::size_t count, BigBuffer<float>& b) {
     b.resize(count * n);
-    read_columns(false, c0, count, b.data());
+    read_columns(false, from + c0, count, b.data());
   }, fn);
+}
+
+void PathSample::for_each_year_group(
+    const std::function<void(std::size_t, std::size_t, std::span<const float>)>& fn) const {
+  for_each_float_group(0, year_width(), fn);
+}
+
+void PathSample::for_each_float_scalar_group(
+    const std::function<void(std::size_t, std::size_t, std::span<const float>)>& fn) const {
+  for_each_float_group(year_width(), float_width(), fn);
 }
 
 void PathSample::for_each_scalar_group(
     const std::function<void(std::size_t, std::size_t, std::span<const double>)>& fn) const {
   if (!spill_) {
-    if (scalars_) fn(0, scalars_, std::span<const double>(scalar_));
+    if (double_scalars()) fn(0, double_scalars(), std::span<const double>(scalar_));
     return;
   }
   const auto n = static_cast<std::size_t>(paths_);
-  for_each_group_on_disk<double>(scalars_, n, read_bytes_, [this, n](std::size_t c0, std::size_t count, BigBuffer<double>& b) {
+  for_each_group_on_disk<double>(double_scalars(), n, read_bytes_, [this, n](std::size_t c0, std::size_t count, BigBuffer<double>& b) {
     b.resize(count * n);
     read_columns(true, c0, count, b.data());
   }, fn);
@@ -155,7 +188,7 @@ void PathSample::for_each_part(const std::function<void(const PathSample&)>& fn)
     fn(*this);
     return;
   }
-  const std::size_t width = metrics_ * static_cast<std::size_t>(years_);
+  const std::size_t width = float_width();
   for (const auto& part : parts_) {
     PathSample p(shape(), part.first, part.paths);
     spill_->read(p.year_.data(), p.year_.size() * sizeof(float), part.offset);
@@ -178,6 +211,7 @@ SampleBuilder::SampleBuilder(const SampleShape& shape, std::uint64_t first_path,
   s.metrics_ = shape.year_metrics;
   s.years_ = shape.years;
   s.scalars_ = shape.scalars;
+  s.float_scalars_ = shape.float_scalars;
   s.first_ = first_path;
   s.paths_ = paths;
   s.spill_ = std::make_shared<SpillFile>(storage.spill_dir);
@@ -224,19 +258,17 @@ PathSample SampleBuilder::finish() {
 }
 
 void insert_sample(PathSample& whole, const PathSample& part) {
+  if (part.shape() != whole.shape()) throw std::logic_error("insert_sample: the part's shape is not the sample's");
   part.for_each_part([&](const PathSample& p) {
     const auto off = static_cast<std::size_t>(p.first_path() - whole.first_path());
-    for (std::size_t m = 0; m < p.year_metrics(); ++m)
-      for (int t = 0; t < p.years(); ++t) {
-        const auto src = p.year_column(m, t);
-        auto dst = whole.year_column(m, t);
-        std::copy(src.begin(), src.end(), dst.begin() + static_cast<std::ptrdiff_t>(off));
-      }
-    for (std::size_t k = 0; k < p.scalars(); ++k) {
-      const auto src = p.scalar_column(k);
-      auto dst = whole.scalar_column(k);
-      std::copy(src.begin(), src.end(), dst.begin() + static_cast<std::ptrdiff_t>(off));
-    }
+    const auto len = static_cast<std::size_t>(p.paths()), n = static_cast<std::size_t>(whole.paths());
+    // Float columns (year columns and float scalars), then double scalars.
+    const auto copy = [&](const auto& src, auto& dst, std::size_t columns) {
+      for (std::size_t c = 0; c < columns; ++c)
+        std::copy(src.data() + c * len, src.data() + (c + 1) * len, dst.data() + c * n + off);
+    };
+    copy(p.year_buffer(), whole.year_buffer(), p.shape().float_columns());
+    copy(p.scalar_buffer(), whole.scalar_buffer(), p.double_scalars());
   });
 }
 

@@ -2,7 +2,10 @@
 // Every path's reported values for a contiguous range of path ids: the
 // sufficient statistic for exact quantiles, and the unit that shards and MPI
 // ranks exchange. Year metrics are stored as float (7 significant digits,
-// 4 bytes per metric-year-path); per-path scalars as double.
+// 4 bytes per metric-year-path); per-path scalars as double, except the
+// float scalars (the population pyramids' cells), which are stored as float
+// after the year columns: the float buffer's columns are the year columns
+// (c = metric * years + t) followed by the float scalars.
 //
 // A sample is held in memory, or, when it exceeds its memory limit, on disk
 // in a spill file (core/spill_file.h) as a sequence of parts, each part a
@@ -42,10 +45,13 @@ struct SampleShape {
   std::size_t year_metrics = 0;
   int years = 0;
   std::size_t scalars = 0;
+  // The last float_scalars of the scalars are stored as float.
+  std::size_t float_scalars = 0;
+  std::size_t year_columns() const { return year_metrics * static_cast<std::size_t>(years); }
+  std::size_t float_columns() const { return year_columns() + float_scalars; }
+  std::size_t double_scalars() const { return scalars - float_scalars; }
   // Bytes held per path: the figure docs/results-format.md quotes.
-  std::size_t bytes_per_path() const {
-    return year_metrics * static_cast<std::size_t>(years) * sizeof(float) + scalars * sizeof(double);
-  }
+  std::size_t bytes_per_path() const { return float_columns() * sizeof(float) + double_scalars() * sizeof(double); }
   friend bool operator==(const SampleShape&, const SampleShape&) = default;
 };
 
@@ -75,34 +81,47 @@ class PathSample {
     require_memory();
     return {year_.data() + offset(metric, t), static_cast<std::size_t>(paths_)};
   }
+  // A double scalar (s < double_scalars(); std::logic_error otherwise).
   std::span<const double> scalar_column(std::size_t s) const {
-    require_memory();
+    require_double(s, 1);
     return {scalar_.data() + s * static_cast<std::size_t>(paths_), static_cast<std::size_t>(paths_)};
   }
   std::span<double> scalar_column(std::size_t s) {
-    require_memory();
+    require_double(s, 1);
     return {scalar_.data() + s * static_cast<std::size_t>(paths_), static_cast<std::size_t>(paths_)};
   }
+  // The j-th float scalar (scalar double_scalars() + j).
+  std::span<const float> float_scalar_column(std::size_t j) const {
+    require_memory();
+    return {year_.data() + (year_width() + j) * static_cast<std::size_t>(paths_), static_cast<std::size_t>(paths_)};
+  }
+  std::span<float> float_scalar_column(std::size_t j) {
+    require_memory();
+    return {year_.data() + (year_width() + j) * static_cast<std::size_t>(paths_), static_cast<std::size_t>(paths_)};
+  }
 
-  // The raw buffers ([metric][year][path] and [scalar][path]), for MPI
-  // transfers and partial files; in memory only.
+  // The raw buffers ([float column][path] and [double scalar][path]), for
+  // MPI transfers and partial files; in memory only.
   BigBuffer<float>& year_buffer() { require_memory(); return year_; }
   BigBuffer<double>& scalar_buffer() { require_memory(); return scalar_; }
   const BigBuffer<float>& year_buffer() const { require_memory(); return year_; }
   const BigBuffer<double>& scalar_buffer() const { require_memory(); return scalar_; }
 
-  // Either way: year columns [c0, c0 + count) (c = metric * years + t) of
-  // every path, as [count][paths]. In memory, a view of the sample; on disk,
-  // read into `scratch` and a view of it.
+  // Either way: float columns [c0, c0 + count) (year columns c = metric *
+  // years + t, then the float scalars) of every path, as [count][paths]; or
+  // double scalars [s0, s0 + count). In memory, a view of the sample; on
+  // disk, read into `scratch` and a view of it.
   std::span<const float> year_columns(std::size_t c0, std::size_t count, std::vector<float>& scratch) const;
   std::span<const double> scalar_columns(std::size_t s0, std::size_t count, std::vector<double>& scratch) const;
 
   // Calls fn(c0, count, values [count][paths]) over consecutive groups of
-  // columns covering them all, in order. In memory: one group, no copy. On
-  // disk: groups of at most read_bytes() each, the next group read while fn
-  // runs on the current one.
+  // columns covering them all, in order: the year columns; the double
+  // scalars; the float scalars (c0 counted from the first float scalar). In
+  // memory: one group, no copy. On disk: groups of at most read_bytes()
+  // each, the next group read while fn runs on the current one.
   void for_each_year_group(const std::function<void(std::size_t, std::size_t, std::span<const float>)>& fn) const;
   void for_each_scalar_group(const std::function<void(std::size_t, std::size_t, std::span<const double>)>& fn) const;
+  void for_each_float_scalar_group(const std::function<void(std::size_t, std::size_t, std::span<const float>)>& fn) const;
 
   // Calls fn(part) for consecutive contiguous parts covering the sample in
   // path order; in memory, the sample itself is the one part.
@@ -117,9 +136,12 @@ class PathSample {
   std::uint64_t first_path() const { return first_; }
   std::uint64_t paths() const { return paths_; }
   std::size_t year_metrics() const { return metrics_; }
+  // Every scalar, double and float.
   std::size_t scalars() const { return scalars_; }
+  std::size_t double_scalars() const { return scalars_ - float_scalars_; }
+  std::size_t float_scalars() const { return float_scalars_; }
   int years() const { return years_; }
-  SampleShape shape() const { return {metrics_, years_, scalars_}; }
+  SampleShape shape() const { return {metrics_, years_, scalars_, float_scalars_}; }
 
  private:
   friend class SampleBuilder;
@@ -127,13 +149,19 @@ class PathSample {
     std::uint64_t first = 0, paths = 0, offset = 0;
   };
   void require_memory() const;
+  void require_double(std::size_t s0, std::size_t count) const;
+  std::size_t year_width() const { return metrics_ * static_cast<std::size_t>(years_); }
+  std::size_t float_width() const { return year_width() + float_scalars_; }
   void read_columns(bool scalars, std::size_t c0, std::size_t count, void* out) const;
+  void for_each_float_group(std::size_t from, std::size_t to,
+                            const std::function<void(std::size_t, std::size_t, std::span<const float>)>& fn) const;
   std::size_t offset(std::size_t metric, int t) const {
     return (metric * static_cast<std::size_t>(years_) + static_cast<std::size_t>(t)) * static_cast<std::size_t>(paths_);
   }
   std::size_t metrics_ = 0;
   int years_ = 0;
   std::size_t scalars_ = 0;
+  std::size_t float_scalars_ = 0;
   std::uint64_t first_ = 0;
   std::uint64_t paths_ = 0;
   BigBuffer<float> year_;

@@ -56,8 +56,8 @@ void SpillFile::drop_cached(std::uint64_t offset, std::uint64_t bytes, bool writ
   // Each byte of the spill file is written once and read once, so caching it
   // only takes memory: written parts are flushed and their pages released,
   // and so are pages once read. The page cache then recycles a few parts'
-  // worth of pages instead of growing by the whole sample (22.9 GB at 10^6
-  // paths), which other work on the node would pay for. Advice only: a
+  // worth of pages instead of growing by the whole sample (21.5 GB at 10^6
+  // baseline paths), which other work on the node would pay for. Advice only: a
   // failure changes nothing but memory use.
   if (bytes == 0) return;
   if (written)

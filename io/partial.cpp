@@ -29,16 +29,21 @@ void write_partial(const std::string& path, const RunConfig& cfg, const PathSamp
     h5::attr(root, "total_paths", static_cast<std::int64_t>(cfg.run.paths));
     h5::attr(root, "first_path", static_cast<std::int64_t>(sample.first_path()));
     h5::attr(root, "paths", static_cast<std::int64_t>(sample.paths()));
-    // year_values [metric * years + t, path] and scalars [scalar, path],
-    // written a part (a range of paths, all columns) at a time.
+    // year_values [metric * years + t, path], scalars [double scalar, path]
+    // and float_scalars [float scalar, path], written a part (a range of
+    // paths, all columns) at a time.
     const auto n = static_cast<hsize_t>(sample.paths());
     const auto width = static_cast<hsize_t>(sample.year_metrics()) * static_cast<hsize_t>(sample.years());
+    const auto floats = static_cast<hsize_t>(sample.float_scalars());
     auto year = h5::create_matrix(root, format::kPartialYearValues, false, width, n);
-    auto scalars = h5::create_matrix(root, format::kPartialScalars, true, sample.scalars(), n);
+    auto scalars = h5::create_matrix(root, format::kPartialScalars, true, sample.double_scalars(), n);
+    auto float_scalars = h5::create_matrix(root, format::kPartialFloatScalars, false, floats, n);
     sample.for_each_part([&](const PathSample& part) {
       const auto c0 = static_cast<hsize_t>(part.first_path() - sample.first_path());
-      h5::write_columns(year, false, width, c0, part.paths(), part.year_buffer().data());
-      h5::write_columns(scalars, true, part.scalars(), c0, part.paths(), part.scalar_buffer().data());
+      const float* values = part.year_buffer().data();  // year columns, then the float scalars
+      h5::write_columns(year, false, width, c0, part.paths(), values);
+      h5::write_columns(float_scalars, false, floats, c0, part.paths(), values + width * part.paths());
+      h5::write_columns(scalars, true, part.double_scalars(), c0, part.paths(), part.scalar_buffer().data());
     });
     h5::attr(root, "year_metrics", static_cast<std::int64_t>(sample.year_metrics()));
     h5::attr(root, "years", static_cast<std::int64_t>(sample.years()));
@@ -122,12 +127,16 @@ PathSample read_partial_range(const std::string& path, std::uint64_t first, std:
   const auto years = static_cast<int>(years_attr);
   const auto sdims = h5::dims_of(root, format::kPartialScalars);
   const auto ydims = h5::dims_of(root, format::kPartialYearValues);
-  if (sdims.size() != 2 || ydims.size() != 2 || ydims[0] != metrics * static_cast<std::size_t>(years) ||
-      ydims[1] != info.paths || sdims[1] != info.paths)
+  const auto fdims = h5::dims_of(root, format::kPartialFloatScalars);
+  if (sdims.size() != 2 || ydims.size() != 2 || fdims.size() != 2 || ydims[0] != metrics * static_cast<std::size_t>(years) ||
+      ydims[1] != info.paths || sdims[1] != info.paths || fdims[1] != info.paths)
     throw InputError({path, 0, 0}, "", "its datasets do not match its attributes (damaged file?)");
-  PathSample s({metrics, years, static_cast<std::size_t>(sdims[0])}, first, count);
+  const auto floats = static_cast<std::size_t>(fdims[0]);
+  PathSample s({metrics, years, static_cast<std::size_t>(sdims[0]) + floats, floats}, first, count);
   const hsize_t c0 = first - info.first_path;
   h5::read_columns(root, format::kPartialYearValues, false, c0, count, s.year_buffer().data());
+  h5::read_columns(root, format::kPartialFloatScalars, false, c0, count,
+                   s.year_buffer().data() + s.shape().year_columns() * count);
   h5::read_columns(root, format::kPartialScalars, true, c0, count, s.scalar_buffer().data());
   require_finite(path, s.year_buffer(), format::kPartialYearValues);
   require_finite(path, s.scalar_buffer(), format::kPartialScalars, true);

@@ -7,7 +7,7 @@ namespace pfsim::format {
 inline constexpr const char* kResults = "pfsim-results";
 inline constexpr int kResultsVersion = 1;
 inline constexpr const char* kPartial = "pfsim-partial";
-inline constexpr int kPartialVersion = 1;
+inline constexpr int kPartialVersion = 2;
 inline constexpr const char* kGoalSeek = "pfsim-goal-seek";
 inline constexpr int kGoalSeekVersion = 1;
 
@@ -30,5 +30,6 @@ inline constexpr const char* kComparison = "comparison";
 // Datasets of a partial file.
 inline constexpr const char* kPartialYearValues = "year_values";
 inline constexpr const char* kPartialScalars = "scalars";
+inline constexpr const char* kPartialFloatScalars = "float_scalars";
 
 }  // namespace pfsim::format

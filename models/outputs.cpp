@@ -23,12 +23,25 @@ std::size_t OutputRegistry::year(std::string name, std::string unit, std::string
   return add(year_, scalar_, {std::move(name), std::move(unit), std::move(description)});
 }
 
+void OutputRegistry::require_no_float_scalar(const std::string& name) const {
+  if (float_scalars_ > 0)
+    throw std::logic_error("scalar '" + name + "' is registered after the float scalars, which come last");
+}
+
 std::size_t OutputRegistry::scalar(std::string name, std::string unit, std::string description, bool may_be_infinite) {
+  require_no_float_scalar(name);
   return add(scalar_, year_, {std::move(name), std::move(unit), std::move(description), may_be_infinite});
 }
 
 std::size_t OutputRegistry::undefined_scalar(std::string name, std::string unit, std::string description) {
+  require_no_float_scalar(name);
   return add(scalar_, year_, {std::move(name), std::move(unit), std::move(description), false, true});
+}
+
+std::size_t OutputRegistry::float_scalar(std::string name, std::string unit, std::string description) {
+  const auto i = add(scalar_, year_, {std::move(name), std::move(unit), std::move(description)});
+  ++float_scalars_;
+  return i;
 }
 
 std::size_t OutputRegistry::year_index(std::string_view name) const {

@@ -24,6 +24,10 @@ class OutputRegistry {
   std::size_t scalar(std::string name, std::string unit, std::string description, bool may_be_infinite = false);
   // A scalar that is NaN on paths where it is undefined (MetricSpec::may_be_undefined).
   std::size_t undefined_scalar(std::string name, std::string unit, std::string description);
+  // A finite scalar stored as float (7 significant digits), half the bytes
+  // of a double: the population pyramids' cells. Float scalars come after
+  // every other scalar (std::logic_error for a scalar registered after one).
+  std::size_t float_scalar(std::string name, std::string unit, std::string description);
 
   const std::vector<MetricSpec>& year_metrics() const { return year_; }
   const std::vector<MetricSpec>& scalars() const { return scalar_; }
@@ -33,10 +37,12 @@ class OutputRegistry {
   bool has_year(std::string_view name) const;
 
   // The shape of every sample, partial file and transfer of this model.
-  SampleShape shape(int years) const { return {year_.size(), years, scalar_.size()}; }
+  SampleShape shape(int years) const { return {year_.size(), years, scalar_.size(), float_scalars_}; }
 
  private:
+  void require_no_float_scalar(const std::string& name) const;
   std::vector<MetricSpec> year_, scalar_;
+  std::size_t float_scalars_ = 0;
 };
 
 }  // namespace pfsim

@@ -48,7 +48,13 @@ void require_finite(const PensionModel& model, std::uint64_t path, const PathRec
                                           "check the inputs that feed it", model.year_metrics()[m].name, x));
       }
   }
-  for (std::size_t s = 0; s < rec.scalars.size(); ++s)
+  const std::size_t doubles = model.shape().double_scalars();
+  for (std::size_t s = doubles; s < rec.scalars.size(); ++s)  // float scalars: as the year values
+    if (!(std::abs(rec.scalars[s]) <= kFloatMax))
+      throw SimulationError(path, model.params().end_year,
+                            fmt::format("'{}' is {} (not a finite number a results file can hold); check the inputs that feed it",
+                                        model.scalar_metrics()[s].name, rec.scalars[s]));
+  for (std::size_t s = 0; s < doubles; ++s)
     if (!std::isfinite(rec.scalars[s]) && !(rec.scalars[s] == HUGE_VAL && model.scalar_metrics()[s].may_be_infinite) &&
         !(std::isnan(rec.scalars[s]) && model.scalar_metrics()[s].may_be_undefined))
       throw SimulationError(path, model.params().end_year,
@@ -172,9 +178,10 @@ void check_read_sample(const PensionModel& model, const PathSample& sample, cons
   // The partial reader has checked that values are finite, +inf or NaN;
   // +inf and NaN only where the scalar allows them, and a year-valued
   // scalar (depletion_year) must moreover be a year of the run or +inf.
+  // The float scalars were held to the year values' rule (finite).
   const auto& specs = model.scalar_metrics();
   const double first = model.params().start_year, last = model.params().end_year;
-  for (std::size_t s = 0; s < specs.size(); ++s) {
+  for (std::size_t s = 0; s < sample.double_scalars(); ++s) {
     if (specs[s].unit != "year") {
       const auto col = sample.scalar_column(s);
       for (std::size_t i = 0; i < col.size(); ++i) {

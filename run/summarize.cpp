@@ -78,29 +78,35 @@ RunSummary summarize_distributed(const PensionModel& model, const PathSample& lo
 
   const auto years = static_cast<std::size_t>(local.years());
   for (std::size_t m = 0; m < local.year_metrics(); ++m) s.year.push_back(make_distribution(years, probs));
-  const std::size_t year_cols = local.year_metrics() * years;
-  const std::size_t yb = batch_columns(n, c.size(), sizeof(float), year_cols);
+  for (std::size_t k = 0; k < local.scalars(); ++k) s.scalar.push_back(make_distribution(1, probs));
+  // Float columns: the year columns, then the float scalars (after the
+  // double scalars in s.scalar).
+  const std::size_t year_cols = local.year_metrics() * years, float_cols = year_cols + local.float_scalars();
+  const std::size_t yb = batch_columns(n, c.size(), sizeof(float), float_cols);
   std::vector<float> fscratch;
-  for (std::size_t c0 = 0; c0 < year_cols; c0 += yb) {
+  for (std::size_t c0 = 0; c0 < float_cols; c0 += yb) {
     if (stopped()) throw Interrupted();
-    const std::size_t count = std::min(yb, year_cols - c0);
+    const std::size_t count = std::min(yb, float_cols - c0);
     const auto values = local.year_columns(c0, count, fscratch);
     std::vector<std::span<const float>> cols;
     for (std::size_t j = 0; j < count; ++j) cols.push_back(values.subspan(j * paths, paths));
     arena.execute([&] {
       distributed_columns<float>(c, cols, first, n, probs, conf, [&](std::size_t j, const ColumnParts& parts) {
         const std::size_t col = c0 + j;
-        write_column(parts, probs, conf, s.year[col / years], col % years);
+        if (col < year_cols)
+          write_column(parts, probs, conf, s.year[col / years], col % years);
+        else
+          write_column(parts, probs, conf, s.scalar[local.double_scalars() + col - year_cols], 0);
       });
     });
   }
 
-  for (std::size_t k = 0; k < local.scalars(); ++k) s.scalar.push_back(make_distribution(1, probs));
-  const std::size_t sb = batch_columns(n, c.size(), sizeof(double), local.scalars());
+  const std::size_t doubles = local.double_scalars();
+  const std::size_t sb = batch_columns(n, c.size(), sizeof(double), doubles);
   std::vector<double> dscratch;
-  for (std::size_t s0 = 0; s0 < local.scalars(); s0 += sb) {
+  for (std::size_t s0 = 0; s0 < doubles; s0 += sb) {
     if (stopped()) throw Interrupted();
-    const std::size_t count = std::min(sb, local.scalars() - s0);
+    const std::size_t count = std::min(sb, doubles - s0);
     const auto values = local.scalar_columns(s0, count, dscratch);
     std::vector<std::span<const double>> cols;
     for (std::size_t j = 0; j < count; ++j) cols.push_back(values.subspan(j * paths, paths));

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "models/risk_report.h"
 #include "run/summarize.h"
 #include "run/sample_producer.h"
+#include "path_support.h"
 
 using namespace pfsim;
 
@@ -36,9 +38,12 @@ TEST_CASE("population pyramids add up to the population of their year, path by p
     const int t = (k == 0 ? 2030 : 2060) - 2024;
     for (std::uint64_t p = 0; p < 50; ++p) {
       double sum = 0;
-      for (int c = 0; c < 2 * ages; ++c) sum += sample.scalar_column(m.pyramid_begin() + k * 2 * static_cast<std::size_t>(ages) + static_cast<std::size_t>(c))[p];
-      // The population metric is stored as float: 7 significant digits.
-      CHECK(sum == Approx(sample.year_column(m.year_metric("population"), t)[p]).epsilon(1e-6));
+      // The cells are float scalars, after the double scalars.
+      const std::size_t j0 = m.pyramid_begin() - sample.double_scalars() + k * 2 * static_cast<std::size_t>(ages);
+      for (int c = 0; c < 2 * ages; ++c) sum += sample.float_scalar_column(j0 + static_cast<std::size_t>(c))[p];
+      // The population metric and the cells are stored as float: 7
+      // significant digits each, 202 cells.
+      CHECK(sum == Approx(sample.year_column(m.year_metric("population"), t)[p]).epsilon(2e-6));
     }
   }
   const auto out = (tmp_dir() / "pyramids.h5").string();
@@ -259,12 +264,48 @@ TEST_CASE("the output registry gives each part its slots and refuses a name twic
   CHECK_THROWS_AS(o.scalar("b", "", ""), std::logic_error);  // names are unique across year metrics and scalars
   CHECK(o.shape(7) == SampleShape{2, 7, 1});
   CHECK(o.shape(7).bytes_per_path() == 2 * 7 * sizeof(float) + 1 * sizeof(double));
+  // Float scalars come last and take 4 bytes a path.
+  const auto f = o.float_scalar("f", "persons", "a float scalar");
+  CHECK(f == 1);
+  CHECK(o.scalar_index("f") == 1);
+  CHECK(o.shape(7) == SampleShape{2, 7, 2, 1});
+  CHECK(o.shape(7).bytes_per_path() == (2 * 7 + 1) * sizeof(float) + 1 * sizeof(double));
+  CHECK_THROWS_AS(o.scalar("late", "", ""), std::logic_error);
+  CHECK_THROWS_AS(o.undefined_scalar("late", "", ""), std::logic_error);
+}
+
+TEST_CASE("a sample holds each pyramid cell as the record's value rounded to float, every other scalar exactly") {
+  auto cfg = load_config(kBaseline, {"run.paths=9", "output.pyramid_years=[2030, 2100]"});
+  const PensionModel m(cfg.model);
+  EngineOptions eo;
+  const auto sample = simulate_paths(m, 5, 100, 9, eo);
+  const std::size_t doubles = sample.double_scalars();
+  REQUIRE(doubles == m.pyramid_begin());
+  REQUIRE(sample.float_scalars() == 2 * 2 * static_cast<std::size_t>(m.demography().ages()));
+  std::size_t rounded = 0;
+  for (std::uint64_t p : {100u, 104u, 108u}) {
+    const auto rec = test::simulate_one(m, 5, p);
+    const auto i = static_cast<std::size_t>(p - 100);
+    for (std::size_t s = 0; s < doubles; ++s) {
+      const double x = sample.scalar_column(s)[i], y = rec.scalars[s];
+      CHECK((x == y || (std::isnan(x) && std::isnan(y))));
+    }
+    for (std::size_t j = 0; j < sample.float_scalars(); ++j) {
+      const double exact = rec.scalars[doubles + j];
+      CHECK(sample.float_scalar_column(j)[i] == static_cast<float>(exact));
+      rounded += static_cast<double>(static_cast<float>(exact)) != exact ? 1 : 0;
+    }
+  }
+  CHECK(rounded > 0);  // the cells are not whole floats: the rounding is real
 }
 
 TEST_CASE("the path model's shape is its registered outputs, each name once") {
   const auto cfg = load_config(std::string(PFSIM_SOURCE_DIR) + "/configs/china_baseline.toml");
   const PensionModel m(cfg.model);
-  CHECK(m.shape() == SampleShape{m.year_metrics().size(), m.years(), m.scalar_metrics().size()});
+  // The pyramid cells are the float scalars, the last of the scalars.
+  CHECK(m.shape() == SampleShape{m.year_metrics().size(), m.years(), m.scalar_metrics().size(),
+                                 m.pyramid_years().size() * 2 * static_cast<std::size_t>(m.demography().ages())});
+  CHECK(m.pyramid_begin() == m.shape().double_scalars());
   std::set<std::string> names;
   for (const auto& s : m.year_metrics()) names.insert(s.name);
   for (const auto& s : m.scalar_metrics()) names.insert(s.name);

@@ -26,8 +26,10 @@ using namespace pfsim;
 
 namespace {
 
-constexpr std::size_t kMetrics = 3, kScalars = 5;
+// Five scalars, the last two stored as float (as the pyramid cells are).
+constexpr std::size_t kMetrics = 3, kScalars = 5, kFloatScalars = 2, kDoubles = kScalars - kFloatScalars;
 constexpr int kYears = 7;
+const SampleShape kShape{kMetrics, kYears, kScalars, kFloatScalars};  // 23 floats + 3 doubles: 116 bytes a path
 
 fs::path scratch(const std::string& name) {
   const fs::path dir = fs::path(PFSIM_TEST_TMP) / "test_sample_store" / name;
@@ -37,9 +39,10 @@ fs::path scratch(const std::string& name) {
 }
 
 // A part of paths [first, first + n): values that depend on (path, column)
-// only, with infinities among the scalars (a depletion year of "never").
+// only, with infinities among the double scalars (a depletion year of
+// "never").
 PathSample make_part(std::uint64_t first, std::uint64_t n) {
-  PathSample p({kMetrics, kYears, kScalars}, first, n);
+  PathSample p(kShape, first, n);
   for (std::size_t m = 0; m < kMetrics; ++m)
     for (int t = 0; t < kYears; ++t) {
       auto col = p.year_column(m, t);
@@ -48,7 +51,14 @@ PathSample make_part(std::uint64_t first, std::uint64_t n) {
         col[k] = static_cast<float>(std::normal_distribution<double>(static_cast<double>(m), 1.0 + t)(g));
       }
     }
-  for (std::size_t s = 0; s < kScalars; ++s) {
+  for (std::size_t j = 0; j < kFloatScalars; ++j) {
+    auto col = p.float_scalar_column(j);
+    for (std::uint64_t k = 0; k < n; ++k) {
+      std::mt19937_64 g((first + k) * 104729 + j);
+      col[k] = static_cast<float>(std::lognormal_distribution<double>(10.0 + static_cast<double>(j), 1.0)(g));
+    }
+  }
+  for (std::size_t s = 0; s < kDoubles; ++s) {
     auto col = p.scalar_column(s);
     for (std::uint64_t k = 0; k < n; ++k) {
       std::mt19937_64 g((first + k) * 7919 + s);
@@ -83,9 +93,9 @@ TEST_CASE("a sample assembled on disk from parts in any order reads back as the 
   const auto dir = scratch("parts");
   const std::uint64_t first = 1000, n = 1000;
   const auto whole = make_part(first, n);
-  // 1000 paths x 140 bytes = 140 kB: 20 kB forces the disk.
+  // 1000 paths x 116 bytes = 116 kB: 20 kB forces the disk.
   SampleStorage storage{20'000, dir.string()};
-  SampleBuilder b({kMetrics, kYears, kScalars}, first, n, storage);
+  SampleBuilder b(kShape, first, n, storage);
   REQUIRE(b.on_disk());
   CHECK(b.part_paths() == 64);
   // The spill file is open but has no name in its directory.
@@ -99,14 +109,19 @@ TEST_CASE("a sample assembled on disk from parts in any order reads back as the 
   CHECK(disk.first_path() == first);
   CHECK_THROWS_AS(disk.year_column(0, 0), std::logic_error);
   CHECK_THROWS_AS(disk.scalar_column(0), std::logic_error);
+  CHECK_THROWS_AS(disk.float_scalar_column(0), std::logic_error);
+  CHECK_THROWS_AS(whole.scalar_column(kDoubles), std::logic_error);  // a float scalar is not a double column
 
+  // The float columns: year columns, then the float scalars.
   std::vector<float> fs_;
-  const auto years = disk.year_columns(0, kMetrics * kYears, fs_);
+  const auto years = disk.year_columns(0, kMetrics * kYears + kFloatScalars, fs_);
   REQUIRE(years.size() == whole.year_buffer().size());
   CHECK(std::memcmp(years.data(), whole.year_buffer().data(), years.size() * sizeof(float)) == 0);
+  CHECK_THROWS_AS(disk.year_columns(0, kMetrics * kYears + kFloatScalars + 1, fs_), std::logic_error);
   std::vector<double> ds;
-  const auto scalars = disk.scalar_columns(1, 3, ds);
-  CHECK(std::memcmp(scalars.data(), whole.scalar_buffer().data() + n, 3 * n * sizeof(double)) == 0);
+  const auto scalars = disk.scalar_columns(1, 2, ds);
+  CHECK(std::memcmp(scalars.data(), whole.scalar_buffer().data() + n, 2 * n * sizeof(double)) == 0);
+  CHECK_THROWS_AS(disk.scalar_columns(1, kDoubles, ds), std::logic_error);
 
   // Groups cover every column once, in order, each with the sample's values.
   std::size_t next = 0, groups = 0;
@@ -119,6 +134,20 @@ TEST_CASE("a sample assembled on disk from parts in any order reads back as the 
   });
   CHECK(next == kMetrics * kYears);
   CHECK(groups > 1);  // 5 kB groups of 4 kB columns: one column each
+  next = 0;
+  disk.for_each_float_scalar_group([&](std::size_t c0, std::size_t count, std::span<const float> v) {
+    CHECK(c0 == next);
+    CHECK(std::memcmp(v.data(), whole.float_scalar_column(c0).data(), count * n * sizeof(float)) == 0);
+    next += count;
+  });
+  CHECK(next == kFloatScalars);
+  next = 0;
+  disk.for_each_scalar_group([&](std::size_t c0, std::size_t count, std::span<const double> v) {
+    CHECK(c0 == next);
+    CHECK(std::memcmp(v.data(), whole.scalar_column(c0).data(), count * n * sizeof(double)) == 0);
+    next += count;
+  });
+  CHECK(next == kDoubles);
 
   // Parts read back in path order, as written.
   std::uint64_t at = first;
@@ -129,7 +158,7 @@ TEST_CASE("a sample assembled on disk from parts in any order reads back as the 
   CHECK(at == first + n);
 
   // Copied into memory, the same sample.
-  PathSample copy({kMetrics, kYears, kScalars}, first, n);
+  PathSample copy(kShape, first, n);
   insert_sample(copy, disk);
   CHECK(copy.year_buffer() == whole.year_buffer());
   CHECK(std::memcmp(copy.scalar_buffer().data(), whole.scalar_buffer().data(), whole.scalar_buffer().size() * sizeof(double)) == 0);
@@ -142,7 +171,7 @@ TEST_CASE("statistics of a spilled sample are those of the sample in memory, bit
   const std::vector<double> probs{0.01, 0.05, 0.5, 0.95, 0.99};
   for (std::uint64_t limit : {std::uint64_t{1}, std::uint64_t{30'000}, std::uint64_t{150'000}}) {
     INFO("memory limit " << limit);
-    SampleBuilder b({kMetrics, kYears, kScalars}, 0, n, {limit, dir.string()});
+    SampleBuilder b(kShape, 0, n, {limit, dir.string()});
     REQUIRE(b.on_disk());
     for (std::uint64_t lo = 0; lo < n; lo += 300) b.add(make_part(lo, std::min<std::uint64_t>(300, n - lo)));
     const auto disk = b.finish();
@@ -156,7 +185,7 @@ TEST_CASE("statistics of a spilled sample are those of the sample in memory, bit
 
 TEST_CASE("a sample that fits its limit stays in memory", "[spill]") {
   const auto dir = scratch("fits");
-  SampleBuilder b({kMetrics, kYears, kScalars}, 0, 100, {100 * 140, dir.string()});
+  SampleBuilder b(kShape, 0, 100, {100 * 116, dir.string()});
   CHECK_FALSE(b.on_disk());
   CHECK(b.part_paths() == 100);
   b.add(make_part(50, 50));
@@ -172,24 +201,24 @@ TEST_CASE("a sample with a missing or duplicated part is refused, in memory or s
   for (const std::uint64_t limit : {std::uint64_t{1}, SampleStorage::kUnlimited}) {
     INFO("memory limit " << limit);
     {
-      SampleBuilder b({kMetrics, kYears, kScalars}, 0, 200, {limit, dir.string()});
+      SampleBuilder b(kShape, 0, 200, {limit, dir.string()});
       CHECK(b.on_disk() == (limit == 1));
       b.add(make_part(0, 100));
       CHECK_THROWS_WITH(b.finish(), Catch::Contains("paths from 100 are missing"));
     }
     {
-      SampleBuilder b({kMetrics, kYears, kScalars}, 0, 200, {limit, dir.string()});
+      SampleBuilder b(kShape, 0, 200, {limit, dir.string()});
       b.add(make_part(100, 100));
       CHECK_THROWS_WITH(b.finish(), Catch::Contains("paths from 0 are missing"));
     }
     {
-      SampleBuilder b({kMetrics, kYears, kScalars}, 0, 200, {limit, dir.string()});
+      SampleBuilder b(kShape, 0, 200, {limit, dir.string()});
       b.add(make_part(0, 120));
       b.add(make_part(100, 100));
       CHECK_THROWS_WITH(b.finish(), Catch::Contains("duplicated"));
     }
     {
-      SampleBuilder b({kMetrics, kYears, kScalars}, 0, 200, {limit, dir.string()});
+      SampleBuilder b(kShape, 0, 200, {limit, dir.string()});
       CHECK_THROWS_AS(b.add(make_part(150, 100)), std::logic_error);  // beyond the sample
     }
   }

@@ -8,12 +8,12 @@
 #   sbatch configs/hpc/slurm_mpi.sh
 #   sbatch --export=ALL,CONFIG=configs/my_run.toml,NPATHS=400000,SEED=7 configs/hpc/slurm_mpi.sh
 #
-# Memory (China baseline: 22,936 bytes per path; others: docs/hpc.md#memory).
-# With n paths and K ranks, each rank holds n/K x 22,936 bytes, plus about
-# 27 MB, or, beyond its memory limit, about 1 GB and n/K x 22,936 bytes of
-# local disk (MEMORY_LIMIT below). For n = 10^5 and K = 8: 0.29 GB a rank,
-# 1.2 GB a node: --mem=8G below is ample. For n = 10^6 and K = 8: 2.9 GB a
-# rank, 11.5 GB a node. 10^8 paths: docs/hpc.md, "10^8 paths on a Slurm
+# Memory (China baseline: 21,476 bytes per path; others: docs/hpc.md#memory).
+# With n paths and K ranks, each rank holds n/K x 21,476 bytes, plus about
+# 27 MB, or, beyond its memory limit, about 1 GB and n/K x 21,476 bytes of
+# local disk (MEMORY_LIMIT below). For n = 10^5 and K = 8: 0.27 GB a rank,
+# 1.1 GB a node: --mem=8G below is ample. For n = 10^6 and K = 8: 2.7 GB a
+# rank, 10.7 GB a node. 10^8 paths: docs/hpc.md, "10^8 paths on a Slurm
 # cluster".
 #
 #SBATCH --job-name=pfsim-mpi

@@ -28,7 +28,7 @@ void PopulationOutputs::register_pyramids(OutputRegistry& o) {
   for (int y : pyramid_years_)
     for (const char* sex : {"male", "female"})
       for (int a = 0; a <= omega_; ++a)
-        o.scalar(fmt::format("pyramid_{}_{}_{}", y, sex, a), "persons", fmt::format("{} aged {} at 31 December {}", sex, a, y));
+        o.float_scalar(fmt::format("pyramid_{}_{}_{}", y, sex, a), "persons", fmt::format("{} aged {} at 31 December {}", sex, a, y));
 }
 
 PopulationTotals PopulationOutputs::totals(const DemographyState& s) const {

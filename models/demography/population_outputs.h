@@ -19,7 +19,8 @@ struct PopulationTotals {
 class PopulationOutputs {
  public:
   PopulationOutputs(const DemographyModel& demography, const std::vector<int>& pyramid_years, OutputRegistry& outputs);
-  // Registers the pyramid cells, contiguous from pyramid_begin().
+  // Registers the pyramid cells, contiguous from pyramid_begin(), as float
+  // scalars (after every other scalar: the model registers them last).
   void register_pyramids(OutputRegistry& outputs);
 
   PopulationTotals totals(const DemographyState& s) const;
