@@ -50,15 +50,25 @@ template void distributed_columns<double>(Collective&, std::span<const std::span
                                           const std::function<void(std::size_t, const ColumnParts&)>&);
 
 namespace {
-// Columns per batch: about 256 MiB of the largest process's values, the
-// same on every process.
-std::size_t batch_columns(std::uint64_t n, int procs, std::size_t value_bytes, std::size_t columns) {
+// Bytes of one batch of values: a quarter of the memory limit (a batch's
+// order keys take twice a float batch's bytes), at most 256 MiB; the least
+// over the processes, so every process cuts the columns alike.
+std::uint64_t batch_bytes(Collective& c, std::uint64_t memory_limit) {
+  constexpr std::uint64_t kMost = std::uint64_t{256} << 20;
+  std::uint64_t b = memory_limit == 0 || memory_limit == kMemoryUnlimited ? kMost : std::min(kMost, memory_limit / 4);
+  c.min(std::span<std::uint64_t>(&b, 1));
+  return b;
+}
+
+// Columns per batch: about `bytes` of the largest process's values (at
+// least one column), the same on every process.
+std::size_t batch_columns(std::uint64_t n, int procs, std::uint64_t bytes, std::size_t value_bytes, std::size_t columns) {
   std::uint64_t most = 1;
   for (int r = 0; r < procs; ++r) {
     const auto [f, e] = rank_range(n, procs, r);
     most = std::max<std::uint64_t>(most, e - f);
   }
-  const std::uint64_t fit = (std::uint64_t{256} << 20) / (most * value_bytes);
+  const std::uint64_t fit = bytes / (most * value_bytes);
   return static_cast<std::size_t>(std::clamp<std::uint64_t>(fit, 1, std::max<std::size_t>(columns, 1)));
 }
 }  // namespace
@@ -82,7 +92,8 @@ RunSummary summarize_distributed(const PensionModel& model, const PathSample& lo
   // Float columns: the year columns, then the float scalars (after the
   // double scalars in s.scalar).
   const std::size_t year_cols = local.year_metrics() * years, float_cols = year_cols + local.float_scalars();
-  const std::size_t yb = batch_columns(n, c.size(), sizeof(float), float_cols);
+  const std::uint64_t budget = batch_bytes(c, cfg.run.memory_limit);
+  const std::size_t yb = batch_columns(n, c.size(), budget, sizeof(float), float_cols);
   std::vector<float> fscratch;
   for (std::size_t c0 = 0; c0 < float_cols; c0 += yb) {
     if (stopped()) throw Interrupted();
@@ -102,7 +113,7 @@ RunSummary summarize_distributed(const PensionModel& model, const PathSample& lo
   }
 
   const std::size_t doubles = local.double_scalars();
-  const std::size_t sb = batch_columns(n, c.size(), sizeof(double), doubles);
+  const std::size_t sb = batch_columns(n, c.size(), budget, sizeof(double), doubles);
   std::vector<double> dscratch;
   for (std::size_t s0 = 0; s0 < doubles; s0 += sb) {
     if (stopped()) throw Interrupted();

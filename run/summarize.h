@@ -20,7 +20,9 @@ RunSummary summarize_run(const PensionModel& model, const PathSample& sample, co
 // rank_range(n, c.size(), c.rank()), in memory or spilled. Every process
 // calls it with the same config and gets the summary; it is summarize_run's
 // on the whole sample, bit for bit. Columns go in batches of a size every
-// process computes alike, read from a spilled sample batch by batch.
+// process computes alike (at most a quarter of the least run.memory_limit
+// of the processes, and 256 MiB), read from a spilled sample batch by
+// batch.
 RunSummary summarize_distributed(const PensionModel& model, const PathSample& local, std::uint64_t n,
                                  const RunConfig& cfg, Collective& c, int threads,
                                  const std::atomic<bool>* stop = nullptr);

@@ -17,6 +17,8 @@
 #include "core/path_sample.h"
 #include "core/statistics.h"
 #include "models/risk_report.h"
+#include "io/config.h"
+#include "run/sample_producer.h"
 #include "run/summarize.h"
 
 using namespace pfsim;
@@ -329,4 +331,45 @@ TEST_CASE("processes hold block-aligned ranges that tile the paths, empty ones i
     if (c.rank() == 4) got = mine;
   });
   check_same(ref, got);
+}
+
+TEST_CASE("a run's summary where the paths are equals one process's, pyramids and risks included, whatever the batch of columns") {
+  // The baseline with its three pyramids (float scalars) on 3 processes;
+  // a memory limit of 40 kB makes batches of two float columns (a quarter
+  // of it over the largest range's 1,024 paths), far from the default
+  // 256 MiB, which holds every column at once.
+  auto cfg = load_config(PFSIM_SOURCE_DIR "/configs/china_baseline.toml", {"run.paths=2500"});
+  const PensionModel model(cfg.model);
+  REQUIRE(model.shape().float_scalars == 606);
+  const std::uint64_t n = 2500;
+  EngineOptions eo;
+  const auto whole = simulate_paths(model, 4, 0, n, eo);
+  const auto ref = summarize_run(model, whole, cfg, 2);
+  for (const std::uint64_t limit : {std::uint64_t{0}, std::uint64_t{40'000}}) {
+    INFO("memory limit " << limit);
+    auto c2 = cfg;
+    c2.run.memory_limit = limit;
+    RunSummary got;
+    on_processes(3, n, [&](Collective& c, std::uint64_t first, std::uint64_t end) {
+      const auto local = simulate_paths(model, 4, first, end - first, eo);
+      auto s = summarize_distributed(model, local, n, c2, c, 1);
+      if (c.rank() == 1) got = std::move(s);
+    });
+    REQUIRE(got.year.size() == ref.year.size());
+    REQUIRE(got.scalar.size() == ref.scalar.size());
+    for (std::size_t m = 0; m < ref.year.size(); ++m) {
+      INFO(model.year_metrics()[m].name);
+      check_same(ref.year[m], got.year[m]);
+    }
+    for (std::size_t s = 0; s < ref.scalar.size(); ++s) {
+      INFO(model.scalar_metrics()[s].name);
+      check_same(ref.scalar[s], got.scalar[s]);
+    }
+    CHECK(got.risk.paths == n);
+    REQUIRE(got.risk.actuarial_balance.size() == ref.risk.actuarial_balance.size());
+    for (std::size_t i = 0; i < ref.risk.actuarial_balance.size(); ++i) {
+      CHECK(same_bits(got.risk.actuarial_balance[i].expected_shortfall, ref.risk.actuarial_balance[i].expected_shortfall));
+      CHECK(same_bits(got.risk.actuarial_balance[i].value_at_risk, ref.risk.actuarial_balance[i].value_at_risk));
+    }
+  }
 }
