@@ -136,11 +136,8 @@ RiskReport build_risk_report(const PensionModel& model, const PathSample& sample
   }
 
   r.levels = model.params().risk_levels;
-  std::vector<double> copy;
   const auto tail = [&](const char* name) {
-    const auto col = column(model.scalar_metric(name));
-    copy.assign(col.begin(), col.end());
-    return lower_tail_risks(c, copy, sample.first_path(), end_path, r.levels);
+    return lower_tail_risks(c, column(model.scalar_metric(name)), sample.first_path(), end_path, r.levels);
   };
   if (!r.levels.empty()) {
     r.terminal_real_shadow_balance = tail("terminal_real_shadow_balance");
