@@ -21,7 +21,7 @@ PathSample::PathSample(const SampleShape& shape, std::uint64_t first_path, std::
 }
 
 void PathSample::require_memory() const {
-  if (spill_) throw std::logic_error("this per-path sample is on disk (spilled); read it through year_columns or scalar_columns");
+  if (disk_) throw std::logic_error("this per-path sample is on disk (spilled); read it through year_columns or scalar_columns");
 }
 
 void PathSample::require_double(std::size_t s0, std::size_t count) const {
@@ -82,21 +82,30 @@ bool PathSample::store_records(std::uint64_t first, std::size_t count, const Pat
 std::string PathSample::spill_dir() const { return spill_ ? spill_->dir() : std::string(); }
 
 // Columns [c0, c0 + count) of every part into out[(c - c0) * paths + p]. A
-// part of L paths at offset o holds its float columns at o + c L 4 and its
-// double scalars after them, at o + width L 4 + s L 8 (width: the float
-// columns): a group of consecutive columns is one contiguous read per part.
+// part of L paths holds its year column c at year_at + c L 4, its float
+// scalar j at float_at + j L 4 and its double scalar s at scalar_at + s L 8
+// (in a spill file the three blocks follow each other): a group of
+// consecutive columns is one contiguous read per part and block.
 void PathSample::read_columns(bool scalars, std::size_t c0, std::size_t count, void* out) const {
   const std::size_t esz = scalars ? sizeof(double) : sizeof(float);
-  const std::size_t width = float_width();
+  const std::size_t yw = year_width();
   const auto n = static_cast<std::size_t>(paths_);
   std::vector<void*> dest(count);
   for (const auto& part : parts_) {
     const auto len = static_cast<std::size_t>(part.paths);
-    const std::uint64_t base = part.offset + (scalars ? width * len * sizeof(float) : 0);
     const auto p0 = static_cast<std::size_t>(part.first - first_);
-    // Column c0 + j of the part goes to out[j * n + p0 ...]: one scattered read.
+    // Column c0 + j of the part goes to out[j * n + p0 ...]: one scattered
+    // read per block.
     for (std::size_t j = 0; j < count; ++j) dest[j] = static_cast<char*>(out) + (j * n + p0) * esz;
-    spill_->read_scattered(dest.data(), count, len * esz, base + c0 * len * esz);
+    if (scalars) {
+      part.file->read_scattered(dest.data(), count, len * esz, part.scalar_at + c0 * len * esz);
+      continue;
+    }
+    const std::size_t years = c0 < yw ? std::min(count, yw - c0) : 0;
+    if (years) part.file->read_scattered(dest.data(), years, len * esz, part.year_at + c0 * len * esz);
+    if (count > years)
+      part.file->read_scattered(dest.data() + years, count - years, len * esz,
+                                part.float_at + (c0 + years - yw) * len * esz);
   }
 }
 
@@ -104,7 +113,7 @@ std::span<const float> PathSample::year_columns(std::size_t c0, std::size_t coun
   if (c0 + count > float_width())
     throw std::logic_error(fmt::format("float columns {}-{} of a sample of {}", c0, c0 + count - 1, float_width()));
   const auto n = static_cast<std::size_t>(paths_);
-  if (!spill_) return {year_.data() + c0 * n, count * n};
+  if (!disk_) return {year_.data() + c0 * n, count * n};
   scratch.resize(count * n);
   read_columns(false, c0, count, scratch.data());
   return {scratch.data(), count * n};
@@ -114,7 +123,7 @@ std::span<const double> PathSample::scalar_columns(std::size_t s0, std::size_t c
   if (s0 + count > double_scalars())
     throw std::logic_error(fmt::format("scalars {}-{} of a sample of {} double scalars", s0, s0 + count - 1, double_scalars()));
   const auto n = static_cast<std::size_t>(paths_);
-  if (!spill_) return {scalar_.data() + s0 * n, count * n};
+  if (!disk_) return {scalar_.data() + s0 * n, count * n};
   scratch.resize(count * n);
   read_columns(true, s0, count, scratch.data());
   return {scratch.data(), count * n};
@@ -150,7 +159,7 @@ void for_each_group_on_disk(std::size_t total, std::size_t paths, std::size_t re
 void PathSample::for_each_float_group(
     std::size_t from, std::size_t to, const std::function<void(std::size_t, std::size_t, std::span<const float>)>& fn) const {
   const auto n = static_cast<std::size_t>(paths_);
-  if (!spill_) {
+  if (!disk_) {
     if (to > from) fn(0, to - from, std::span<const float>(year_.data() + from * n, (to - from) * n));
     return;
   }
@@ -172,7 +181,7 @@ void PathSample::for_each_float_scalar_group(
 
 void PathSample::for_each_scalar_group(
     const std::function<void(std::size_t, std::size_t, std::span<const double>)>& fn) const {
-  if (!spill_) {
+  if (!disk_) {
     if (double_scalars()) fn(0, double_scalars(), std::span<const double>(scalar_));
     return;
   }
@@ -184,16 +193,16 @@ void PathSample::for_each_scalar_group(
 }
 
 void PathSample::for_each_part(const std::function<void(const PathSample&)>& fn) const {
-  if (!spill_) {
+  if (!disk_) {
     fn(*this);
     return;
   }
-  const std::size_t width = float_width();
   for (const auto& part : parts_) {
     PathSample p(shape(), part.first, part.paths);
-    spill_->read(p.year_.data(), p.year_.size() * sizeof(float), part.offset);
-    spill_->read(p.scalar_.data(), p.scalar_.size() * sizeof(double),
-                 part.offset + width * static_cast<std::size_t>(part.paths) * sizeof(float));
+    const std::size_t years = year_width() * static_cast<std::size_t>(part.paths);
+    part.file->read(p.year_.data(), years * sizeof(float), part.year_at);
+    part.file->read(p.year_.data() + years, (p.year_.size() - years) * sizeof(float), part.float_at);
+    part.file->read(p.scalar_.data(), p.scalar_.size() * sizeof(double), part.scalar_at);
     fn(p);
   }
 }
@@ -207,17 +216,11 @@ SampleBuilder::SampleBuilder(const SampleShape& shape, std::uint64_t first_path,
     part_paths_ = paths;
     return;
   }
-  auto& s = spilled_;
-  s.metrics_ = shape.year_metrics;
-  s.years_ = shape.years;
-  s.scalars_ = shape.scalars;
-  s.float_scalars_ = shape.float_scalars;
-  s.first_ = first_path;
-  s.paths_ = paths;
-  s.spill_ = std::make_shared<SpillFile>(storage.spill_dir);
   // Within the limit: two parts while simulating (one written while the next
   // is simulated), two column groups while reading.
-  s.read_bytes_ = static_cast<std::size_t>(std::clamp<std::uint64_t>(limit / 4, 1, std::uint64_t{256} << 20));
+  spilled_ = PathSample::on_disk_without_parts(
+      shape, first_path, paths, static_cast<std::size_t>(std::clamp<std::uint64_t>(limit / 4, 1, std::uint64_t{256} << 20)));
+  spilled_.spill_ = std::make_shared<SpillFile>(storage.spill_dir);
   part_paths_ = std::min<std::uint64_t>(paths, std::clamp<std::uint64_t>(limit / (8 * per_path), 64, 8192));
 }
 
@@ -235,8 +238,9 @@ void SampleBuilder::add(const PathSample& part) {
     const auto& y = p.year_buffer();
     const auto& sc = p.scalar_buffer();
     const std::uint64_t at = s.spill_->append(y.data(), y.size() * sizeof(float));
-    s.spill_->append(sc.data(), sc.size() * sizeof(double));
-    s.parts_.push_back({p.first_path(), p.paths(), at});
+    const std::uint64_t scalars_at = s.spill_->append(sc.data(), sc.size() * sizeof(double));
+    const std::uint64_t floats_at = at + p.year_width() * static_cast<std::size_t>(p.paths()) * sizeof(float);
+    s.parts_.push_back({p.first_path(), p.paths(), at, floats_at, scalars_at, s.spill_});
   });
 }
 
@@ -255,6 +259,36 @@ PathSample SampleBuilder::finish() {
   auto& parts = spilled_.parts_;
   std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return std::move(spilled_);
+}
+
+PathSample PathSample::on_disk_without_parts(const SampleShape& shape, std::uint64_t first_path, std::uint64_t paths,
+                                             std::size_t read_bytes) {
+  PathSample s;
+  s.metrics_ = shape.year_metrics;
+  s.years_ = shape.years;
+  s.scalars_ = shape.scalars;
+  s.float_scalars_ = shape.float_scalars;
+  s.first_ = first_path;
+  s.paths_ = paths;
+  s.disk_ = true;
+  s.read_bytes_ = std::max<std::size_t>(read_bytes, 1);
+  return s;
+}
+
+PathSample PathSample::on_files(const SampleShape& shape, std::uint64_t first_path, std::uint64_t paths,
+                                std::vector<FilePart> parts, std::size_t read_bytes) {
+  PathSample s = on_disk_without_parts(shape, first_path, paths, read_bytes);
+  std::uint64_t next = first_path;
+  for (auto& p : parts) {
+    if (p.first != next || p.paths == 0 || !p.file)
+      throw std::logic_error(fmt::format("PathSample::on_files: the parts do not tile paths {}-{} in order", first_path,
+                                         first_path + paths - 1));
+    next += p.paths;
+    s.parts_.push_back({p.first, p.paths, p.year_at, p.float_at, p.scalar_at, std::move(p.file)});
+  }
+  if (next != first_path + paths)
+    throw std::logic_error(fmt::format("PathSample::on_files: paths from {} are missing", next));
+  return s;
 }
 
 void insert_sample(PathSample& whole, const PathSample& part) {

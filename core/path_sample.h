@@ -127,11 +127,24 @@ class PathSample {
   // path order; in memory, the sample itself is the one part.
   void for_each_part(const std::function<void(const PathSample&)>& fn) const;
 
-  bool on_disk() const { return spill_ != nullptr; }
+  bool on_disk() const { return disk_; }
   // The spill file's directory (empty in memory).
   std::string spill_dir() const;
   // Bytes of one group buffer when reading a sample on disk.
   std::size_t read_bytes() const { return read_bytes_; }
+
+  // A sample on disk whose parts lie in existing files (shards' partial
+  // files, read where they are instead of copied into a spill file): each
+  // part's year columns, float scalars and double scalars at the offsets
+  // given, as in a spill file. The parts must tile [first_path, first_path
+  // + paths) in path order (std::logic_error otherwise).
+  struct FilePart {
+    std::uint64_t first = 0, paths = 0;
+    std::uint64_t year_at = 0, float_at = 0, scalar_at = 0;
+    std::shared_ptr<const SpillFile> file;
+  };
+  static PathSample on_files(const SampleShape& shape, std::uint64_t first_path, std::uint64_t paths,
+                             std::vector<FilePart> parts, std::size_t read_bytes);
 
   std::uint64_t first_path() const { return first_; }
   std::uint64_t paths() const { return paths_; }
@@ -146,8 +159,15 @@ class PathSample {
  private:
   friend class SampleBuilder;
   struct Part {
-    std::uint64_t first = 0, paths = 0, offset = 0;
+    std::uint64_t first = 0, paths = 0;
+    // Where the part's year columns, float scalars and double scalars
+    // start in its file, each block laid out [column][path].
+    std::uint64_t year_at = 0, float_at = 0, scalar_at = 0;
+    std::shared_ptr<const SpillFile> file;
   };
+  // A sample on disk of this shape and range, its parts to be added.
+  static PathSample on_disk_without_parts(const SampleShape& shape, std::uint64_t first_path, std::uint64_t paths,
+                                          std::size_t read_bytes);
   void require_memory() const;
   void require_double(std::size_t s0, std::size_t count) const;
   std::size_t year_width() const { return metrics_ * static_cast<std::size_t>(years_); }
@@ -166,7 +186,8 @@ class PathSample {
   std::uint64_t paths_ = 0;
   BigBuffer<float> year_;
   BigBuffer<double> scalar_;
-  std::shared_ptr<SpillFile> spill_;  // on disk: the file and its parts, in path order
+  bool disk_ = false;                 // on disk: the parts, in path order
+  std::shared_ptr<SpillFile> spill_;  // the spill file a SampleBuilder appends to (none for on_files)
   std::vector<Part> parts_;
   std::size_t read_bytes_ = 0;
 };

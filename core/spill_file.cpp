@@ -29,6 +29,14 @@ SpillFile::SpillFile(const std::string& dir) : dir_(dir.empty() ? "." : dir) {
     throw std::runtime_error(fmt::format("cannot create a spill file in '{}': {}", dir_, error_text(errno)));
   // Unlinked at once: nothing is left behind, however the process ends.
   ::unlink(buf.data());
+  label_ = fmt::format("the spill file in '{}'", dir_);
+}
+
+SpillFile::SpillFile(Existing, const std::string& path) : existing_(true), dir_(path), label_(fmt::format("'{}'", path)) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw std::runtime_error(fmt::format("cannot open '{}' to read: {}", path, error_text(errno)));
+  const off_t end = ::lseek(fd_, 0, SEEK_END);
+  size_ = end > 0 ? static_cast<std::uint64_t>(end) : 0;
 }
 
 SpillFile::~SpillFile() {
@@ -36,6 +44,7 @@ SpillFile::~SpillFile() {
 }
 
 std::uint64_t SpillFile::append(const void* data, std::size_t bytes) {
+  if (existing_) throw std::logic_error("SpillFile::append: an existing file is read only");
   const std::uint64_t at = size_;
   const char* p = static_cast<const char*>(data);
   std::size_t done = 0;
@@ -60,6 +69,7 @@ void SpillFile::drop_cached(std::uint64_t offset, std::uint64_t bytes, bool writ
   // baseline paths), which other work on the node would pay for. Advice only: a
   // failure changes nothing but memory use.
   if (bytes == 0) return;
+  if (existing_) return;  // another file's pages: not ours to drop
   if (written)
     ::sync_file_range(fd_, static_cast<off_t>(offset), static_cast<off_t>(bytes),
                       SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
@@ -73,7 +83,7 @@ void SpillFile::read(void* data, std::size_t bytes, std::uint64_t offset) const 
     const ssize_t r = ::pread(fd_, p + done, bytes - done, static_cast<off_t>(offset + done));
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0)
-      throw std::runtime_error(fmt::format("reading the spill file in '{}': {}", dir_,
+      throw std::runtime_error(fmt::format("reading {}: {}", label_,
                                            r < 0 ? error_text(errno) : std::string("unexpected end of file")));
     done += static_cast<std::size_t>(r);
   }
@@ -94,7 +104,7 @@ void SpillFile::read_scattered(void* const* dest, std::size_t count, std::size_t
       const ssize_t r = ::preadv(fd_, iov.data() + next, static_cast<int>(n - next), static_cast<off_t>(at));
       if (r < 0 && errno == EINTR) continue;
       if (r <= 0)
-        throw std::runtime_error(fmt::format("reading the spill file in '{}': {}", dir_,
+        throw std::runtime_error(fmt::format("reading {}: {}", label_,
                                              r < 0 ? error_text(errno) : std::string("unexpected end of file")));
       drop_cached(at, static_cast<std::uint64_t>(r), false);
       at += static_cast<std::uint64_t>(r);

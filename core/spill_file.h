@@ -16,6 +16,12 @@ class SpillFile {
  public:
   // Throws std::runtime_error naming the directory when it cannot create the file.
   explicit SpillFile(const std::string& dir);
+  // An existing file (a shard's partial file), opened to read: a sample's
+  // parts may lie in it where they are (PathSample::on_files). It keeps its
+  // name; append is a std::logic_error. Throws std::runtime_error naming
+  // the file when it cannot be opened.
+  struct Existing {};
+  SpillFile(Existing, const std::string& path);
   ~SpillFile();
   SpillFile(const SpillFile&) = delete;
   SpillFile& operator=(const SpillFile&) = delete;
@@ -27,13 +33,17 @@ class SpillFile {
   // dest[0], ..., dest[count - 1] (preadv: no intermediate copy).
   void read_scattered(void* const* dest, std::size_t count, std::size_t bytes, std::uint64_t offset) const;
   std::uint64_t size() const { return size_; }
+  // The directory of a spill file, or the path of an existing file.
   const std::string& dir() const { return dir_; }
 
  private:
   // Releases the cached pages of a range (flushing it first if written).
   void drop_cached(std::uint64_t offset, std::uint64_t bytes, bool written) const;
   int fd_ = -1;
+  bool existing_ = false;
   std::string dir_;
+  // How messages name it: "the spill file in 'dir'" or "'path'".
+  std::string label_;
   std::uint64_t size_ = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "io/partial.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <filesystem>
 
@@ -141,6 +142,37 @@ PathSample read_partial_range(const std::string& path, std::uint64_t first, std:
   require_finite(path, s.year_buffer(), format::kPartialYearValues);
   require_finite(path, s.scalar_buffer(), format::kPartialScalars, true);
   return s;
+  });
+}
+
+namespace {
+// The raw offset of a contiguous, unfiltered dataset of type `type`
+// (H5T_IEEE_F32LE or F64LE); 0 for one without values; nullopt otherwise.
+std::optional<std::uint64_t> raw_offset(hid_t root, const char* name, hid_t type) {
+  h5::Handle ds(H5Dopen2(root, name, H5P_DEFAULT), H5Dclose);
+  if (!ds.valid()) return std::nullopt;
+  h5::Handle t(H5Dget_type(ds), H5Tclose);
+  h5::Handle plist(H5Dget_create_plist(ds), H5Pclose);
+  if (!t.valid() || !plist.valid() || H5Tequal(t, type) <= 0 || H5Pget_layout(plist) != H5D_CONTIGUOUS ||
+      H5Pget_nfilters(plist) != 0)
+    return std::nullopt;
+  const auto dims = h5::dims_of(root, name);
+  if (dims.size() == 2 && (dims[0] == 0 || dims[1] == 0)) return 0;
+  const haddr_t at = H5Dget_offset(ds);
+  if (at == HADDR_UNDEF) return std::nullopt;
+  return static_cast<std::uint64_t>(at);
+}
+}  // namespace
+
+std::optional<PartialLayout> partial_layout(const std::string& path) {
+  if constexpr (std::endian::native != std::endian::little) return std::nullopt;
+  return reading(path, [&]() -> std::optional<PartialLayout> {
+    auto file = h5::File::open_read(path);
+    const auto y = raw_offset(file.id(), format::kPartialYearValues, H5T_IEEE_F32LE);
+    const auto f = raw_offset(file.id(), format::kPartialFloatScalars, H5T_IEEE_F32LE);
+    const auto s = raw_offset(file.id(), format::kPartialScalars, H5T_IEEE_F64LE);
+    if (!y || !f || !s) return std::nullopt;
+    return PartialLayout{*y, *f, *s};
   });
 }
 

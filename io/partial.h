@@ -4,6 +4,7 @@
 // checkpoint chunks are partial files; merging them in path order gives the
 // same bits as one run.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,17 @@ PartialInfo read_partial_info(const std::string& path);
 PathSample read_partial_sample(const std::string& path);
 // Paths [first, first + count) of a partial file (global ids within its range).
 PathSample read_partial_range(const std::string& path, std::uint64_t first, std::uint64_t count);
+
+// Where a partial file's three matrices start in the file, when their bytes
+// are the sample's own (contiguous, unfiltered, little-endian IEEE float32
+// and float64 on a little-endian machine), so that a merge can read its
+// columns where they are (PathSample::on_files); std::nullopt otherwise
+// (such a file is copied into the merged sample instead). The file must
+// have passed read_partial_info.
+struct PartialLayout {
+  std::uint64_t year_at = 0, float_at = 0, scalar_at = 0;
+};
+std::optional<PartialLayout> partial_layout(const std::string& path);
 
 // Checks that the parts come from one config and seed and tile [0, total)
 // exactly; throws InputError naming the missing or duplicated range.

@@ -6,10 +6,13 @@
 #include <filesystem>
 #include <iostream>
 #include <limits>
+#include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "core/spill_file.h"
 #include "io/output_file.h"
 #include "io/partial.h"
 #include "io/results_writer.h"
@@ -223,25 +226,58 @@ int merge_command(const MergeRequest& m, const std::atomic<bool>* stop, std::ost
   inputs.insert(inputs.end(), m.parts.begin(), m.parts.end());
   check_output_file(m.output, inputs, "--output");
   const PensionModel model(cfg.model);
+  const SampleShape shape = model.shape();
   const std::uint64_t bytes = sample_bytes(model, ref.total_paths);
   const auto storage = resolve_storage(cfg.run, m.output, bytes);
-  if (!m.quiet) err << "pfsim: " << describe_storage(storage, bytes) << "\n";
-  SampleBuilder whole(model.shape(), 0, ref.total_paths, storage);
-  // Each part is read in pieces: at most one piece besides the sample.
-  const std::uint64_t piece = std::min<std::uint64_t>(whole.part_paths(), 8192);
+  // Beyond the memory limit, parts that hold their values as the sample's
+  // own bytes are read where they are (no spill file, no copy); the others
+  // are copied into a spill file.
+  std::vector<PartialLayout> layouts;
+  if (!storage.fits(bytes))
+    for (const auto& f : files) {
+      const auto l = partial_layout(f);
+      if (!l) break;
+      layouts.push_back(*l);
+    }
+  const bool in_place = !files.empty() && layouts.size() == files.size();
+  if (!m.quiet) {
+    err << "pfsim: " << (in_place ? describe_in_place(storage, bytes, files.size()) : describe_storage(storage, bytes)) << "\n";
+  }
+  std::optional<SampleBuilder> whole;
+  if (!in_place) whole.emplace(shape, 0, ref.total_paths, storage);
+  // Each part is read and checked in pieces: at most one piece besides the
+  // sample (or, read in place, besides nothing).
+  const std::uint64_t piece = whole ? std::min<std::uint64_t>(whole->part_paths(), 8192)
+                                    : std::clamp<std::uint64_t>(storage.memory_limit / (8 * shape.bytes_per_path()), 64, 8192);
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto& f = files[i];
     const auto& info = ordered[i];
     for (std::uint64_t lo = info.first_path; lo < info.first_path + info.paths; lo += piece) {
       if (stop && *stop) throw Interrupted();
       const auto part = read_partial_range(f, lo, std::min(piece, info.first_path + info.paths - lo));
-      if (part.shape() != model.shape())
+      if (part.shape() != shape)
         throw InputError({f, 0, 0}, "", "its metrics do not match this pfsim's model (made by another version?)");
       check_read_sample(model, part, f);
-      whole.add(part);
+      if (whole) whole->add(part);
     }
   }
-  return finish(cfg, model, whole.finish(), m.output, {m.threads, m.quiet, m.quiet, 0.0}, stop, out, err);
+  if (whole) return finish(cfg, model, whole->finish(), m.output, {m.threads, m.quiet, m.quiet, 0.0}, stop, out, err);
+  std::vector<PathSample::FilePart> parts;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& info = ordered[i];
+    const auto& l = layouts[i];
+    auto file = std::make_shared<const SpillFile>(SpillFile::Existing{}, files[i]);
+    // The blocks must lie inside the file (the checks above read them through HDF5).
+    const std::uint64_t len = info.paths;
+    for (const auto& [at, size] : {std::pair{l.year_at, shape.year_columns() * len * 4}, std::pair{l.float_at, shape.float_scalars * len * 4},
+                                   std::pair{l.scalar_at, shape.double_scalars() * len * 8}})
+      if (size > 0 && (at > file->size() || size > file->size() - at))
+        throw InputError({files[i], 0, 0}, "", "its datasets reach beyond the end of the file (damaged file?)");
+    parts.push_back({info.first_path, info.paths, l.year_at, l.float_at, l.scalar_at, std::move(file)});
+  }
+  const auto read_bytes = static_cast<std::size_t>(std::clamp<std::uint64_t>(storage.memory_limit / 4, 1, std::uint64_t{256} << 20));
+  return finish(cfg, model, PathSample::on_files(shape, 0, ref.total_paths, std::move(parts), read_bytes), m.output,
+                {m.threads, m.quiet, m.quiet, 0.0}, stop, out, err);
 }
 
 int seek_command(const RunRequest& r, const std::atomic<bool>* stop, std::ostream& out) {

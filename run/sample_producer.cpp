@@ -141,6 +141,12 @@ std::string describe_storage(const SampleStorage& storage, std::uint64_t bytes) 
                      human(static_cast<double>(bytes)), human(static_cast<double>(storage.memory_limit)), storage.spill_dir);
 }
 
+std::string describe_in_place(const SampleStorage& storage, std::uint64_t bytes, std::size_t files) {
+  return fmt::format("per-path sample {} exceeds the memory limit ({}): the statistics read it from the {} partial files "
+                     "where they are",
+                     human(static_cast<double>(bytes)), human(static_cast<double>(storage.memory_limit)), files);
+}
+
 namespace {
 // In memory or, beyond the limit, a part at a time into a spill file (the
 // next part simulated while the last one is written).

@@ -53,6 +53,9 @@ std::uint64_t sample_bytes(const PensionModel& model, std::uint64_t paths);
 SampleStorage resolve_storage(const RunSettings& run, const std::string& output, std::uint64_t bytes);
 // One line for the terminal: what the sample needs and where it goes.
 std::string describe_storage(const SampleStorage& storage, std::uint64_t bytes);
+// The same for a merge that reads the sample from its `files` partial files
+// where they are (beyond the memory limit, no spill file).
+std::string describe_in_place(const SampleStorage& storage, std::uint64_t bytes, std::size_t files);
 
 // Checks the values of a sample read from a partial file or checkpoint
 // chunk `file` against the model beyond what the reader can: a year-valued

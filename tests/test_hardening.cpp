@@ -409,14 +409,17 @@ TEST_CASE("merge refuses partial files of another format version, with impossibl
          REQUIRE(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, all.data()) >= 0);
        }},
   };
+  // In memory, and beyond the memory limit, where the parts are read in place.
+  const std::string limit = GENERATE(as<std::string>{}, "", " --memory-limit 1kB");
   for (const auto& d : damages) {
     SECTION(d.name) {
+      INFO("options: '" << limit << "'");
       const auto bad = dir / (d.name + ".h5");
       fs::copy_file(parts[1], bad, fs::copy_options::overwrite_existing);
       edit_h5(bad, d.edit);
       const auto output = dir / (d.name + "_merged.h5");
       const auto o = run_pfsim("merge " + quote(parts[0].string()) + " " + quote(bad.string()) + " --quiet -o " +
-                                   quote(output.string()),
+                                   quote(output.string()) + limit,
                                dir, d.name);
       INFO("stderr:\n" << o.err);
       CHECK(o.status == 2);
@@ -562,4 +565,43 @@ TEST_CASE("every config the project ships loads and passes every check") {
     }
   }
   CHECK(loaded >= 14);  // 4 configs and 10 examples when this was written: none skipped
+}
+
+TEST_CASE("a merge beyond its memory limit reads contiguous parts where they are and copies any other, with the same bits",
+          "[cli][hdf5][spill]") {
+  const auto dir = scratch("merge_in_place");
+  const auto parts = two_shards(dir);
+  const auto whole = dir / "whole.h5";
+  REQUIRE(run_pfsim("run " + quote(kBaseline) + " --paths 40 --quiet -o " + quote(whole.string()), dir, "whole").status == 0);
+  const auto merge = [&](const fs::path& second, const std::string& name) {
+    const auto out = dir / (name + ".h5");
+    const auto o = run_pfsim("merge " + quote(parts[0].string()) + " " + quote(second.string()) + " --memory-limit 1kB -o " +
+                                 quote(out.string()),
+                             dir, name);
+    INFO("stderr:\n" << o.err);
+    REQUIRE(o.status == 0);
+    const auto diff = differing_datasets(whole, out);
+    INFO("differing datasets:\n" << join(diff));
+    CHECK(diff.empty());
+    return o.err;
+  };
+  CHECK(contains(merge(parts[1], "in_place"), "the statistics read it from the 2 partial files where they are"));
+  // The same values in a chunked dataset (as another HDF5 writer may store
+  // them): not the sample's own bytes, so the merge copies them.
+  const auto chunked = dir / "chunked.h5";
+  fs::copy_file(parts[1], chunked, fs::copy_options::overwrite_existing);
+  edit_h5(chunked, [](hid_t f) {
+    const auto dims = h5::dims_of(f, "scalars");
+    std::vector<double> values(static_cast<std::size_t>(dims[0] * dims[1]));
+    h5::read_columns(f, "scalars", true, 0, dims[1], values.data());
+    REQUIRE(H5Ldelete(f, "scalars", H5P_DEFAULT) >= 0);
+    h5::Handle space(H5Screate_simple(2, dims.data(), nullptr), H5Sclose);
+    h5::Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    const hsize_t chunk[2] = {1, dims[1]};
+    REQUIRE(H5Pset_chunk(plist, 2, chunk) >= 0);
+    h5::Handle ds(H5Dcreate2(f, "scalars", H5T_IEEE_F64LE, space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose);
+    REQUIRE(ds.valid());
+    REQUIRE(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0);
+  });
+  CHECK(contains(merge(chunked, "copied"), "spilled to a temporary file"));
 }

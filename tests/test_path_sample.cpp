@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <memory>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -258,4 +260,59 @@ TEST_CASE("memory sizes: auto, unlimited, decimal and binary units", "[spill][co
 TEST_CASE("the machine's memory is known", "[spill]") {
   const auto m = available_memory();
   CHECK(m >= (std::uint64_t{64} << 20));
+}
+
+TEST_CASE("a sample read where its parts lie in other files equals the sample in memory", "[spill]") {
+  // Two parts in one file, each block at its own offset with gaps between
+  // (as in an HDF5 partial file), read through PathSample::on_files.
+  const auto dir = scratch("on_files");
+  const std::uint64_t n = 700, split = 300;
+  const auto whole = make_part(0, n);
+  const auto path = (dir / "parts.bin").string();
+  std::vector<PathSample::FilePart> parts;
+  {
+    std::ofstream out(path, std::ios::binary);
+    std::uint64_t at = 0;
+    const auto put = [&](const void* data, std::size_t bytes) {
+      out.write("gap", 3);  // blocks need not follow each other
+      at += 3;
+      out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
+      const auto where = at;
+      at += bytes;
+      return where;
+    };
+    for (const auto& [lo, len] : {std::pair<std::uint64_t, std::uint64_t>{0, split}, {split, n - split}}) {
+      const auto p = make_part(lo, len);
+      const float* f = p.year_buffer().data();
+      const std::size_t years = kMetrics * kYears * len;
+      PathSample::FilePart fp{lo, len, 0, 0, 0, nullptr};
+      fp.year_at = put(f, years * sizeof(float));
+      fp.float_at = put(f + years, kFloatScalars * len * sizeof(float));
+      fp.scalar_at = put(p.scalar_buffer().data(), p.scalar_buffer().size() * sizeof(double));
+      parts.push_back(fp);
+    }
+  }
+  const auto file = std::make_shared<const SpillFile>(SpillFile::Existing{}, path);
+  for (auto& p : parts) p.file = file;
+  const auto disk = PathSample::on_files(kShape, 0, n, parts, 4096);
+  REQUIRE(disk.on_disk());
+  std::vector<float> fs_;
+  // A group that crosses from the year columns into the float scalars.
+  const std::size_t c0 = kMetrics * kYears - 2;
+  const auto cols = disk.year_columns(c0, 2 + kFloatScalars, fs_);
+  CHECK(std::memcmp(cols.data(), whole.year_buffer().data() + c0 * n, cols.size() * sizeof(float)) == 0);
+  std::vector<double> ds;
+  const auto sc = disk.scalar_columns(0, kDoubles, ds);
+  CHECK(std::memcmp(sc.data(), whole.scalar_buffer().data(), sc.size() * sizeof(double)) == 0);
+  const std::vector<double> probs{0.05, 0.5, 0.95};
+  require_same(summarize_scalars(whole, probs, 0.95, 2), summarize_scalars(disk, probs, 0.95, 2));
+  require_same(summarize_year_metrics(whole, probs, 0.95, 2), summarize_year_metrics(disk, probs, 0.95, 2));
+  PathSample copy(kShape, 0, n);
+  insert_sample(copy, disk);
+  CHECK(copy.year_buffer() == whole.year_buffer());
+  // Parts must tile the sample in order.
+  std::swap(parts[0], parts[1]);
+  CHECK_THROWS_AS(PathSample::on_files(kShape, 0, n, parts, 4096), std::logic_error);
+  parts.pop_back();
+  CHECK_THROWS_AS(PathSample::on_files(kShape, split, n, parts, 4096), std::logic_error);
 }
