@@ -9,7 +9,8 @@
 //
 // A sample is held in memory, or, when it exceeds its memory limit, on disk
 // in a spill file (core/spill_file.h) as a sequence of parts, each part a
-// contiguous range of paths laid out like an in-memory sample of that range.
+// contiguous range of paths laid out like an in-memory sample of that range
+// (or, for a merge, in the shards' partial files where they are: on_files).
 // Readers that take columns through year_columns / scalar_columns or the
 // for_each_*_group functions work on both; the span accessors year_column,
 // scalar_column and the buffers exist only in memory (std::logic_error

@@ -11,11 +11,12 @@
 //   1 results with scenarios  the same
 //   2 shard 1/2, 3 shard 2/2  read_partial_info, read_partial_sample,
 //                           read_partial_range, check_partials with the other
-//                           (pristine) shard; with flag 1, pfsim merge of the
-//                           two and the summary of the merged file
+//                           (pristine) shard, partial_layout; with flag 1,
+//                           pfsim merge of the two and the summary of the
+//                           merged file
 //   4 checkpoint chunk      produce_sample resuming from it (run/sample_producer.cpp)
 // byte 1: flags (bit 0: merge; bits 1 and 3: the summary's years, 1900 and 3000 among them or 2030 and 2050;
-// bit 2: the JSON summary).
+// bit 2: the JSON summary; bit 4: the merge beyond a 1 kB memory limit, which reads the parts where they are).
 // Then up to kMaxEdits edits, each an opcode byte and its operands (see
 // apply_edit): delete a dataset, group or attribute; replace a dataset or an
 // attribute by one of another type (float, integer, string), rank (scalar,
@@ -553,6 +554,7 @@ void read_partial(const Setup& s, int which, std::uint8_t flags) {
     parts.emplace_back(s.other_shard[which], pfsim::read_partial_info(s.other_shard[which]));
     std::vector<std::string> ordered;
     PFSIM_FUZZ_EXPECTED((void)pfsim::check_partials(parts, &ordered))
+    PFSIM_FUZZ_EXPECTED((void)pfsim::partial_layout(s.work))
   })
   if (flags & 1) {
     pfsim::MergeRequest m;
@@ -560,6 +562,8 @@ void read_partial(const Setup& s, int which, std::uint8_t flags) {
     m.output = s.merged;
     m.threads = 1;
     m.quiet = true;
+    // Beyond the memory limit the merge reads the parts where they are.
+    if (flags & 16) m.memory_limit = "1kB";
     std::ostringstream out, err;
     std::error_code ec;
     fs::remove(s.merged, ec);
