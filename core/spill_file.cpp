@@ -33,10 +33,21 @@ SpillFile::SpillFile(const std::string& dir) : dir_(dir.empty() ? "." : dir) {
 }
 
 SpillFile::SpillFile(Existing, const std::string& path) : existing_(true), dir_(path), label_(fmt::format("'{}'", path)) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw std::runtime_error(fmt::format("cannot open '{}' to read: {}", path, error_text(errno)));
-  const off_t end = ::lseek(fd_, 0, SEEK_END);
+  const Descriptor d(*this);
+  const off_t end = ::lseek(d.fd, 0, SEEK_END);
   size_ = end > 0 ? static_cast<std::uint64_t>(end) : 0;
+}
+
+// An existing file is opened for each read and closed after it, so that a
+// merge of thousands of parts holds no descriptor between reads.
+SpillFile::Descriptor::Descriptor(const SpillFile& f) : fd(f.fd_), owned(f.existing_) {
+  if (!owned) return;
+  fd = ::open(f.dir_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(fmt::format("cannot open '{}' to read: {}", f.dir_, error_text(errno)));
+}
+
+SpillFile::Descriptor::~Descriptor() {
+  if (owned && fd >= 0) ::close(fd);
 }
 
 SpillFile::~SpillFile() {
@@ -77,10 +88,11 @@ void SpillFile::drop_cached(std::uint64_t offset, std::uint64_t bytes, bool writ
 }
 
 void SpillFile::read(void* data, std::size_t bytes, std::uint64_t offset) const {
+  const Descriptor d(*this);
   char* p = static_cast<char*>(data);
   std::size_t done = 0;
   while (done < bytes) {
-    const ssize_t r = ::pread(fd_, p + done, bytes - done, static_cast<off_t>(offset + done));
+    const ssize_t r = ::pread(d.fd, p + done, bytes - done, static_cast<off_t>(offset + done));
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0)
       throw std::runtime_error(fmt::format("reading {}: {}", label_,
@@ -92,6 +104,7 @@ void SpillFile::read(void* data, std::size_t bytes, std::uint64_t offset) const 
 
 void SpillFile::read_scattered(void* const* dest, std::size_t count, std::size_t bytes, std::uint64_t offset) const {
   if (bytes == 0) return;
+  const Descriptor d(*this);
   constexpr std::size_t kBatch = IOV_MAX;
   std::vector<iovec> iov;
   for (std::size_t first = 0; first < count; first += kBatch) {
@@ -101,7 +114,7 @@ void SpillFile::read_scattered(void* const* dest, std::size_t count, std::size_t
     std::uint64_t at = offset + first * bytes;
     std::size_t next = 0;  // first iovec not yet filled
     while (next < n) {
-      const ssize_t r = ::preadv(fd_, iov.data() + next, static_cast<int>(n - next), static_cast<off_t>(at));
+      const ssize_t r = ::preadv(d.fd, iov.data() + next, static_cast<int>(n - next), static_cast<off_t>(at));
       if (r < 0 && errno == EINTR) continue;
       if (r <= 0)
         throw std::runtime_error(fmt::format("reading {}: {}", label_,

@@ -16,10 +16,11 @@ class SpillFile {
  public:
   // Throws std::runtime_error naming the directory when it cannot create the file.
   explicit SpillFile(const std::string& dir);
-  // An existing file (a shard's partial file), opened to read: a sample's
-  // parts may lie in it where they are (PathSample::on_files). It keeps its
-  // name; append is a std::logic_error. Throws std::runtime_error naming
-  // the file when it cannot be opened.
+  // An existing file (a shard's partial file), read where it is: a sample's
+  // parts may lie in it (PathSample::on_files). It keeps its name, and is
+  // opened for each read and closed after it (no descriptor held between
+  // reads, however many parts a merge has); append is a std::logic_error.
+  // Throws std::runtime_error naming the file when it cannot be opened.
   struct Existing {};
   SpillFile(Existing, const std::string& path);
   ~SpillFile();
@@ -39,6 +40,16 @@ class SpillFile {
  private:
   // Releases the cached pages of a range (flushing it first if written).
   void drop_cached(std::uint64_t offset, std::uint64_t bytes, bool written) const;
+  // The descriptor to read through: the spill file's own, or an existing
+  // file opened for the read.
+  struct Descriptor {
+    explicit Descriptor(const SpillFile& f);
+    ~Descriptor();
+    Descriptor(const Descriptor&) = delete;
+    Descriptor& operator=(const Descriptor&) = delete;
+    int fd;
+    bool owned;
+  };
   int fd_ = -1;
   bool existing_ = false;
   std::string dir_;

@@ -292,10 +292,18 @@ TEST_CASE("a sample read where its parts lie in other files equals the sample in
       parts.push_back(fp);
     }
   }
-  const auto file = std::make_shared<const SpillFile>(SpillFile::Existing{}, path);
-  for (auto& p : parts) p.file = file;
+  // Each part its own file object: none holds a descriptor between reads
+  // (a merge of thousands of parts stays within the process's limit).
+  const auto open_descriptors = [] {
+    return std::distance(fs::directory_iterator("/proc/self/fd"), fs::directory_iterator{});
+  };
+  const auto before = open_descriptors();
+  for (auto& p : parts) p.file = std::make_shared<const SpillFile>(SpillFile::Existing{}, path);
   const auto disk = PathSample::on_files(kShape, 0, n, parts, 4096);
   REQUIRE(disk.on_disk());
+  CHECK(open_descriptors() == before);
+  CHECK_THROWS_WITH(SpillFile(SpillFile::Existing{}, (dir / "nope.bin").string()),
+                    Catch::Contains("cannot open '" + (dir / "nope.bin").string() + "' to read"));
   std::vector<float> fs_;
   // A group that crosses from the year columns into the float scalars.
   const std::size_t c0 = kMetrics * kYears - 2;
@@ -310,6 +318,7 @@ TEST_CASE("a sample read where its parts lie in other files equals the sample in
   PathSample copy(kShape, 0, n);
   insert_sample(copy, disk);
   CHECK(copy.year_buffer() == whole.year_buffer());
+  CHECK(open_descriptors() == before);
   // Parts must tile the sample in order.
   std::swap(parts[0], parts[1]);
   CHECK_THROWS_AS(PathSample::on_files(kShape, 0, n, parts, 4096), std::logic_error);
