@@ -210,7 +210,6 @@ void PathSample::for_each_part(const std::function<void(const PathSample&)>& fn)
 SampleBuilder::SampleBuilder(const SampleShape& shape, std::uint64_t first_path, std::uint64_t paths,
                              const SampleStorage& storage) {
   const std::uint64_t per_path = shape.bytes_per_path();
-  const std::uint64_t limit = storage.memory_limit;
   if (storage.fits(paths * per_path)) {
     whole_ = PathSample(shape, first_path, paths);
     part_paths_ = paths;
@@ -218,10 +217,9 @@ SampleBuilder::SampleBuilder(const SampleShape& shape, std::uint64_t first_path,
   }
   // Within the limit: two parts while simulating (one written while the next
   // is simulated), two column groups while reading.
-  spilled_ = PathSample::on_disk_without_parts(
-      shape, first_path, paths, static_cast<std::size_t>(std::clamp<std::uint64_t>(limit / 4, 1, std::uint64_t{256} << 20)));
+  spilled_ = PathSample::on_disk_without_parts(shape, first_path, paths, storage.read_bytes());
   spilled_.spill_ = std::make_shared<SpillFile>(storage.spill_dir);
-  part_paths_ = std::min<std::uint64_t>(paths, std::clamp<std::uint64_t>(limit / (8 * per_path), 64, 8192));
+  part_paths_ = std::min<std::uint64_t>(paths, storage.part_paths(per_path));
 }
 
 void SampleBuilder::add(const PathSample& part) {
@@ -284,7 +282,7 @@ PathSample PathSample::on_files(const SampleShape& shape, std::uint64_t first_pa
       throw std::logic_error(fmt::format("PathSample::on_files: the parts do not tile paths {}-{} in order", first_path,
                                          first_path + paths - 1));
     next += p.paths;
-    s.parts_.push_back({p.first, p.paths, p.year_at, p.float_at, p.scalar_at, std::move(p.file)});
+    s.parts_.push_back(std::move(p));
   }
   if (next != first_path + paths)
     throw std::logic_error(fmt::format("PathSample::on_files: paths from {} are missing", next));

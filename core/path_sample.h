@@ -15,6 +15,7 @@
 // for_each_*_group functions work on both; the span accessors year_column,
 // scalar_column and the buffers exist only in memory (std::logic_error
 // otherwise).
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -37,6 +38,16 @@ struct SampleStorage {
   std::uint64_t memory_limit = kUnlimited;
   std::string spill_dir;
   bool fits(std::uint64_t bytes) const { return memory_limit == kUnlimited || bytes <= memory_limit; }
+  // Beyond the limit: the bytes of one group of columns read back (a
+  // quarter of the limit, at most 256 MiB: two groups, or one and its
+  // order keys, stay within it), and the paths of one part written or
+  // checked (an eighth of the limit, 64 to 8,192 paths).
+  std::size_t read_bytes() const {
+    return static_cast<std::size_t>(std::clamp<std::uint64_t>(memory_limit / 4, 1, std::uint64_t{256} << 20));
+  }
+  std::uint64_t part_paths(std::uint64_t bytes_per_path) const {
+    return std::clamp<std::uint64_t>(memory_limit / (8 * std::max<std::uint64_t>(bytes_per_path, 1)), 64, 8192);
+  }
 };
 
 // What each path of a model reports: year metrics for every year and
@@ -141,6 +152,9 @@ class PathSample {
   // + paths) in path order (std::logic_error otherwise).
   struct FilePart {
     std::uint64_t first = 0, paths = 0;
+    // Where the part's year columns, float scalars and double scalars
+    // start in its file, each block laid out [column][path] (a spill
+    // file's parts are FileParts of the spill file).
     std::uint64_t year_at = 0, float_at = 0, scalar_at = 0;
     std::shared_ptr<const SpillFile> file;
   };
@@ -159,13 +173,6 @@ class PathSample {
 
  private:
   friend class SampleBuilder;
-  struct Part {
-    std::uint64_t first = 0, paths = 0;
-    // Where the part's year columns, float scalars and double scalars
-    // start in its file, each block laid out [column][path].
-    std::uint64_t year_at = 0, float_at = 0, scalar_at = 0;
-    std::shared_ptr<const SpillFile> file;
-  };
   // A sample on disk of this shape and range, its parts to be added.
   static PathSample on_disk_without_parts(const SampleShape& shape, std::uint64_t first_path, std::uint64_t paths,
                                           std::size_t read_bytes);
@@ -189,7 +196,7 @@ class PathSample {
   BigBuffer<double> scalar_;
   bool disk_ = false;                 // on disk: the parts, in path order
   std::shared_ptr<SpillFile> spill_;  // the spill file a SampleBuilder appends to (none for on_files)
-  std::vector<Part> parts_;
+  std::vector<FilePart> parts_;
   std::size_t read_bytes_ = 0;
 };
 

@@ -248,7 +248,7 @@ int merge_command(const MergeRequest& m, const std::atomic<bool>* stop, std::ost
   // Each part is read and checked in pieces: at most one piece besides the
   // sample (or, read in place, besides nothing).
   const std::uint64_t piece = whole ? std::min<std::uint64_t>(whole->part_paths(), 8192)
-                                    : std::clamp<std::uint64_t>(storage.memory_limit / (8 * shape.bytes_per_path()), 64, 8192);
+                                    : storage.part_paths(shape.bytes_per_path());
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto& f = files[i];
     const auto& info = ordered[i];
@@ -275,8 +275,7 @@ int merge_command(const MergeRequest& m, const std::atomic<bool>* stop, std::ost
         throw InputError({files[i], 0, 0}, "", "its datasets reach beyond the end of the file (damaged file?)");
     parts.push_back({info.first_path, info.paths, l.year_at, l.float_at, l.scalar_at, std::move(file)});
   }
-  const auto read_bytes = static_cast<std::size_t>(std::clamp<std::uint64_t>(storage.memory_limit / 4, 1, std::uint64_t{256} << 20));
-  return finish(cfg, model, PathSample::on_files(shape, 0, ref.total_paths, std::move(parts), read_bytes), m.output,
+  return finish(cfg, model, PathSample::on_files(shape, 0, ref.total_paths, std::move(parts), storage.read_bytes()), m.output,
                 {m.threads, m.quiet, m.quiet, 0.0}, stop, out, err);
 }
 

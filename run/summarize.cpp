@@ -50,12 +50,13 @@ template void distributed_columns<double>(Collective&, std::span<const std::span
                                           const std::function<void(std::size_t, const ColumnParts&)>&);
 
 namespace {
-// Bytes of one batch of values: a quarter of the memory limit (a batch's
-// order keys take twice a float batch's bytes), at most 256 MiB; the least
-// over the processes, so every process cuts the columns alike.
+// Bytes of one batch of values: a spilled sample's read group (a quarter of
+// the memory limit, at most 256 MiB; a batch's order keys take twice a float
+// batch's bytes); the least over the processes, so every process cuts the
+// columns alike.
 std::uint64_t batch_bytes(Collective& c, std::uint64_t memory_limit) {
-  constexpr std::uint64_t kMost = std::uint64_t{256} << 20;
-  std::uint64_t b = memory_limit == 0 || memory_limit == kMemoryUnlimited ? kMost : std::min(kMost, memory_limit / 4);
+  const bool unlimited = memory_limit == 0 || memory_limit == kMemoryUnlimited;
+  std::uint64_t b = SampleStorage{unlimited ? SampleStorage::kUnlimited : memory_limit, {}}.read_bytes();
   c.min(std::span<std::uint64_t>(&b, 1));
   return b;
 }

@@ -136,20 +136,21 @@ TEST_CASE("a sample assembled on disk from parts in any order reads back as the 
   });
   CHECK(next == kMetrics * kYears);
   CHECK(groups > 1);  // 5 kB groups of 4 kB columns: one column each
-  next = 0;
-  disk.for_each_float_scalar_group([&](std::size_t c0, std::size_t count, std::span<const float> v) {
-    CHECK(c0 == next);
-    CHECK(std::memcmp(v.data(), whole.float_scalar_column(c0).data(), count * n * sizeof(float)) == 0);
-    next += count;
-  });
-  CHECK(next == kFloatScalars);
-  next = 0;
-  disk.for_each_scalar_group([&](std::size_t c0, std::size_t count, std::span<const double> v) {
-    CHECK(c0 == next);
-    CHECK(std::memcmp(v.data(), whole.scalar_column(c0).data(), count * n * sizeof(double)) == 0);
-    next += count;
-  });
-  CHECK(next == kDoubles);
+  // The float and the double scalars: groups from 0, each with the values
+  // of the sample's columns from c0 on.
+  const auto covered = [&](auto for_each, auto column) {
+    std::size_t done = 0;
+    for_each([&](std::size_t c0, std::size_t count, auto v) {
+      CHECK(c0 == done);
+      CHECK(std::memcmp(v.data(), column(c0).data(), count * n * sizeof(v[0])) == 0);
+      done += count;
+    });
+    return done;
+  };
+  CHECK(covered([&](const auto& fn) { disk.for_each_float_scalar_group(fn); },
+                [&](std::size_t c) { return whole.float_scalar_column(c); }) == kFloatScalars);
+  CHECK(covered([&](const auto& fn) { disk.for_each_scalar_group(fn); },
+                [&](std::size_t c) { return whole.scalar_column(c); }) == kDoubles);
 
   // Parts read back in path order, as written.
   std::uint64_t at = first;
